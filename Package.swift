@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: ZooTensor -> ZooKernels -> ZooGraph -> importers -> Zoo -> ZooCLI.
+// Each C library has one system-library target and exactly one Swift wrapper module importing it.
+let package = Package(
+    name: "zoo",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Zoo", targets: ["Zoo"]),
+        .executable(name: "zoo", targets: ["ZooCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: C libraries (module map + shim header only)
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]),
+        .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"]), .brew(["protobuf-c"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+
+        // MARK: Swift modules
+        .target(name: "ZooTensor"),
+        .target(name: "ZooKernels", dependencies: ["ZooTensor", "COpenBLAS"]),
+        .target(name: "ZooGraph", dependencies: ["ZooTensor", "ZooKernels"]),
+        .target(name: "ZooHDF5", dependencies: ["CHDF5"]),
+        .target(name: "ZooImageCodecs", dependencies: ["CJPEG", "CPNG"]),
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph"]),
+        .executableTarget(
+            name: "ZooCLI",
+            dependencies: ["Zoo", "ZooTensor", "ZooGraph", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // MARK: Tests
+        .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooGraph"], path: "Tests/ZooTestSupport"),
+        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooKernelsTests", dependencies: ["ZooKernels", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooGraphTests", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooSystemLibrariesTests", dependencies: ["ZooHDF5", "ZooImageCodecs", "ZooKernels"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooTensor", "ZooTestSupport"]),
+    ]
+)

@@ -1,0 +1,27 @@
+/// An elementwise activation, applied on its own or fused into a conv/dense epilogue.
+public enum Activation: Sendable, Hashable, CustomStringConvertible {
+    case none
+    case relu
+    /// min(max(x, 0), 6), MobileNet's activation.
+    case relu6
+    case clip(min: Float, max: Float)
+    case leakyRelu(alpha: Float)
+    case sigmoid
+    /// max(0, min(1, alpha * x + beta)); ONNX defaults alpha 0.2, beta 0.5.
+    case hardSigmoid(alpha: Float, beta: Float)
+    /// x * relu6(x + 3) / 6.
+    case hardSwish
+
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .relu: "relu"
+        case .relu6: "relu6"
+        case let .clip(lo, hi): "clip(\(lo),\(hi))"
+        case let .leakyRelu(a): "leaky_relu(\(a))"
+        case .sigmoid: "sigmoid"
+        case let .hardSigmoid(a, b): "hard_sigmoid(\(a),\(b))"
+        case .hardSwish: "hard_swish"
+        }
+    }
+}

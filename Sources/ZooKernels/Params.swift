@@ -1,0 +1,95 @@
+/// Explicit, possibly asymmetric, spatial padding in pixels.
+public struct Padding2D: Sendable, Hashable, CustomStringConvertible {
+    public var top, left, bottom, right: Int
+    public init(top: Int = 0, left: Int = 0, bottom: Int = 0, right: Int = 0) {
+        self.top = top; self.left = left; self.bottom = bottom; self.right = right
+    }
+    public static let zero = Padding2D()
+    public var isZero: Bool { self == .zero }
+    public var description: String { "[\(top),\(left),\(bottom),\(right)]" }
+}
+
+/// Height/width pair (kernel size, stride, dilation).
+public struct Size2D: Sendable, Hashable, CustomStringConvertible {
+    public var h, w: Int
+    public init(_ h: Int, _ w: Int) { self.h = h; self.w = w }
+    public static let one = Size2D(1, 1)
+    public var description: String { "\(h)x\(w)" }
+}
+
+/// 2-D convolution. Weights are HWIO `[KH, KW, C/groups, O]`; depthwise is `groups == C`.
+/// Output: `act(conv(x) + bias + residual)`, bias and residual optional.
+public struct Conv2DParams: Sendable, Hashable {
+    public var kernel: Size2D
+    public var strides: Size2D
+    public var dilations: Size2D
+    public var padding: Padding2D
+    public var groups: Int
+    public var activation: Activation
+    public init(kernel: Size2D, strides: Size2D = .one, dilations: Size2D = .one,
+                padding: Padding2D = .zero, groups: Int = 1, activation: Activation = .none) {
+        self.kernel = kernel; self.strides = strides; self.dilations = dilations
+        self.padding = padding; self.groups = groups; self.activation = activation
+    }
+}
+
+/// A convolution's parameters bound to concrete tensor sizes (NHWC in and out).
+public struct Conv2DGeometry: Sendable, Hashable {
+    public var batch, inH, inW, inC: Int
+    public var outH, outW, outC: Int
+    public var params: Conv2DParams
+
+    /// Output size follows the usual floor rule: (in + pads - dilation*(k-1) - 1) / stride + 1.
+    public init(batch: Int, inH: Int, inW: Int, inC: Int, outC: Int, params: Conv2DParams) {
+        self.batch = batch; self.inH = inH; self.inW = inW; self.inC = inC; self.outC = outC
+        self.params = params
+        let p = params
+        outH = (inH + p.padding.top + p.padding.bottom - p.dilations.h * (p.kernel.h - 1) - 1) / p.strides.h + 1
+        outW = (inW + p.padding.left + p.padding.right - p.dilations.w * (p.kernel.w - 1) - 1) / p.strides.w + 1
+    }
+
+    public var isDepthwise: Bool { params.groups == inC && params.groups > 1 }
+}
+
+public enum PoolKind: String, Sendable, Hashable { case max, average }
+
+/// Max or average pooling over NHWC.
+public struct Pool2DParams: Sendable, Hashable {
+    public var kind: PoolKind
+    public var kernel: Size2D
+    public var strides: Size2D
+    public var dilations: Size2D
+    public var padding: Padding2D
+    /// Average pooling: divide by the full window including explicit padding (not the
+    /// ceil-mode overhang), as ONNX count_include_pad=1 and PyTorch do.
+    public var countIncludePad: Bool
+    /// Output size rounds up, so a last partial window is kept (it must start inside the
+    /// input or left padding, PyTorch's rule).
+    public var ceilMode: Bool
+    public init(kind: PoolKind, kernel: Size2D, strides: Size2D, dilations: Size2D = .one,
+                padding: Padding2D = .zero, countIncludePad: Bool = false, ceilMode: Bool = false) {
+        self.kind = kind; self.kernel = kernel; self.strides = strides; self.dilations = dilations
+        self.padding = padding; self.countIncludePad = countIncludePad; self.ceilMode = ceilMode
+    }
+
+    /// Output extent along one axis.
+    public static func outputExtent(input: Int, kernel: Int, stride: Int, dilation: Int,
+                                    padBegin: Int, padEnd: Int, ceilMode: Bool) -> Int {
+        let span = input + padBegin + padEnd - dilation * (kernel - 1) - 1
+        guard span >= 0 else { return 0 }
+        if !ceilMode { return span / stride + 1 }
+        var out = (span + stride - 1) / stride + 1
+        // The last window must start inside the input or the leading padding.
+        if (out - 1) * stride >= input + padBegin { out -= 1 }
+        return out
+    }
+
+    public func outputSize(inH: Int, inW: Int) -> (h: Int, w: Int) {
+        (Self.outputExtent(input: inH, kernel: kernel.h, stride: strides.h, dilation: dilations.h,
+                           padBegin: padding.top, padEnd: padding.bottom, ceilMode: ceilMode),
+         Self.outputExtent(input: inW, kernel: kernel.w, stride: strides.w, dilation: dilations.w,
+                           padBegin: padding.left, padEnd: padding.right, ceilMode: ceilMode))
+    }
+}
+
+public enum BinaryOp: String, Sendable, Hashable { case add, sub, mul, div }

@@ -1,0 +1,46 @@
+/// Copies an n-dimensional array into a new axis order: output axis `i` is input axis
+/// `permutation[i]`. This is the one place layouts are permuted (OIHW -> HWIO, NCHW <-> NHWC).
+public func permute(source: UnsafeRawPointer, shape: Shape, permutation: [Int],
+                    destination: UnsafeMutableRawPointer, elementSize: Int) {
+    let rank = shape.rank
+    precondition(permutation.count == rank && Set(permutation) == Set(0..<rank), "bad permutation \(permutation)")
+    let count = shape.elementCount
+    if count == 0 { return }
+    let inStrides = shape.strides
+    let outDims = permutation.map { shape[$0] }
+    // Stride in the source of each output axis.
+    let walk = permutation.map { inStrides[$0] }
+    if rank == 0 {
+        destination.copyMemory(from: source, byteCount: elementSize)
+        return
+    }
+    // The innermost output axis is copied in a tight loop; the outer axes use an odometer.
+    let inner = outDims[rank - 1]
+    let innerStride = walk[rank - 1]
+    var index = [Int](repeating: 0, count: rank)
+    var sourceOffset = 0
+    var out = 0
+    while out < count {
+        switch elementSize {
+        case 4:
+            let s = source.assumingMemoryBound(to: UInt32.self)
+            let d = destination.assumingMemoryBound(to: UInt32.self)
+            for j in 0..<inner { d[out + j] = s[sourceOffset + j * innerStride] }
+        default:
+            for j in 0..<inner {
+                (destination + (out + j) * elementSize).copyMemory(
+                    from: source + (sourceOffset + j * innerStride) * elementSize, byteCount: elementSize)
+            }
+        }
+        out += inner
+        var axis = rank - 2
+        while axis >= 0 {
+            index[axis] += 1
+            sourceOffset += walk[axis]
+            if index[axis] < outDims[axis] { break }
+            sourceOffset -= walk[axis] * outDims[axis]
+            index[axis] = 0
+            axis -= 1
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// A tensor shape: the extent of each dimension, outermost first (row-major, C order).
+/// Internal activations are NHWC: `[N, H, W, C]`.
+public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByArrayLiteral {
+    public var dims: [Int]
+
+    public init(_ dims: [Int]) { self.dims = dims }
+    public init(arrayLiteral elements: Int...) { self.dims = elements }
+
+    public var rank: Int { dims.count }
+    public subscript(_ axis: Int) -> Int {
+        get { dims[axis] }
+        set { dims[axis] = newValue }
+    }
+
+    /// Number of elements, or nil when a dimension is negative or the product overflows `Int`.
+    public var checkedElementCount: Int? {
+        var total = 1
+        for d in dims {
+            guard d >= 0 else { return nil }
+            let (product, overflow) = total.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            total = product
+        }
+        return total
+    }
+
+    /// Number of elements. Shapes built from file contents must be validated with
+    /// `checkedElementCount` first; this traps on overflow like any arithmetic.
+    public var elementCount: Int { dims.reduce(1, *) }
+
+    /// Row-major strides in elements.
+    public var strides: [Int] {
+        var result = [Int](repeating: 1, count: dims.count)
+        var acc = 1
+        for axis in stride(from: dims.count - 1, through: 0, by: -1) {
+            result[axis] = acc
+            acc *= dims[axis]
+        }
+        return result
+    }
+
+    /// Turns a possibly negative axis (Python style) into an index, or nil when out of range.
+    public func normalizedAxis(_ axis: Int) -> Int? {
+        let a = axis < 0 ? axis + rank : axis
+        return (0..<rank).contains(a) ? a : nil
+    }
+
+    public var description: String { "[" + dims.map(String.init).joined(separator: ",") + "]" }
+}
