@@ -5,7 +5,7 @@ import PackageDescription
 // Each C library has one system-library target and exactly one Swift wrapper module importing it.
 let package = Package(
     name: "zoo",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Zoo", targets: ["Zoo"]),
         .executable(name: "zoo", targets: ["ZooCLI"]),

@@ -1,0 +1,77 @@
+import ZooKernels
+import ZooTensor
+
+/// Where a value's bytes live while a plan runs.
+enum ValueLocation: Sendable {
+    case input(Int)          // index into Graph.inputs: the caller's tensor
+    case constant(ValueID)   // a weight tensor
+    case arena(offset: Int)  // the run's scratch arena
+}
+
+/// One node, ready to run: its kernel with sizes bound, and its scratch space.
+struct PlannedStep: Sendable {
+    var node: Int
+    var kernel: PreparedKernel
+    var scratchOffset: Int
+}
+
+/// Everything that depends on the batch size, computed once per (graph, batch): shapes,
+/// kernel geometry, and an arena layout in which values with disjoint lifetimes share bytes.
+public struct ExecutionPlan: Sendable {
+    public let batch: Int
+    public let shapes: [Shape]
+    /// Bytes of the activation arena: the peak of live activations plus kernel scratch.
+    public let peakActivationBytes: Int
+    let locations: [ValueLocation?]
+    let steps: [PlannedStep]
+
+    init(graph: Graph, batch: Int, threads: Int, constants: [Tensor?]) throws {
+        self.batch = batch
+        let shapes = try graph.shapes(batch: batch)
+        self.shapes = shapes
+
+        // Aliases (reshape, flatten, identity) share their input's bytes: resolve each value to a root.
+        var root = Array(graph.values.indices)
+        for node in graph.nodes where node.op.isAlias { root[node.output] = root[node.inputs[0]] }
+
+        // Last step that reads each root; graph outputs stay alive to the end.
+        var lastUse = [Int](repeating: -1, count: graph.values.count)
+        for (i, node) in graph.nodes.enumerated() {
+            for v in node.inputs { lastUse[root[v]] = max(lastUse[root[v]], i) }
+            lastUse[root[node.output]] = max(lastUse[root[node.output]], i)
+        }
+        for out in graph.outputs { lastUse[root[out.value]] = graph.nodes.count }
+
+        var locations = [ValueLocation?](repeating: nil, count: graph.values.count)
+        for (i, id) in graph.inputs.enumerated() { locations[id] = .input(i) }
+        for (id, value) in graph.values.enumerated() where value.constant != nil { locations[id] = .constant(id) }
+
+        var allocator = ArenaAllocator()
+        var offsets = [Int?](repeating: nil, count: graph.values.count)
+        var steps: [PlannedStep] = []
+        var dyingAt = [[ValueID]](repeating: [], count: graph.nodes.count + 1)
+        for (id, step) in lastUse.enumerated() where step >= 0 && step < graph.nodes.count { dyingAt[step].append(id) }
+
+        for (i, node) in graph.nodes.enumerated() {
+            let kernel = try KernelDispatch.prepare(node: node, shapes: shapes, constants: constants)
+            let out = node.output
+            if !node.op.isAlias {
+                offsets[out] = allocator.allocate(shapes[out].elementCount * 4)
+            }
+            let scratchBytes = KernelDispatch.scratchFloats(kernel, threads: threads) * 4
+            let scratch = scratchBytes > 0 ? allocator.allocate(scratchBytes) : 0
+            steps.append(PlannedStep(node: i, kernel: kernel, scratchOffset: scratch))
+            if scratchBytes > 0 { allocator.release(offset: scratch, bytes: scratchBytes) }
+            for id in dyingAt[i] where root[id] == id {
+                if let offset = offsets[id] { allocator.release(offset: offset, bytes: shapes[id].elementCount * 4) }
+            }
+        }
+        for id in graph.values.indices {
+            let r = root[id]
+            if let offset = offsets[r] { locations[id] = .arena(offset: offset) } else if r != id { locations[id] = locations[r] }
+        }
+        self.locations = locations
+        self.steps = steps
+        peakActivationBytes = allocator.end
+    }
+}

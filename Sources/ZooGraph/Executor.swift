@@ -1,0 +1,100 @@
+import Synchronization
+import ZooKernels
+import ZooTensor
+
+/// Runs a graph. Plans are computed once per batch size and cached; each run borrows its own
+/// activation arena from a pool, so one executor may serve many concurrent tasks.
+public final class Executor: Sendable {
+    public let graph: Graph
+    public let threads: Int
+    /// Constants as float32 (float16 storage is widened once, here).
+    private let constants: [Tensor?]
+    private let plans = Mutex<[Int: ExecutionPlan]>([:])
+    private let arenas = Mutex<[Int: [Arena]]>([:])
+
+    public init(graph: Graph, threads: Int = ThreadCount.default) {
+        self.graph = graph
+        self.threads = max(1, threads)
+        constants = graph.values.map { $0.constant?.converted(to: .float32) }
+    }
+
+    /// The plan for a batch size (computed on first use).
+    public func plan(batch: Int) throws -> ExecutionPlan {
+        if let plan = plans.withLock({ $0[batch] }) { return plan }
+        let plan = try ExecutionPlan(graph: graph, batch: batch, threads: threads, constants: constants)
+        plans.withLock { $0[batch] = plan }
+        return plan
+    }
+
+    /// Runs the graph on named inputs (NHWC, or whatever layout the graph declares) and returns
+    /// every graph output by name. Inputs may use any batch size; all must use the same one.
+    public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
+        let given = try orderedInputs(inputs)
+        let batch = given.first.map { $0.shape.rank > 0 ? $0.shape[0] : 1 } ?? 1
+        let plan = try plan(batch: batch)
+        let arena = borrowArena(bytes: plan.peakActivationBytes)
+        defer { returnArena(arena) }
+
+        func pointer(_ id: ValueID) -> UnsafeRawPointer {
+            switch plan.locations[id]! {
+            case .input(let i): given[i].rawPointer
+            case .constant(let c): constants[c]!.rawPointer
+            case .arena(let offset): UnsafeRawPointer(arena.bytes + offset)
+            }
+        }
+        for step in plan.steps {
+            let node = graph.nodes[step.node]
+            guard case .arena(let offset) = plan.locations[node.output]! else { continue }
+            KernelDispatch.execute(step.kernel, inputs: node.inputs.map(pointer), output: arena.bytes + offset,
+                                   scratch: arena.bytes + step.scratchOffset, threads: threads)
+        }
+        var result: [String: Tensor] = [:]
+        for out in graph.outputs {
+            let shape = plan.shapes[out.value]
+            result[out.name] = Tensor(shape: shape, dtype: .float32,
+                                      bytes: UnsafeRawBufferPointer(start: pointer(out.value), count: shape.elementCount * 4))
+        }
+        return result
+    }
+
+    /// Checks names, types and shapes (any batch size, the same for all) and orders the inputs like the graph.
+    private func orderedInputs(_ inputs: [String: Tensor]) throws -> [Tensor] {
+        for name in inputs.keys where !graph.inputs.contains(where: { graph.values[$0].name == name }) {
+            throw GraphError.unexpectedInput(name: name)
+        }
+        var batch: Int?
+        return try graph.inputs.map { id in
+            let value = graph.values[id]
+            guard let tensor = inputs[value.name] else { throw GraphError.missingInput(name: value.name) }
+            guard tensor.dtype == value.dtype else {
+                throw GraphError.inputType(name: value.name, expected: value.dtype, found: tensor.dtype)
+            }
+            let s = tensor.shape
+            let fits = s.rank == value.shape.rank && (s.rank == 0 || (s[0] >= 1 && Array(s.dims.dropFirst()) == Array(value.shape.dims.dropFirst())))
+            guard fits, batch == nil || s[0] == batch else {
+                throw GraphError.inputShape(name: value.name, expected: value.shape, found: s)
+            }
+            if s.rank > 0 { batch = s[0] }
+            return tensor
+        }
+    }
+
+    private func borrowArena(bytes: Int) -> Arena {
+        arenas.withLock { $0[bytes]?.popLast() } ?? Arena(byteCount: bytes)
+    }
+
+    private func returnArena(_ arena: Arena) {
+        arenas.withLock { $0[arena.byteCount, default: []].append(arena) }
+    }
+}
+
+/// One run's activation memory. Only one run uses an arena at a time.
+private final class Arena: @unchecked Sendable {
+    let bytes: UnsafeMutableRawPointer
+    let byteCount: Int
+    init(byteCount: Int) {
+        self.byteCount = byteCount
+        bytes = .allocate(byteCount: max(byteCount, 1), alignment: 64)
+    }
+    deinit { bytes.deallocate() }
+}

@@ -1,0 +1,27 @@
+import ZooTensor
+
+/// Errors building, checking or running a graph. Messages name the node and both shapes.
+public enum GraphError: Error, CustomStringConvertible, Equatable {
+    case shapeMismatch(node: String, op: String, detail: String)
+    case invalidNode(node: String, op: String, detail: String)
+    case unknownValue(node: String, name: String)
+    case duplicateName(String)
+    case missingInput(name: String)
+    case unexpectedInput(name: String)
+    case inputShape(name: String, expected: Shape, found: Shape)
+    case inputType(name: String, expected: DType, found: DType)
+
+    public var description: String {
+        switch self {
+        case let .shapeMismatch(node, op, detail): "node '\(node)' (\(op)): \(detail)"
+        case let .invalidNode(node, op, detail): "node '\(node)' (\(op)): \(detail)"
+        case let .unknownValue(node, name): "node '\(node)' reads '\(name)', which no earlier node, input or constant defines"
+        case let .duplicateName(name): "the name '\(name)' is defined twice"
+        case let .missingInput(name): "input '\(name)' was not given"
+        case let .unexpectedInput(name): "the model has no input named '\(name)'"
+        case let .inputShape(name, expected, found):
+            "input '\(name)': expected shape \(expected) (any batch size), found \(found)"
+        case let .inputType(name, expected, found): "input '\(name)': expected \(expected), found \(found)"
+        }
+    }
+}

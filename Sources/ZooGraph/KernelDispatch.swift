@@ -1,0 +1,105 @@
+import ZooKernels
+import ZooTensor
+
+/// A node's kernel with every size bound for one batch size.
+enum PreparedKernel: Sendable {
+    case conv2d(Conv2DGeometry, hasResidual: Bool)
+    case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, hasResidual: Bool)
+    /// Inference batch norm that no pass could fold: y = x * scale + shift per channel.
+    case channelAffine(scale: [Float], shift: [Float], count: Int)
+    case activation(Activation, count: Int)
+    case softmax(outer: Int, axis: Int, inner: Int)
+    case pool2d(Pool2DParams, batch: Int, inH: Int, inW: Int, channels: Int)
+    case globalPool(PoolKind, batch: Int, spatial: Int, channels: Int)
+    case binary(BinaryOp, a: Shape, b: Shape, out: Shape)
+    case concat(axis: Int, inputs: [Shape], out: Shape)
+    case pad(input: Shape, before: [Int], after: [Int], value: Float)
+    case transpose(input: Shape, permutation: [Int])
+    /// Output shares the input's bytes: nothing to run.
+    case alias
+}
+
+/// The one place that maps ops to kernels: `prepare` binds sizes at plan time, `execute`
+/// runs a prepared kernel. Both switches are exhaustive, so a new op cannot be forgotten.
+enum KernelDispatch {
+    static func prepare(node: Node, shapes: [Shape], constants: [Tensor?]) throws -> PreparedKernel {
+        let x = shapes[node.inputs[0]]
+        let out = shapes[node.output]
+        switch node.op {
+        case .conv2d(let p):
+            let w = shapes[node.inputs[1]]
+            return .conv2d(Conv2DGeometry(batch: x[0], inH: x[1], inW: x[2], inC: x[3], outC: w[3], params: p),
+                           hasResidual: node.inputs.count == 4)
+        case .dense(let p):
+            let w = shapes[node.inputs[1]]
+            return .dense(rows: x.elementCount / w[0], inFeatures: w[0], outFeatures: w[1],
+                          activation: p.activation, hasResidual: node.inputs.count == 4)
+        case .batchNorm(let epsilon):
+            let params = node.inputs.dropFirst().map { constants[$0]?.floats }
+            guard let gamma = params[0], let beta = params[1], let mean = params[2], let variance = params[3] else {
+                throw GraphError.invalidNode(node: node.name, op: node.op.name, detail: "scale, bias, mean and variance must be constants")
+            }
+            let scale = zip(gamma, variance).map { $0 / ($1 + epsilon).squareRoot() }
+            let shift = (0..<scale.count).map { beta[$0] - mean[$0] * scale[$0] }
+            return .channelAffine(scale: scale, shift: shift, count: x.elementCount)
+        case .activation(let a):
+            return .activation(a, count: x.elementCount)
+        case .softmax(let axis):
+            return .softmax(outer: x.dims[..<axis].reduce(1, *), axis: x[axis], inner: x.dims[(axis + 1)...].reduce(1, *))
+        case .pool2d(let p):
+            return .pool2d(p, batch: x[0], inH: x[1], inW: x[2], channels: x[3])
+        case .globalPool(let kind, _):
+            return .globalPool(kind, batch: x[0], spatial: x[1] * x[2], channels: x[3])
+        case .binary(let op):
+            return .binary(op, a: x, b: shapes[node.inputs[1]], out: out)
+        case .concat(let axis):
+            return .concat(axis: axis, inputs: node.inputs.map { shapes[$0] }, out: out)
+        case let .pad(before, after, value):
+            return .pad(input: x, before: before, after: after, value: value)
+        case .transpose(let perm):
+            return .transpose(input: x, permutation: perm)
+        case .flatten, .reshape, .identity:
+            return .alias
+        }
+    }
+
+    static func scratchFloats(_ kernel: PreparedKernel, threads: Int) -> Int {
+        if case .conv2d(let g, _) = kernel { return Conv2D.scratchCount(g, threads: threads) }
+        return 0
+    }
+
+    static func execute(_ kernel: PreparedKernel, inputs: [UnsafeRawPointer], output: UnsafeMutableRawPointer,
+                        scratch: UnsafeMutableRawPointer, threads: Int) {
+        let f = inputs.map { $0.assumingMemoryBound(to: Float.self) }
+        let y = output.assumingMemoryBound(to: Float.self)
+        switch kernel {
+        case let .conv2d(g, hasResidual):
+            Conv2D.run(g, input: f[0], weights: f[1], bias: f[2], residual: hasResidual ? f[3] : nil,
+                       output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads)
+        case let .dense(rows, inFeatures, outFeatures, activation, hasResidual):
+            Dense.run(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, input: f[0], weights: f[1],
+                      bias: f[2], residual: hasResidual ? f[3] : nil, activation: activation, output: y, threads: threads)
+        case let .channelAffine(scale, shift, count):
+            Elementwise.channelAffine(input: f[0], scale: scale, shift: shift, channels: scale.count,
+                                      count: count, output: y, threads: threads)
+        case let .activation(a, count):
+            Elementwise.activation(a, input: f[0], output: y, count: count, threads: threads)
+        case let .softmax(outer, axis, inner):
+            Softmax.run(input: f[0], output: y, outer: outer, axis: axis, inner: inner)
+        case let .pool2d(p, batch, inH, inW, channels):
+            Pool2D.run(p, batch: batch, inH: inH, inW: inW, channels: channels, input: f[0], output: y, threads: threads)
+        case let .globalPool(kind, batch, spatial, channels):
+            GlobalPool.run(kind, batch: batch, spatial: spatial, channels: channels, input: f[0], output: y)
+        case let .binary(op, a, b, out):
+            Elementwise.binary(op, a: f[0], aShape: a, b: f[1], bShape: b, output: y, outShape: out, threads: threads)
+        case let .concat(axis, shapes, out):
+            Concat.run(inputs: Array(zip(f, shapes)), axis: axis, output: y, outShape: out)
+        case let .pad(input, before, after, value):
+            ConstantPad.run(input: f[0], inShape: input, before: before, after: after, value: value, output: y)
+        case let .transpose(input, perm):
+            permute(source: inputs[0], shape: input, permutation: perm, destination: output, elementSize: 4)
+        case .alias:
+            break
+        }
+    }
+}
