@@ -26,11 +26,19 @@ let package = Package(
         .target(name: "ZooKernels", dependencies: ["ZooTensor", "COpenBLAS"]),
         .target(name: "ZooGraph", dependencies: ["ZooTensor", "ZooKernels"]),
         .target(name: "ZooHDF5", dependencies: ["CHDF5"]),
-        .target(name: "ZooImageCodecs", dependencies: ["CJPEG", "CPNG"]),
-        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph"]),
+        // protobuf-c code generated from onnx.proto (tools/onnx/regenerate-proto), committed.
+        .target(name: "CONNXProto", dependencies: ["CProtobufC"]),
+        .target(name: "ZooONNX", dependencies: ["CONNXProto", "ZooTensor"]),
+        .target(name: "ZooImport", dependencies: ["ZooONNX", "ZooHDF5", "ZooModels", "ZooGraph", "ZooKernels", "ZooTensor"]),
+        // Architectures defined in Swift with the source frameworks' layer names.
+        .target(name: "ZooModels", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
+        // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame.
+        .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
+        .target(name: "ZooVision", dependencies: ["CImageCodecs", "ZooTensor"]),
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooVision"]),
         .executableTarget(
             name: "ZooCLI",
-            dependencies: ["Zoo", "ZooTensor", "ZooGraph", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooImport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: Tests
@@ -38,7 +46,14 @@ let package = Package(
         .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooKernelsTests", dependencies: ["ZooKernels", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooGraphTests", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor", "ZooTestSupport"]),
-        .testTarget(name: "ZooSystemLibrariesTests", dependencies: ["ZooHDF5", "ZooImageCodecs", "ZooKernels"]),
+        .testTarget(name: "ZooSystemLibrariesTests", dependencies: ["ZooHDF5", "ZooVision", "ZooKernels"]),
+        .testTarget(name: "ZooONNXTests", dependencies: ["ZooONNX", "ZooImport", "ZooGraph", "ZooTensor", "ZooTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooKerasTests", dependencies: ["ZooImport", "ZooHDF5", "ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooModelsTests", dependencies: ["ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooVisionTests", dependencies: ["ZooVision", "ZooTensor", "ZooTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooCLITests", dependencies: ["ZooTensor", "ZooTestSupport"]),
     ]
 )

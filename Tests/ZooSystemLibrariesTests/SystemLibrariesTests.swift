@@ -1,6 +1,6 @@
 import Testing
 import ZooHDF5
-import ZooImageCodecs
+import ZooVision
 
 /// The build links every system library the project uses; these calls fail to link otherwise.
 @Suite struct SystemLibrariesTests {

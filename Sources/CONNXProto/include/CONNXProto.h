@@ -1,0 +1,1 @@
+/* Placeholder until onnx.pb-c.h is generated (see tools/onnx/regenerate-proto). */

@@ -1,0 +1,1 @@
+/* Placeholder until onnx.pb-c.c is generated (see tools/onnx/regenerate-proto). */
