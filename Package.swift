@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Zip archives (.keras, .pth): a maintained reader instead of our own.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: C libraries (module map + shim header only)
@@ -29,7 +31,8 @@ let package = Package(
         // protobuf-c code generated from onnx.proto (tools/onnx/regenerate-proto), committed.
         .target(name: "CONNXProto", dependencies: ["CProtobufC"]),
         .target(name: "ZooONNX", dependencies: ["CONNXProto", "ZooTensor"]),
-        .target(name: "ZooImport", dependencies: ["ZooONNX", "ZooHDF5", "ZooModels", "ZooGraph", "ZooKernels", "ZooTensor"]),
+        .target(name: "ZooImport", dependencies: ["ZooONNX", "ZooHDF5", "ZooModels", "ZooGraph", "ZooKernels", "ZooTensor",
+                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Architectures defined in Swift with the source frameworks' layer names.
         .target(name: "ZooModels", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
         // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame.

@@ -1,0 +1,16 @@
+import Foundation
+
+/// Errors of the public API that are not an importer's or the graph's own.
+public enum ZooError: Error, CustomStringConvertible {
+    case unknownModel(String)
+    case badModel(file: URL, detail: String)
+
+    public var description: String {
+        switch self {
+        case .unknownModel(let name):
+            "'\(name)' is neither a model file nor a zoo model (try `zoo list`)"
+        case let .badModel(file, detail):
+            "\(file.path): \(detail)"
+        }
+    }
+}

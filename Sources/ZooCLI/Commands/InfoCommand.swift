@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Zoo
+import ZooGraph
+
+/// `zoo info M`: layers, output shapes, parameters and FLOPs, like Keras' `summary()`.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Show a model's layers, shapes, parameter count and FLOPs.")
+
+    @Argument(help: "A zoo model name or a model file.")
+    var model: String
+
+    @Option(name: .long, help: "Architecture of a weights-only file.")
+    var arch: String?
+
+    @Option(name: .long, help: "Batch size for shapes and FLOPs.")
+    var batch = 1
+
+    @Flag(name: .long, help: "Show the graph as imported, before optimisation.")
+    var noOptimize = false
+
+    func validate() throws {
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    }
+
+    func run() throws {
+        let graph = try ModelLoader.loadGraph(model, architecture: arch, optimize: !noOptimize)
+        let rows = try graph.summary(batch: batch)
+        let plan = try Executor(graph: graph, threads: 1).plan(batch: batch)
+        print("Model: \(graph.name)")
+        for id in graph.inputs {
+            print("Input  \(graph.values[id].name): \(graph.values[id].shape) \(graph.values[id].dtype)")
+        }
+        for out in graph.outputs { print("Output \(out.name): \(plan.shapes[out.value])") }
+        let nameWidth = min(40, max(10, rows.map(\.name.count).max() ?? 10))
+        let opWidth = min(28, max(6, rows.map(\.op.count).max() ?? 6))
+        print(pad("Layer", nameWidth) + "  " + pad("Op", opWidth) + "  " + pad("Output shape", 20) + "  " + "Params")
+        print(String(repeating: "-", count: nameWidth + opWidth + 40))
+        for row in rows {
+            print(pad(row.name, nameWidth) + "  " + pad(row.op, opWidth) + "  " + pad(row.outputShape.description, 20) + "  " + grouped(row.parameters))
+        }
+        print(String(repeating: "-", count: nameWidth + opWidth + 40))
+        print("Layers: \(rows.count)")
+        print("Parameters: \(grouped(graph.parameterCount))")
+        print("FLOPs (batch \(batch)): \(grouped(rows.reduce(0) { $0 + $1.flops }))")
+        print("Peak activation memory (batch \(batch)): \(grouped(plan.peakActivationBytes)) bytes")
+    }
+
+    private func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? String(s.prefix(width)) : s + String(repeating: " ", count: width - s.count)
+    }
+}
+
+/// 1234567 -> "1,234,567".
+func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return (n < 0 ? "-" : "") + out
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+
+/// `zoo`: the command-line front end. Errors are one line on stderr, `zoo: error: ...`, with
+/// exit status 2 for usage errors and 1 for everything else; never a stack trace.
+@main
+struct ZooCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zoo",
+        abstract: "A model zoo and inference runtime for image CNNs.",
+        subcommands: [InfoCommand.self, InferCommand.self]
+    )
+
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            fail(message(for: error), status: 2)
+        }
+        do {
+            var runnable = command
+            try runnable.run()
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch let error as ValidationError {
+            fail(error.message, status: 2)
+        } catch {
+            fail(String(describing: error), status: 1)
+        }
+    }
+
+    static func fail(_ message: String, status: Int32) -> Never {
+        let line = message.split(separator: "\n").first.map(String.init) ?? "failed"
+        FileHandle.standardError.write(Data("zoo: error: \(line)\n".utf8))
+        Foundation.exit(status)
+    }
+}

@@ -1,0 +1,25 @@
+/// Fuses an activation into the conv/dense epilogue before it when that layer's output feeds
+/// nothing else.
+enum ActivationFusion {
+    static func apply(_ graph: Graph) -> Graph {
+        var g = graph
+        let consumers = graph.consumers()
+        let producers = graph.producers()
+        for node in graph.nodes {
+            guard case .activation(let act) = node.op, let p = producers[node.inputs[0]],
+                  graph.soleConsumer(of: node.inputs[0], in: consumers) != nil else { continue }
+            switch g.nodes[p].op {
+            case .conv2d(var params) where params.activation == .none:
+                params.activation = act
+                g.nodes[p].op = .conv2d(params)
+            case .dense(var params) where params.activation == .none:
+                params.activation = act
+                g.nodes[p].op = .dense(params)
+            default:
+                continue
+            }
+            g.replaceUses(of: node.output, with: node.inputs[0])
+        }
+        return g.compacted()
+    }
+}

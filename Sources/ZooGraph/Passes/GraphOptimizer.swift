@@ -1,0 +1,12 @@
+/// The passes that turn an imported graph into the one we run. Each preserves outputs
+/// (to float rounding); their order matters: batch norm folds before activations fuse.
+public enum GraphOptimizer {
+    public static func optimize(_ graph: Graph) -> Graph {
+        var g = IdentityRemoval.apply(graph)
+        g = BatchNormFolding.apply(g)
+        g = PadFolding.apply(g)
+        g = ResidualAddFusion.apply(g)
+        g = ActivationFusion.apply(g)
+        return g.compacted()
+    }
+}
