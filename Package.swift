@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "ZooModelsTests", dependencies: ["ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooVisionTests", dependencies: ["ZooVision", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
     ]
 )

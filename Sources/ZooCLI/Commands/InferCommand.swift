@@ -43,7 +43,7 @@ struct InferCommand: ParsableCommand {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("\(path): the folder \(folder.path) does not exist")
+                throw CLIError("\(path): the folder \(folder.path) does not exist")
             }
         }
         let executor = Executor(graph: graph, threads: threads ?? ThreadCount.default)

@@ -1,1 +1,0 @@
-/* Placeholder until onnx.pb-c.h is generated (see tools/onnx/regenerate-proto). */

@@ -1,1 +1,0 @@
-/* Placeholder until onnx.pb-c.c is generated (see tools/onnx/regenerate-proto). */

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import Zoo
+import ZooGraph
+import ZooTensor
+import ZooTestSupport
+
+@Suite struct CLITests {
+    /// Errors are exactly one line on stderr, starting `zoo: error:`.
+    func expectOneErrorLine(_ r: CLIResult, status: Int32, containing text: String, _ comment: String) {
+        #expect(r.status == status, "\(comment): status \(r.status), stderr \(r.stderr)")
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+        #expect(lines.count == 1 && lines[0].hasPrefix("zoo: error: "), "\(comment): \(r.stderr)")
+        #expect(r.stderr.contains(text), "\(comment): \(r.stderr)")
+    }
+
+    @Test func infoSummarisesABuiltInModel() throws {
+        let r = try CLIRunner.run(["info", "tiny-cnn"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let graph = try ModelLoader.loadGraph("tiny-cnn")
+        let digits = String(graph.parameterCount)
+        let withCommas = digits.enumerated().map { i, c in (i > 0 && (digits.count - i) % 3 == 0 ? "," : "") + String(c) }.joined()
+        #expect(r.stdout.contains("Parameters: \(withCommas)"), "\(r.stdout)")
+        #expect(r.stdout.contains("predictions"))
+        #expect(r.stdout.contains("[1,10]"))
+        // BN folded and ReLU fused: no BatchNorm row in the optimised graph, but there is one without optimisation.
+        #expect(!r.stdout.contains("BatchNorm"))
+        #expect(try CLIRunner.run(["info", "tiny-cnn", "--no-optimize"]).stdout.contains("BatchNorm"))
+    }
+
+    @Test func inferWritesTheModelsOutput() throws {
+        let dir = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var f = TensorFactory(seed: 9)
+        let x = f.uniform([2, 32, 32, 3])
+        // Inputs saved as float64, as numpy does by default, are accepted.
+        try NPY.write(x.converted(to: .float64), to: dir.appendingPathComponent("x.npy"))
+        let r = try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", dir.appendingPathComponent("x.npy").path,
+                                   "-o", dir.appendingPathComponent("y.npy").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let y = try NPY.read(contentsOf: dir.appendingPathComponent("y.npy"))
+        #expect(y.shape == [2, 10])
+        let expected = try runGraph(ModelLoader.loadGraph("tiny-cnn"), x)
+        #expect(y.floats == expected.floats)
+        let rowSum = y.floats[0..<10].reduce(0, +)
+        #expect(abs(rowSum - 1) < 1e-5, "softmax output sums to 1")
+    }
+
+    @Test func badArgumentsAreUsageErrors() throws {
+        expectOneErrorLine(try CLIRunner.run(["--bogus"]), status: 2, containing: "--bogus", "unknown flag")
+        expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn"]), status: 2, containing: "--input", "no input")
+        expectOneErrorLine(try CLIRunner.run(["info", "tiny-cnn", "--batch", "0"]), status: 2, containing: "--batch", "batch 0")
+        expectOneErrorLine(try CLIRunner.run(["frobnicate"]), status: 2, containing: "frobnicate", "unknown command")
+    }
+
+    @Test func badFilesAreErrorsAndLeaveNoOutput() throws {
+        let dir = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("y.npy")
+        let x = dir.appendingPathComponent("x.npy")
+        try NPY.write(Tensor(zeros: [1, 3, 32, 32]), to: x)
+        let garbage = dir.appendingPathComponent("garbage.npy")
+        try Data("hello".utf8).write(to: garbage)
+
+        expectOneErrorLine(try CLIRunner.run(["info", "no-such-model"]), status: 1, containing: "no-such-model", "unknown model")
+        expectOneErrorLine(try CLIRunner.run(["info", dir.path]), status: 1, containing: "folder", "folder as model")
+        expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", dir.appendingPathComponent("missing.npy").path, "-o", out.path]),
+                           status: 1, containing: "missing.npy: no such file", "missing input")
+        expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", garbage.path, "-o", out.path]),
+                           status: 1, containing: "garbage.npy: not a .npy file", "garbage input")
+        expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", x.path, "-o", out.path]),
+                           status: 1, containing: "expected shape [1,32,32,3]", "NCHW given to an NHWC model")
+        expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", x.path, "-o", "/nonexistent/dir/y.npy"]),
+                           status: 1, containing: "does not exist", "output folder missing")
+        #expect(!FileManager.default.fileExists(atPath: out.path), "no half-written output")
+    }
+}
