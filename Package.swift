@@ -35,10 +35,12 @@ let package = Package(
                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Architectures defined in Swift with the source frameworks' layer names.
         .target(name: "ZooModels", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
+        // The native .zoo format: safetensors-compatible, memory-mapped.
+        .target(name: "ZooFormat", dependencies: ["ZooGraph", "ZooTensor"]),
         // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame.
         .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
         .target(name: "ZooVision", dependencies: ["CImageCodecs", "ZooTensor"]),
-        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooVision"]),
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooFormat", "ZooVision"]),
         .executableTarget(
             name: "ZooCLI",
             dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooImport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "ZooKerasTests", dependencies: ["ZooImport", "ZooHDF5", "ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooModelsTests", dependencies: ["ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooVisionTests", dependencies: ["ZooVision", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooGraph", "ZooTensor", "ZooTestSupport"]),

@@ -4,6 +4,8 @@ import Foundation
 public enum ZooError: Error, CustomStringConvertible {
     case unknownModel(String)
     case badModel(file: URL, detail: String)
+    case conversionMismatch(file: URL, detail: String)
+    case badArgument(String)
 
     public var description: String {
         switch self {
@@ -11,6 +13,10 @@ public enum ZooError: Error, CustomStringConvertible {
             "'\(name)' is neither a model file nor a zoo model (try `zoo list`)"
         case let .badModel(file, detail):
             "\(file.path): \(detail)"
+        case let .conversionMismatch(file, detail):
+            "\(file.lastPathComponent): conversion check failed: \(detail)"
+        case .badArgument(let detail):
+            detail
         }
     }
 }

@@ -8,7 +8,7 @@ struct ZooCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zoo",
         abstract: "A model zoo and inference runtime for image CNNs.",
-        subcommands: [InfoCommand.self, InferCommand.self]
+        subcommands: [InfoCommand.self, InferCommand.self, ConvertCommand.self]
     )
 
     static func main() {

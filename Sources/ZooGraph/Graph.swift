@@ -30,7 +30,7 @@ public struct Node: Sendable {
 }
 
 /// A named graph output.
-public struct GraphOutput: Sendable, Hashable {
+public struct GraphOutput: Sendable, Hashable, Codable {
     public var name: String
     public var value: ValueID
 }

@@ -1,7 +1,7 @@
 import ZooKernels
 
 /// Fully connected layer over the last axis: weights `[in, out]`, `act(x W + b + residual)`.
-public struct DenseParams: Sendable, Hashable {
+public struct DenseParams: Sendable, Hashable, Codable {
     public var activation: Activation
     public init(activation: Activation = .none) { self.activation = activation }
 }

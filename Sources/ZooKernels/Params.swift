@@ -1,5 +1,5 @@
 /// Explicit, possibly asymmetric, spatial padding in pixels.
-public struct Padding2D: Sendable, Hashable, CustomStringConvertible {
+public struct Padding2D: Sendable, Hashable, Codable, CustomStringConvertible {
     public var top, left, bottom, right: Int
     public init(top: Int = 0, left: Int = 0, bottom: Int = 0, right: Int = 0) {
         self.top = top; self.left = left; self.bottom = bottom; self.right = right
@@ -10,7 +10,7 @@ public struct Padding2D: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Height/width pair (kernel size, stride, dilation).
-public struct Size2D: Sendable, Hashable, CustomStringConvertible {
+public struct Size2D: Sendable, Hashable, Codable, CustomStringConvertible {
     public var h, w: Int
     public init(_ h: Int, _ w: Int) { self.h = h; self.w = w }
     public static let one = Size2D(1, 1)
@@ -19,7 +19,7 @@ public struct Size2D: Sendable, Hashable, CustomStringConvertible {
 
 /// 2-D convolution. Weights are HWIO `[KH, KW, C/groups, O]`; depthwise is `groups == C`.
 /// Output: `act(conv(x) + bias + residual)`, bias and residual optional.
-public struct Conv2DParams: Sendable, Hashable {
+public struct Conv2DParams: Sendable, Hashable, Codable {
     public var kernel: Size2D
     public var strides: Size2D
     public var dilations: Size2D
@@ -51,10 +51,10 @@ public struct Conv2DGeometry: Sendable, Hashable {
     public var isDepthwise: Bool { params.groups == inC && params.groups > 1 }
 }
 
-public enum PoolKind: String, Sendable, Hashable { case max, average }
+public enum PoolKind: String, Sendable, Hashable, Codable { case max, average }
 
 /// Max or average pooling over NHWC.
-public struct Pool2DParams: Sendable, Hashable {
+public struct Pool2DParams: Sendable, Hashable, Codable {
     public var kind: PoolKind
     public var kernel: Size2D
     public var strides: Size2D
@@ -92,4 +92,4 @@ public struct Pool2DParams: Sendable, Hashable {
     }
 }
 
-public enum BinaryOp: String, Sendable, Hashable { case add, sub, mul, div }
+public enum BinaryOp: String, Sendable, Hashable, Codable { case add, sub, mul, div }

@@ -53,3 +53,19 @@ extension Graph {
         return result
     }
 }
+
+extension Graph {
+    /// The same graph with each constant replaced by `transform(value, tensor)` (which must keep
+    /// its shape), e.g. to store weights as float16.
+    public func mappingConstants(_ transform: (Value, Tensor) -> Tensor) -> Graph {
+        var g = self
+        for (i, v) in values.enumerated() {
+            guard let t = v.constant else { continue }
+            let mapped = transform(v, t)
+            precondition(mapped.shape == t.shape, "mappingConstants changed the shape of \(v.name)")
+            g.values[i].kind = .constant(mapped)
+            g.values[i].dtype = mapped.dtype
+        }
+        return g
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import ZooFormat
+import ZooGraph
+import ZooTensor
+
+/// Converts any model zoo reads into a `.zoo` file, then checks its own work: the written
+/// file is loaded back and run beside the source graph on a probe input.
+public enum ModelConverter {
+    public struct Report: Sendable {
+        public var output: URL
+        public var fp16: Bool
+        public var parameterCount: Int
+        public var fileBytes: Int
+        /// Relative L2 between the source graph's and the converted file's outputs on the probe.
+        public var probeRelativeL2: Double
+        public var probeBitIdentical: Bool
+        public var reference: ReferenceComparison?
+    }
+
+    /// Largest relative L2 accepted between source and converted outputs with float16 weights.
+    public static let fp16Tolerance = 1e-3
+
+    public static func convert(_ source: String, architecture: String? = nil, to output: URL, fp16: Bool = false,
+                               reference: (input: URL, output: URL)? = nil) throws -> Report {
+        let graph = try ModelLoader.loadGraph(source, architecture: architecture)
+        try ZooFileWriter.write(graph, metadata: ZooFileMetadata(provenance: try provenance(of: source, fp16: fp16)),
+                                to: output, fp16: fp16)
+        do {
+            let converted = try ZooFile.load(output).graph
+            let (error, identical) = try probe(graph, converted)
+            guard fp16 ? error <= fp16Tolerance : identical else {
+                throw ZooError.conversionMismatch(file: output, detail: fp16
+                    ? "float16 outputs differ from the source by relative L2 \(error) (limit \(fp16Tolerance))"
+                    : "converted outputs are not bit-identical to the source (relative L2 \(error))")
+            }
+            let comparison = try reference.map { try ReferenceComparison.compare(converted, input: $0.input, expected: $0.output) }
+            let size = (try FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
+            return Report(output: output, fp16: fp16, parameterCount: converted.parameterCount, fileBytes: size,
+                          probeRelativeL2: error, probeBitIdentical: identical, reference: comparison)
+        } catch {
+            // A file that failed its own check is not left behind as if it were good.
+            try? FileManager.default.removeItem(at: output)
+            throw error
+        }
+    }
+
+    /// Runs both graphs on the same seeded random input (batch 1) and compares every output.
+    static func probe(_ a: Graph, _ b: Graph) throws -> (relativeL2: Double, identical: Bool) {
+        var seed: UInt64 = 0x5EED
+        var inputs: [String: Tensor] = [:]
+        for id in a.inputs {
+            var shape = a.values[id].shape
+            if shape.rank > 0 { shape[0] = 1 }
+            let values = (0..<shape.elementCount).map { _ -> Float in
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                return Float(seed >> 40) / Float(1 << 23) - 1
+            }
+            inputs[a.values[id].name] = Tensor(shape: shape, floats: values)
+        }
+        let outA = try Executor(graph: a).run(inputs)
+        let outB = try Executor(graph: b).run(inputs)
+        var worst = 0.0
+        var identical = true
+        for (name, x) in outA {
+            guard let y = outB[name] else { return (.infinity, false) }
+            let (xf, yf) = (x.floats, y.floats)
+            identical = identical && xf.elementsEqual(yf) { $0.bitPattern == $1.bitPattern }
+            worst = max(worst, relativeL2Error(yf, xf))
+        }
+        return (worst, identical)
+    }
+
+    static func provenance(of source: String, fp16: Bool) throws -> String {
+        var fields: [String: Any] = [
+            "converter": "zoo \(Zoo.version)",
+            "date": ISO8601DateFormatter().string(from: Date()),
+            "fp16": fp16,
+        ]
+        let url = URL(fileURLWithPath: source)
+        if FileManager.default.fileExists(atPath: url.path) {
+            fields["source"] = url.lastPathComponent
+            fields["source_sha256"] = try SHA256.hex(ofFile: url)
+        } else {
+            fields["source"] = source
+        }
+        return String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
+
+/// ||a - b|| / ||b|| in double precision.
+func relativeL2Error(_ a: [Float], _ b: [Float]) -> Double {
+    var diff = 0.0, norm = 0.0
+    for (x, y) in zip(a, b) {
+        diff += (Double(x) - Double(y)) * (Double(x) - Double(y))
+        norm += Double(y) * Double(y)
+    }
+    return norm == 0 ? diff.squareRoot() : (diff / norm).squareRoot()
+}

@@ -1,0 +1,42 @@
+import Foundation
+import ZooGraph
+import ZooTensor
+
+/// How a model's outputs compare with outputs the user produced in the source framework.
+public struct ReferenceComparison: Sendable {
+    public var relativeL2: Double
+    public var maxAbsError: Double
+    /// Rows (images) whose arg-max agrees, and how many rows there are.
+    public var top1Agreement: Int
+    public var rows: Int
+
+    /// Runs `graph` on `input` (.npy) and compares with `expected` (.npy), for a model with one
+    /// input and one output.
+    public static func compare(_ graph: Graph, input: URL, expected: URL) throws -> ReferenceComparison {
+        guard graph.inputs.count == 1, graph.outputs.count == 1 else {
+            throw ZooError.badArgument("--reference needs a model with one input and one output")
+        }
+        let x = try NPY.read(contentsOf: input).converted(to: .float32)
+        let y = try NPY.read(contentsOf: expected).converted(to: .float32)
+        let out = try Executor(graph: graph).run([graph.values[graph.inputs[0]].name: x])[graph.outputs[0].name]!
+        guard out.shape == y.shape else {
+            throw ZooError.badArgument("\(expected.lastPathComponent): shape \(y.shape), but the model outputs \(out.shape)")
+        }
+        let (a, b) = (out.floats, y.floats)
+        let maxAbs = zip(a, b).reduce(0.0) { max($0, abs(Double($1.0) - Double($1.1))) }
+        let rows = out.shape.rank > 0 ? out.shape[0] : 1
+        let width = rows > 0 ? a.count / rows : 0
+        var agree = 0
+        for r in 0..<rows where width > 0 {
+            let slice = r * width..<(r + 1) * width
+            if argmax(a[slice]) == argmax(b[slice]) { agree += 1 }
+        }
+        return ReferenceComparison(relativeL2: relativeL2Error(a, b), maxAbsError: maxAbs, top1Agreement: agree, rows: rows)
+    }
+}
+
+private func argmax(_ values: ArraySlice<Float>) -> Int {
+    var best = values.startIndex
+    for i in values.indices where values[i] > values[best] { best = i }
+    return best - values.startIndex
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Zoo
+
+/// `zoo convert`: any supported model to the native `.zoo` format, checked after writing.
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a model to the memory-mapped .zoo format and check the result.",
+        discussion: """
+            After writing, the converted file is loaded and run beside the source on a probe input:
+            float32 must be bit-identical, --fp16 within \(ModelConverter.fp16Tolerance) relative L2. \
+            --reference X Y also compares the converted model's output on X with Y, outputs you \
+            produced in the source framework.
+            """)
+
+    @Argument(help: "The source model: a file (.onnx, .h5, .keras, .zoo) or a zoo model name.")
+    var source: String
+
+    @Option(name: .long, help: "Architecture of a weights-only file.")
+    var arch: String?
+
+    @Flag(name: .long, help: "Store weights as float16 (half the size; widened at load).")
+    var fp16 = false
+
+    @Option(name: .shortAndLong, help: "The .zoo file to write.")
+    var output: String
+
+    @Option(name: .long, parsing: .upToNextOption, help: "INPUT.npy OUTPUT.npy from the source framework to compare against.")
+    var reference: [String] = []
+
+    func validate() throws {
+        guard output.hasSuffix(".zoo") else { throw ValidationError("-o must name a .zoo file, got \(output)") }
+        guard reference.isEmpty || reference.count == 2 else { throw ValidationError("--reference takes two files: INPUT.npy OUTPUT.npy") }
+    }
+
+    func run() throws {
+        let out = URL(fileURLWithPath: output)
+        let folder = out.deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
+            throw CLIError("\(output): the folder \(folder.path) does not exist")
+        }
+        let ref = reference.count == 2 ? (URL(fileURLWithPath: reference[0]), URL(fileURLWithPath: reference[1])) : nil
+        let report = try ModelConverter.convert(source, architecture: arch, to: out, fp16: fp16, reference: ref)
+        print("Wrote \(output): \(grouped(report.parameterCount)) parameters, \(grouped(report.fileBytes)) bytes\(fp16 ? " (float16 weights)" : "")")
+        if report.probeBitIdentical {
+            print("Check: outputs bit-identical to the source on a probe input")
+        } else {
+            print("Check: relative L2 \(String(format: "%.3g", report.probeRelativeL2)) against the source on a probe input")
+        }
+        if let r = report.reference {
+            print("Reference: relative L2 \(String(format: "%.3g", r.relativeL2)), max abs error \(String(format: "%.3g", r.maxAbsError)), top-1 agreement \(r.top1Agreement)/\(r.rows)")
+        }
+    }
+}

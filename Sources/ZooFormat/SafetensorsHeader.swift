@@ -1,0 +1,68 @@
+import Foundation
+import ZooTensor
+
+/// A safetensors header, checked against the file before any tensor is touched: sizes,
+/// types, shapes, offsets inside the data, no two tensors sharing bytes.
+struct SafetensorsHeader {
+    struct Entry {
+        var dtype: DType
+        var shape: Shape
+        var begin: Int
+        var end: Int
+    }
+    var metadata: [String: String]
+    var entries: [String: Entry]
+    /// Where the data section starts in the file.
+    var dataStart: Int
+
+    init(file: MappedFile) throws {
+        let url = file.url
+        func fail(_ detail: String) -> ZooFileError { ZooFileError(file: url, detail: detail) }
+        guard file.byteCount >= 8 else { throw fail("truncated: \(file.byteCount) bytes, too short for a header size") }
+        let claimed = file.bytes.loadUnaligned(as: UInt64.self).littleEndian
+        guard claimed <= UInt64(file.byteCount - 8) else {
+            throw fail("header size \(claimed) is larger than the file (\(file.byteCount) bytes): truncated or not a .zoo file")
+        }
+        guard claimed <= UInt64(ZooFileFormat.maxHeaderBytes) else { throw fail("header size \(claimed) exceeds the 100 MB limit") }
+        let headerLength = Int(claimed)
+        dataStart = 8 + headerLength
+        let headerData = Data(bytes: file.bytes + 8, count: headerLength)
+        guard String(data: headerData, encoding: .utf8) != nil else { throw fail("header is not UTF-8 text") }
+        guard let object = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {
+            throw fail("header is not a JSON object")
+        }
+
+        metadata = [:]
+        if let meta = object["__metadata__"] {
+            guard let strings = meta as? [String: String] else { throw fail("__metadata__ must map strings to strings") }
+            metadata = strings
+        }
+        let dataLength = file.byteCount - dataStart
+        entries = [:]
+        for (name, raw) in object where name != "__metadata__" {
+            guard let fields = raw as? [String: Any], let dtypeName = fields["dtype"] as? String,
+                  let dims = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int], offsets.count == 2 else {
+                throw fail("tensor '\(name)': needs dtype, shape and two data_offsets")
+            }
+            guard let dtype = ZooFileFormat.dtype(safetensorsName: dtypeName) else {
+                throw fail("tensor '\(name)': unsupported dtype \(dtypeName)")
+            }
+            let shape = Shape(dims)
+            guard let count = shape.checkedElementCount, case let (bytes, false) = count.multipliedReportingOverflow(by: dtype.byteSize) else {
+                throw fail("tensor '\(name)': shape \(dims) is negative or too large")
+            }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin >= 0, begin <= end, end <= dataLength else {
+                throw fail("tensor '\(name)': data_offsets [\(begin), \(end)] lie outside the \(dataLength) bytes of data")
+            }
+            guard end - begin == bytes else {
+                throw fail("tensor '\(name)': shape \(shape) of \(dtypeName) needs \(bytes) bytes, data_offsets give \(end - begin)")
+            }
+            entries[name] = Entry(dtype: dtype, shape: shape, begin: begin, end: end)
+        }
+        let sorted = entries.sorted { ($0.value.begin, $0.value.end) < ($1.value.begin, $1.value.end) }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where b.value.begin < a.value.end {
+            throw fail("tensors '\(a.key)' and '\(b.key)' overlap")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import ZooGraph
+import ZooTensor
+
+/// A loaded `.zoo` file: the graph, whose weights are borrowed from the memory-mapped file
+/// (no copy, no parse of the weights), and the metadata stored with it.
+public struct ZooFile: Sendable {
+    public let graph: Graph
+    public let metadata: ZooFileMetadata
+    /// "major.minor" of the format that wrote the file.
+    public let formatVersion: String
+
+    public static func load(_ url: URL) throws -> ZooFile {
+        func fail(_ detail: String) -> ZooFileError { ZooFileError(file: url, detail: detail) }
+        let file: MappedFile
+        do { file = try MappedFile(url: url) } catch let error as MappedFileError { throw fail(error.detail) }
+        let header = try SafetensorsHeader(file: file)
+        let meta = header.metadata
+
+        guard meta["format"] == ZooFileFormat.formatName, let version = meta["format_version"] else {
+            throw fail("a safetensors file without zoo's graph (__metadata__.format is not \"zoo\"); convert the source model with `zoo convert`")
+        }
+        guard let major = version.split(separator: ".").first.flatMap({ Int($0) }) else { throw fail("bad format_version '\(version)'") }
+        guard major <= ZooFileFormat.majorVersion else {
+            throw fail("written by a newer zoo (format \(version)); this zoo reads format \(ZooFileFormat.majorVersion).x")
+        }
+        guard let graphText = meta["graph"], let graphData = graphText.data(using: .utf8) else { throw fail("no graph in __metadata__") }
+        let description: GraphDescription
+        do { description = try JSONDecoder.graphJSON.decode(GraphDescription.self, from: graphData) } catch {
+            throw fail("graph JSON is malformed: \(error)")
+        }
+
+        let constantNames = Set(description.constantNames)
+        let unused = header.entries.keys.filter { !constantNames.contains($0) && !$0.hasPrefix(ZooFileFormat.paddingPrefix) }
+        guard unused.isEmpty else { throw fail("tensors that the graph does not use: \(unused.sorted().joined(separator: ", "))") }
+        let graph: Graph
+        do {
+            graph = try description.graph { value in
+                guard let entry = header.entries[value.name] else { throw fail("constant '\(value.name)' has no tensor") }
+                let offset = header.dataStart + entry.begin
+                // Tensors we wrote are aligned; a misaligned one (another writer) is copied once.
+                if offset % max(entry.dtype.byteSize, 1) == 0, let t = file.tensor(shape: entry.shape, dtype: entry.dtype, offset: offset) {
+                    return t
+                }
+                return Tensor(shape: entry.shape, dtype: entry.dtype,
+                              bytes: UnsafeRawBufferPointer(start: file.bytes + offset, count: entry.end - entry.begin))
+            }
+        } catch let error as GraphError {
+            throw fail("graph: \(error)")
+        }
+        let metadata = ZooFileMetadata(preprocessing: meta["preprocessing"], labels: meta["labels"], provenance: meta["provenance"])
+        return ZooFile(graph: graph, metadata: metadata, formatVersion: version)
+    }
+}

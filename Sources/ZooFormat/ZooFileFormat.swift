@@ -1,0 +1,54 @@
+import ZooTensor
+
+/// The `.zoo` file: a safetensors file (8-byte little-endian header size, JSON header,
+/// tensor bytes) whose `__metadata__` holds the graph and what a model needs around it.
+///
+/// - Every tensor starts 64 bytes into an aligned boundary of the file: the header is padded
+///   with spaces, and gaps between tensors are filled by `U8` tensors named `__zoo_pad_N__`
+///   (safetensors wants the tensors to cover the data without holes).
+/// - `__metadata__` keys: `format` ("zoo"), `format_version` ("1.0"), `graph` (JSON of
+///   `GraphDescription`), `preprocessing`, `labels`, `provenance` (JSON strings).
+public enum ZooFileFormat {
+    public static let formatName = "zoo"
+    public static let majorVersion = 1
+    public static let minorVersion = 0
+    public static var version: String { "\(majorVersion).\(minorVersion)" }
+    static let alignment = 64
+    /// Larger headers are refused before reading them (safetensors' own limit is 100 MB).
+    static let maxHeaderBytes = 100_000_000
+    static let paddingPrefix = "__zoo_pad_"
+
+    static func safetensorsName(_ dtype: DType) -> String {
+        switch dtype {
+        case .float32: "F32"
+        case .float64: "F64"
+        case .float16: "F16"
+        case .int64: "I64"
+        case .int32: "I32"
+        case .uint8: "U8"
+        }
+    }
+
+    static func dtype(safetensorsName name: String) -> DType? {
+        switch name {
+        case "F32": .float32
+        case "F64": .float64
+        case "F16": .float16
+        case "I64": .int64
+        case "I32": .int32
+        case "U8": .uint8
+        default: nil
+        }
+    }
+}
+
+/// What a `.zoo` file carries besides the graph: opaque JSON strings that the layers above
+/// interpret (preprocessing, labels) and where the model came from.
+public struct ZooFileMetadata: Sendable, Equatable {
+    public var preprocessing: String?
+    public var labels: String?
+    public var provenance: String?
+    public init(preprocessing: String? = nil, labels: String? = nil, provenance: String? = nil) {
+        self.preprocessing = preprocessing; self.labels = labels; self.provenance = provenance
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import ZooGraph
+import ZooTensor
+
+/// Writes a graph and its weights as a `.zoo` file, atomically: the bytes go to a temporary
+/// file beside the target, which is renamed into place only once complete.
+public enum ZooFileWriter {
+    /// With `fp16`, float32 weights of rank 2 and up are stored as float16 (biases and
+    /// per-channel vectors stay float32: they are small and sensitive).
+    public static func write(_ graph: Graph, metadata: ZooFileMetadata, to url: URL, fp16: Bool = false) throws {
+        let stored = fp16 ? storingWeightsAsFloat16(graph) : graph
+        let layout = TensorLayout(stored)
+        let header = try headerBytes(stored, layout: layout, metadata: metadata)
+
+        let folder = url.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: temporary) else {
+            throw ZooFileError(file: url, detail: "cannot create a file in \(folder.path)")
+        }
+        do {
+            defer { try? handle.close() }
+            var sizePrefix = UInt64(header.count).littleEndian
+            try handle.write(contentsOf: Data(bytes: &sizePrefix, count: 8))
+            try handle.write(contentsOf: header)
+            for entry in layout.entries {
+                if let tensor = entry.tensor {
+                    try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: tensor.rawPointer),
+                                                      count: tensor.byteCount, deallocator: .none))
+                } else {
+                    try handle.write(contentsOf: Data(count: entry.end - entry.begin))
+                }
+            }
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw ZooFileError(file: url, detail: "cannot be written: \(error.localizedDescription)")
+        }
+        do {
+            if FileManager.default.fileExists(atPath: url.path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary) } else {
+                try FileManager.default.moveItem(at: temporary, to: url)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw ZooFileError(file: url, detail: "cannot be moved into place: \(error.localizedDescription)")
+        }
+    }
+
+    /// The JSON header, padded with spaces so the data starts on a 64-byte boundary of the file.
+    static func headerBytes(_ graph: Graph, layout: TensorLayout, metadata: ZooFileMetadata) throws -> Data {
+        var meta: [String: String] = [
+            "format": ZooFileFormat.formatName,
+            "format_version": ZooFileFormat.version,
+            "graph": String(decoding: try JSONEncoder.graphJSON.encode(GraphDescription(graph)), as: UTF8.self),
+        ]
+        meta["preprocessing"] = metadata.preprocessing
+        meta["labels"] = metadata.labels
+        meta["provenance"] = metadata.provenance
+        var object: [String: Any] = ["__metadata__": meta]
+        for entry in layout.entries {
+            object[entry.name] = ["dtype": ZooFileFormat.safetensorsName(entry.dtype), "shape": entry.shape,
+                                  "data_offsets": [entry.begin, entry.end]] as [String: Any]
+        }
+        var json = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let total = 8 + json.count
+        let padded = (total + ZooFileFormat.alignment - 1) / ZooFileFormat.alignment * ZooFileFormat.alignment
+        json.append(Data(repeating: 0x20, count: padded - total))
+        return json
+    }
+
+    /// The same graph with its large float32 constants converted to float16.
+    static func storingWeightsAsFloat16(_ graph: Graph) -> Graph {
+        graph.mappingConstants { _, t in t.dtype == .float32 && t.shape.rank >= 2 ? t.converted(to: .float16) : t }
+    }
+}
+
+/// Where each constant goes in the data section: 64-byte aligned, gaps filled with padding.
+struct TensorLayout {
+    struct Entry {
+        var name: String
+        var dtype: DType
+        var shape: [Int]
+        var begin: Int
+        var end: Int
+        /// nil for a padding entry.
+        var tensor: Tensor?
+    }
+    var entries: [Entry] = []
+
+    init(_ graph: Graph) {
+        var offset = 0
+        for (id, value) in graph.values.enumerated() {
+            guard let tensor = value.constant else { continue }
+            let aligned = (offset + ZooFileFormat.alignment - 1) / ZooFileFormat.alignment * ZooFileFormat.alignment
+            if aligned > offset {
+                entries.append(Entry(name: "\(ZooFileFormat.paddingPrefix)\(id)__", dtype: .uint8, shape: [aligned - offset],
+                                     begin: offset, end: aligned, tensor: nil))
+            }
+            entries.append(Entry(name: value.name, dtype: tensor.dtype, shape: tensor.shape.dims,
+                                 begin: aligned, end: aligned + tensor.byteCount, tensor: tensor))
+            offset = aligned + tensor.byteCount
+        }
+    }
+}

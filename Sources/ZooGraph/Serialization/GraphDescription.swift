@@ -1,0 +1,114 @@
+import Foundation
+import ZooTensor
+
+/// A graph's structure without the constants' bytes, which are referred to by value name:
+/// what a `.zoo` file stores as JSON. Loading rebuilds the graph through `GraphBuilder`, so
+/// a stored graph gets every check a freshly built one does (defined-before-use, shapes).
+public struct GraphDescription: Codable, Sendable {
+    public struct ValueEntry: Codable, Sendable {
+        public var name: String
+        public var shape: [Int]
+        public var dtype: String
+        /// "input", "constant" or "intermediate".
+        public var kind: String
+    }
+
+    public struct NodeEntry: Codable, Sendable {
+        public var name: String
+        public var op: Op
+        public var inputs: [Int]
+        public var output: Int
+    }
+
+    public var name: String
+    public var values: [ValueEntry]
+    public var nodes: [NodeEntry]
+    public var inputs: [Int]
+    public var outputs: [GraphOutput]
+
+    public init(_ graph: Graph) {
+        name = graph.name
+        values = graph.values.map { v in
+            let kind: String
+            switch v.kind {
+            case .input: kind = "input"
+            case .constant: kind = "constant"
+            case .intermediate: kind = "intermediate"
+            }
+            return ValueEntry(name: v.name, shape: v.shape.dims, dtype: v.dtype.rawValue, kind: kind)
+        }
+        nodes = graph.nodes.map { NodeEntry(name: $0.name, op: $0.op, inputs: $0.inputs, output: $0.output) }
+        inputs = graph.inputs
+        outputs = graph.outputs
+    }
+
+    /// The constant values' names, in value order.
+    public var constantNames: [String] { values.filter { $0.kind == "constant" }.map(\.name) }
+
+    /// Rebuilds the graph; `constant` supplies each constant's tensor by name.
+    public func graph(constant: (ValueEntry) throws -> Tensor) throws -> Graph {
+        func bad(_ detail: String) -> GraphError { .invalidNode(node: name, op: "graph", detail: detail) }
+        var builder = GraphBuilder(name: name)
+        var ids = [ValueID?](repeating: nil, count: values.count)
+        for (i, v) in values.enumerated() {
+            guard DType(rawValue: v.dtype) != nil else { throw bad("value '\(v.name)' has unknown dtype '\(v.dtype)'") }
+            guard Shape(v.shape).checkedElementCount != nil else { throw bad("value '\(v.name)' has a bad shape \(v.shape)") }
+            switch v.kind {
+            case "input":
+                guard inputs.contains(i) else { throw bad("value '\(v.name)' is an input the graph does not list") }
+                ids[i] = try builder.input(v.name, shape: Shape(v.shape), dtype: DType(rawValue: v.dtype)!)
+            case "constant":
+                let tensor = try constant(v)
+                guard tensor.shape.dims == v.shape, tensor.dtype.rawValue == v.dtype else {
+                    throw bad("constant '\(v.name)' is \(tensor.shape) \(tensor.dtype), declared \(Shape(v.shape)) \(v.dtype)")
+                }
+                ids[i] = try builder.constant(v.name, tensor)
+            case "intermediate":
+                continue
+            default:
+                throw bad("value '\(v.name)' has unknown kind '\(v.kind)'")
+            }
+        }
+        for node in nodes {
+            let inputIDs = try node.inputs.map { i -> ValueID in
+                guard values.indices.contains(i), let id = ids[i] else {
+                    throw GraphError.unknownValue(node: node.name, name: values.indices.contains(i) ? values[i].name : "#\(i)")
+                }
+                return id
+            }
+            guard values.indices.contains(node.output), values[node.output].kind == "intermediate", ids[node.output] == nil,
+                  values[node.output].name == node.name else {
+                throw bad("node '\(node.name)' writes a value that is not its own fresh output")
+            }
+            let out = try builder.add(node.op, inputs: inputIDs, name: node.name)
+            guard builder.shape(of: out).dims == values[node.output].shape else {
+                throw GraphError.shapeMismatch(node: node.name, op: node.op.name,
+                                               detail: "declared output \(Shape(values[node.output].shape)), computed \(builder.shape(of: out))")
+            }
+            ids[node.output] = out
+        }
+        for out in outputs {
+            guard values.indices.contains(out.value), let id = ids[out.value] else { throw bad("output '\(out.name)' names no value") }
+            builder.output(id, name: out.name)
+        }
+        return builder.build()
+    }
+}
+
+extension JSONEncoder {
+    /// Encoder for graph JSON: infinities (a max pool's pad value) spelled as strings.
+    public static var graphJSON: JSONEncoder {
+        let e = JSONEncoder()
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}
+
+extension JSONDecoder {
+    public static var graphJSON: JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }
+}
