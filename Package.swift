@@ -35,6 +35,8 @@ let package = Package(
                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Architectures defined in Swift with the source frameworks' layer names.
         .target(name: "ZooModels", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
+        // PyTorch checkpoints (.pth): zip or legacy stream, read by a restricted unpickler.
+        .target(name: "ZooPyTorch", dependencies: ["ZooTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The native .zoo format: safetensors-compatible, memory-mapped.
         .target(name: "ZooFormat", dependencies: ["ZooGraph", "ZooTensor"]),
         // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame.
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "ZooKerasTests", dependencies: ["ZooImport", "ZooHDF5", "ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooModelsTests", dependencies: ["ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooPyTorchTests", dependencies: ["ZooPyTorch", "ZooTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooVisionTests", dependencies: ["ZooVision", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
