@@ -1,0 +1,59 @@
+import Foundation
+
+/// Reads JPEG (baseline, progressive, grayscale, CMYK/YCCK) and PNG (1-16 bit, gray, palette,
+/// alpha, interlaced) files into 8-bit RGB, giving the same pixels as PIL's
+/// `Image.open(path).convert('RGB')`: alpha is dropped, not composited, and CMYK uses PIL's
+/// inverted-Adobe convention. Every failure is a `VisionError` naming the file.
+public enum ImageDecoder {
+    /// PIL's decompression-bomb limit: `Image.open` refuses more than
+    /// 2 * `Image.MAX_IMAGE_PIXELS` = 178,956,970 pixels.
+    public static let defaultMaxPixels = 178_956_970
+
+    /// How to decode.
+    public struct Options: Sendable, Hashable {
+        /// Turn the image upright by its EXIF orientation, as a person expects of a phone photo.
+        /// Keras and torchvision do not; switch this off to feed a model exactly what they would.
+        public var appliesEXIFOrientation: Bool
+        /// Images with more pixels are refused before their pixel memory is allocated.
+        public var maxPixels: Int
+
+        public init(appliesEXIFOrientation: Bool = true, maxPixels: Int = ImageDecoder.defaultMaxPixels) {
+            self.appliesEXIFOrientation = appliesEXIFOrientation
+            self.maxPixels = maxPixels
+        }
+
+        /// What Keras' `load_img` and torchvision's `ImageFolder` see: EXIF orientation ignored.
+        public static let frameworks = Options(appliesEXIFOrientation: false)
+    }
+
+    /// Decodes the image file at `url`.
+    public static func decode(contentsOf url: URL, options: Options = Options()) throws -> RGBImage {
+        let file = url.path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
+            throw VisionError.unreadable(file: file, detail: "no such file")
+        }
+        guard !isFolder.boolValue else { throw VisionError.unreadable(file: file, detail: "is a folder, not an image") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw VisionError.unreadable(file: file, detail: "cannot be read (\(error.localizedDescription))")
+        }
+        return try decode(data, name: file, options: options)
+    }
+
+    /// Decodes an encoded image held in memory; `name` is used in error messages.
+    public static func decode(_ data: Data, name: String, options: Options = Options()) throws -> RGBImage {
+        try data.withUnsafeBytes { try decode($0, name: name, options: options) }
+    }
+
+    /// Decodes an encoded image held in memory; `name` is used in error messages.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String, options: Options = Options()) throws -> RGBImage {
+        guard bytes.count > 0 else { throw VisionError.empty(file: name) }
+        guard let format = ImageFormat(sniffing: bytes) else { throw VisionError.notAnImage(file: name) }
+        let (image, tag) = try NativeDecoder.forFormat(format).decode(bytes, file: name, maxPixels: options.maxPixels)
+        guard options.appliesEXIFOrientation, let orientation = EXIFOrientation(rawValue: tag) else { return image }
+        return orientation.applied(to: image)
+    }
+}
