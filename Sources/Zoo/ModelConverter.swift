@@ -1,4 +1,5 @@
 import Foundation
+import ZooFetch
 import ZooFormat
 import ZooGraph
 import ZooTensor
