@@ -44,7 +44,10 @@ let package = Package(
         // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame.
         .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
         .target(name: "ZooVision", dependencies: ["CImageCodecs", "ZooTensor"]),
-        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooFormat", "ZooVision", "ZooFetch"]),
+        // The zoo itself: model manifests and label files, shipped as resources.
+        .target(name: "ZooCatalog", path: "zoo", exclude: ["samples", "imagenet_classes.md"],
+                resources: [.copy("manifests"), .copy("imagenet_classes.json")]),
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooFormat", "ZooVision", "ZooFetch", "ZooCatalog"]),
         .executableTarget(
             name: "ZooCLI",
             dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooImport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -65,6 +68,8 @@ let package = Package(
         .testTarget(name: "ZooFetchTests", dependencies: ["ZooFetch"]),
         .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooVisionTests", dependencies: ["ZooVision", "ZooTensor", "ZooTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooVision", "ZooGraph", "ZooTensor", "ZooFetch", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
     ]

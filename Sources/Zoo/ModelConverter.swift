@@ -21,11 +21,19 @@ public enum ModelConverter {
     /// Largest relative L2 accepted between source and converted outputs with float16 weights.
     public static let fp16Tolerance = 1e-3
 
+    /// `source` is a model file or a zoo model name (converted from its cached weights). When a
+    /// manifest is known (the zoo name, or `architecture` naming a zoo model), its preprocessing
+    /// and labels go into the file, so the `.zoo` classifies on its own.
     public static func convert(_ source: String, architecture: String? = nil, to output: URL, fp16: Bool = false,
-                               reference: (input: URL, output: URL)? = nil) throws -> Report {
-        let graph = try ModelLoader.loadGraph(source, architecture: architecture)
-        try ZooFileWriter.write(graph, metadata: ZooFileMetadata(provenance: try provenance(of: source, fp16: fp16)),
-                                to: output, fp16: fp16)
+                               reference: (input: URL, output: URL)? = nil, cache: WeightsCache = .default) throws -> Report {
+        let isFile = FileManager.default.fileExists(atPath: source)
+        let manifest = try ModelCatalog.manifest(named: isFile ? (architecture ?? "") : source)
+        let sourceFile = isFile ? source : try manifest.map { try Zoo.cachedWeights(for: $0, in: cache).path } ?? source
+        let graph = try ModelLoader.loadGraph(sourceFile, architecture: manifest?.architecture ?? architecture)
+        let provenance = try provenance(of: sourceFile, fp16: fp16)
+        let metadata = try manifest.map { try ModelCard.metadata($0, labels: try ModelCatalog.labels(for: $0), provenance: provenance) }
+            ?? ZooFileMetadata(provenance: provenance)
+        try ZooFileWriter.write(graph, metadata: metadata, to: output, fp16: fp16)
         do {
             let converted = try ZooFile.load(output).graph
             let (error, identical) = try probe(graph, converted)

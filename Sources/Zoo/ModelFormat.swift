@@ -5,7 +5,7 @@ import ZooImport
 
 /// The model file formats zoo reads, recognised by extension.
 enum ModelFormat: CaseIterable {
-    case onnx, kerasH5, kerasArchive, zoo
+    case onnx, kerasH5, kerasArchive, pytorch, zoo
 
     init?(url: URL) {
         switch url.pathExtension.lowercased() {
@@ -13,18 +13,23 @@ enum ModelFormat: CaseIterable {
         case "h5", "hdf5": self = .kerasH5
         case "keras": self = .kerasArchive
         case "zoo": self = .zoo
+        case "pth", "pt": self = .pytorch
         default: return nil
         }
     }
 
-    static var supportedExtensions: String { ".zoo, .onnx, .h5, .keras" }
+    static var supportedExtensions: String { ".zoo, .onnx, .h5, .keras, .pth" }
 
     func importGraph(from url: URL, architecture: String?) throws -> Graph {
         switch self {
         case .zoo:
             return try ZooFile.load(url).graph
-        case .onnx, .kerasH5, .kerasArchive:
-            throw ZooError.badModel(file: url, detail: "this build cannot read \(url.pathExtension) files yet")
+        case .pytorch:
+            return try TorchImporter.importGraph(from: url, architecture: architecture)
+        case .onnx:
+            return try ONNXImporter.importGraph(from: url)
+        case .kerasH5, .kerasArchive:
+            return try KerasImporter.importGraph(from: url, architecture: architecture)
         }
     }
 }

@@ -6,6 +6,9 @@ public enum ZooError: Error, CustomStringConvertible {
     case badModel(file: URL, detail: String)
     case conversionMismatch(file: URL, detail: String)
     case badArgument(String)
+    case badManifest(name: String, detail: String)
+    case weightsNotCached(model: String, file: String)
+    case noPreprocessing(model: String)
 
     public var description: String {
         switch self {
@@ -17,6 +20,12 @@ public enum ZooError: Error, CustomStringConvertible {
             "\(file.lastPathComponent): conversion check failed: \(detail)"
         case .badArgument(let detail):
             detail
+        case let .badManifest(name, detail):
+            "manifest of \(name): \(detail)"
+        case let .weightsNotCached(model, file):
+            "the weights of \(model) (\(file)) are not cached: run `zoo fetch \(model)`, or pass --weights FILE"
+        case .noPreprocessing(let model):
+            "\(model) carries no preprocessing or labels: pass --arch with the zoo model it is (see `zoo list`)"
         }
     }
 }

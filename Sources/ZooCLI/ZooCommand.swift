@@ -8,7 +8,7 @@ struct ZooCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zoo",
         abstract: "A model zoo and inference runtime for image CNNs.",
-        subcommands: [InfoCommand.self, InferCommand.self, ConvertCommand.self]
+        subcommands: [PredictCommand.self, EmbedCommand.self, InferCommand.self, PreprocessCommand.self, ConvertCommand.self, InfoCommand.self, ListCommand.self]
     )
 
     static func main() {

@@ -13,6 +13,9 @@ extension Activation: Codable {
         case "sigmoid": self = .sigmoid
         case "hard_sigmoid": self = .hardSigmoid(alpha: try c.decode(Float.self, forKey: .alpha), beta: try c.decode(Float.self, forKey: .beta))
         case "hard_swish": self = .hardSwish
+        case "keras_relu":
+            self = .kerasReLU(maxValue: try c.decodeIfPresent(Float.self, forKey: .max),
+                              negativeSlope: try c.decode(Float.self, forKey: .alpha), threshold: try c.decode(Float.self, forKey: .beta))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown activation '\(other)'")
         }
@@ -32,6 +35,9 @@ extension Activation: Codable {
         case let .hardSigmoid(alpha, beta):
             try c.encode("hard_sigmoid", forKey: .type); try c.encode(alpha, forKey: .alpha); try c.encode(beta, forKey: .beta)
         case .hardSwish: try c.encode("hard_swish", forKey: .type)
+        case let .kerasReLU(maxValue, slope, threshold):
+            try c.encode("keras_relu", forKey: .type); try c.encodeIfPresent(maxValue, forKey: .max)
+            try c.encode(slope, forKey: .alpha); try c.encode(threshold, forKey: .beta)
         }
     }
 }

@@ -11,6 +11,8 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
     case hardSigmoid(alpha: Float, beta: Float)
     /// x * relu6(x + 3) / 6.
     case hardSwish
+    /// Keras' general `ReLU` layer; see `kerasReLU(_:maxValue:negativeSlope:threshold:)`.
+    case kerasReLU(maxValue: Float?, negativeSlope: Float, threshold: Float)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         case .sigmoid: "sigmoid"
         case let .hardSigmoid(a, b): "hard_sigmoid(\(a),\(b))"
         case .hardSwish: "hard_swish"
+        case let .kerasReLU(m, s, t): "keras_relu(max: \(m.map { "\($0)" } ?? "none"), slope: \(s), threshold: \(t))"
         }
     }
 }

@@ -11,7 +11,7 @@ public enum ONNXParseError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .empty: "the file is empty"
         case .notONNX(let detail): "not an ONNX model: \(detail)"
-        case .truncatedOrCorrupt(let message): "\(message) could not be parsed: the file is truncated or corrupt"
+        case .truncatedOrCorrupt(let message): "\(message) ends early or is corrupt (libprotobuf-c cannot parse it)"
         }
     }
 }

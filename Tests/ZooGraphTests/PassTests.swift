@@ -84,6 +84,37 @@ import ZooTestSupport
         #expect(g.nodes.map(\.name) == ["side", "main"])
     }
 
+    /// MobileNetV2's linear bottleneck: a batch norm whose output feeds the next conv directly.
+    /// Each fold must see the rewiring the previous one made (it once re-applied a folded BN).
+    @Test func consecutiveConvBatchNormPairsFoldOnce() throws {
+        var f = TensorFactory(seed: 9)
+        var b = GraphBuilder(name: "t")
+        var h = try b.input("x", shape: [1, 5, 5, 4])
+        for i in 0..<3 {
+            h = try b.conv2d(h, weights: f.uniform([1, 1, 4, 4]), bias: nil, params: Conv2DParams(kernel: .one), name: "conv\(i)")
+            let bn = f.batchNormParams(4)
+            h = try b.batchNorm(h, scale: bn.scale, bias: bn.bias, mean: bn.mean, variance: bn.variance, epsilon: 1e-3, name: "bn\(i)")
+        }
+        b.output(h)
+        let g = try checkPreserved(b.build(), input: f.uniform([1, 5, 5, 4]), "conv-bn-conv-bn-conv-bn")
+        #expect(ops(g) == ["Conv2D", "Conv2D", "Conv2D"])
+    }
+
+    /// Two residual blocks in a row: the second add's shortcut is the first add's (fused) output.
+    @Test func consecutiveResidualAddsBothFuse() throws {
+        var f = TensorFactory(seed: 10)
+        var b = GraphBuilder(name: "t")
+        var h = try b.input("x", shape: [2, 4, 4, 3])
+        for i in 0..<3 {
+            let r = try b.conv2d(h, weights: f.uniform([1, 1, 3, 3]), bias: f.uniform([3]), params: Conv2DParams(kernel: .one), name: "conv\(i)")
+            h = try b.add(.binary(.add), inputs: [r, h], name: "add\(i)")
+        }
+        b.output(h)
+        let g = try checkPreserved(b.build(), input: f.uniform([2, 4, 4, 3]), "three residual adds in a row")
+        #expect(ops(g) == ["Conv2D", "Conv2D", "Conv2D"])
+        #expect(g.nodes.allSatisfy { $0.inputs.count == 4 })
+    }
+
     @Test func zeroPadFoldsIntoConvAndAveragePool() throws {
         var f = TensorFactory(seed: 5)
         var b = GraphBuilder(name: "t")

@@ -3,11 +3,10 @@
 enum ActivationFusion {
     static func apply(_ graph: Graph) -> Graph {
         var g = graph
-        let consumers = graph.consumers()
-        let producers = graph.producers()
-        for node in graph.nodes {
-            guard case .activation(let act) = node.op, let p = producers[node.inputs[0]],
-                  graph.soleConsumer(of: node.inputs[0], in: consumers) != nil else { continue }
+        for n in g.nodes.indices {
+            let node = g.nodes[n]
+            guard case .activation(let act) = node.op, let p = g.producers()[node.inputs[0]],
+                  g.soleConsumer(of: node.inputs[0], in: g.consumers()) == n else { continue }
             switch g.nodes[p].op {
             case .conv2d(var params) where params.activation == .none:
                 params.activation = act
@@ -19,6 +18,7 @@ enum ActivationFusion {
                 continue
             }
             g.replaceUses(of: node.output, with: node.inputs[0])
+            g.detach(n)
         }
         return g.compacted()
     }

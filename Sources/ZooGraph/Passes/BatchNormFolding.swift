@@ -5,14 +5,16 @@ import ZooTensor
 enum BatchNormFolding {
     static func apply(_ graph: Graph) -> Graph {
         var g = graph
-        let consumers = graph.consumers()
-        let producers = graph.producers()
-        for node in graph.nodes {
-            guard case .batchNorm(let epsilon) = node.op,
-                  let p = producers[node.inputs[0]], graph.soleConsumer(of: node.inputs[0], in: consumers) != nil,
-                  let folded = fold(graph.nodes[p], epsilon: epsilon, bn: node, in: &g) else { continue }
+        for n in g.nodes.indices {
+            // Read the working copy: earlier folds rewired the nodes after them.
+            let bn = g.nodes[n]
+            guard case .batchNorm(let epsilon) = bn.op else { continue }
+            let consumers = g.consumers()
+            guard let p = g.producers()[bn.inputs[0]], g.soleConsumer(of: bn.inputs[0], in: consumers) == n,
+                  let folded = fold(g.nodes[p], epsilon: epsilon, bn: bn, in: &g) else { continue }
             g.nodes[p] = folded
-            g.replaceUses(of: node.output, with: node.inputs[0])
+            g.replaceUses(of: bn.output, with: bn.inputs[0])
+            g.detach(n)
         }
         return g.compacted()
     }

@@ -11,6 +11,12 @@ extension Graph {
         for i in outputs.indices where outputs[i].value == old { outputs[i].value = new }
     }
 
+    /// Disconnects a node a pass has replaced: it reads nothing, so later consumer counts
+    /// ignore it, and `compacted()` drops it since nothing reads its output either.
+    mutating func detach(_ node: Int) {
+        nodes[node].inputs = []
+    }
+
     /// Whether a value is read by a graph output (then it must keep existing as is).
     func isGraphOutput(_ value: ValueID) -> Bool { outputs.contains { $0.value == value } }
 

@@ -2,8 +2,10 @@
 enum IdentityRemoval {
     static func apply(_ graph: Graph) -> Graph {
         var g = graph
-        for node in graph.nodes where node.op == .identity {
-            g.replaceUses(of: node.output, with: node.inputs[0])
+        for n in g.nodes.indices where g.nodes[n].op == .identity {
+            // The working copy's input: a chain of identities collapses onto its first input.
+            g.replaceUses(of: g.nodes[n].output, with: g.nodes[n].inputs[0])
+            g.detach(n)
         }
         return g.compacted()
     }

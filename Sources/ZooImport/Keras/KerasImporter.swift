@@ -1,0 +1,127 @@
+import Foundation
+import ZooGraph
+import ZooHDF5
+import ZooModels
+import ZooTensor
+
+/// Imports Keras models: weights-only `.h5` (keras-applications layout, architecture named or
+/// recognised), full-model `.h5` (`model_config` + `model_weights`, Keras 2 or 3) and Keras 3
+/// `.keras` archives. The graph takes and returns NHWC, as the Keras model does; its input is
+/// named after the Keras input layer and its output after the output layer.
+public enum KerasImporter {
+    /// Reads `url` into a graph. `architecture` (`--arch`, e.g. `resnet50`, `mobilenetv2_0.35_96`)
+    /// names the model a weights-only file is for; without it the architecture is recognised from
+    /// the file's layers and shapes. Every file is checked whole before any weights are read.
+    public static func importGraph(from url: URL, architecture: String? = nil) throws -> Graph {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ImportError.notAModel(file: url, detail: "no such file")
+        }
+        if isZip(url) {
+            return try importArchive(url)
+        }
+        let file = try KerasWeightsFile.hdf5(url) { try HDF5File(path: url.path) }
+        let root = file.root
+        let version = try kerasMajorVersion(root, file: url)
+        let isFullModel = try KerasWeightsFile.hdf5(url) { try root.hasAttribute("model_config") }
+        let hasModelWeights = try KerasWeightsFile.hdf5(url) { try root.kind(of: "model_weights") } == .group
+        let weightsGroup = hasModelWeights ? try KerasWeightsFile.hdf5(url) { try root.group("model_weights") } : root
+        let stored = try KerasWeightsFile.legacyLayers(in: weightsGroup, file: url)
+        if isFullModel && architecture == nil {
+            let json = try KerasWeightsFile.hdf5(url) { try root.stringAttribute("model_config") }
+            let config = try KerasConfig(json: Data(json.utf8), kerasMajorVersion: version, file: url)
+            return try build(config.model, stored: stored, file: url, what: config.model.name)
+        }
+        let (arch, layers) = try resolveArchitecture(architecture, stored: stored, file: url)
+        return try build(try arch.kerasModel(), stored: layers, file: url, what: arch.description)
+    }
+
+    /// The architecture a weights-only file holds, recognised from its layers and shapes.
+    public static func recognizeArchitecture(at url: URL) throws -> ArchitectureConfig {
+        let file = try KerasWeightsFile.hdf5(url) { try HDF5File(path: url.path) }
+        let group = try KerasWeightsFile.hdf5(url) { try file.root.kind(of: "model_weights") } == .group
+            ? try KerasWeightsFile.hdf5(url) { try file.root.group("model_weights") } : file.root
+        return try resolveArchitecture(nil, stored: KerasWeightsFile.legacyLayers(in: group, file: url), file: url).0
+    }
+
+    /// A `.keras` archive: `config.json` plus `model.weights.h5` opened from memory.
+    static func importArchive(_ url: URL) throws -> Graph {
+        let archive = try KerasArchive(url: url)
+        var version = 3
+        if let metadata = archive.metadata, let text = (try? JSONValue.parse(metadata))?["keras_version"]?.string {
+            version = majorVersion(text) ?? 3
+        }
+        let config = try KerasConfig(json: archive.config, kerasMajorVersion: version, file: url)
+        let weightsName = url.lastPathComponent + "/model.weights.h5"
+        let file = try KerasWeightsFile.hdf5(url) { try HDF5File(image: archive.weights, name: weightsName) }
+        let stored = try KerasWeightsFile.keras3Layers(in: file.root, config: config, file: url)
+        return try build(config.model, stored: stored, file: url, what: config.model.name)
+    }
+
+    /// Matches, reads and builds: nothing is read before every layer and shape has been checked.
+    static func build(_ model: KerasModel, stored: [StoredLayer], file: URL, what: String) throws -> Graph {
+        let spec: WeightsSpec
+        do {
+            spec = try model.weightsSpec()
+        } catch {
+            throw ImportError.malformed(file: file, at: error.layer, detail: error.description)
+        }
+        let matched = try KerasWeightsMatcher.match(spec, stored: stored, file: file, what: what)
+        var weights: [String: [Tensor]] = [:]
+        for layer in spec.layers {
+            weights[layer.name] = try (matched[layer.name] ?? []).map { try KerasWeightsFile.read($0, file: file) }
+        }
+        do {
+            return try model.graph(weights: weights)
+        } catch let error as KerasModelError {
+            throw ImportError.malformed(file: file, at: error.layer, detail: error.description)
+        }
+    }
+
+    /// The named architecture, or the one whose layers and shapes the file fits; old ResNet50
+    /// layer names are translated first.
+    static func resolveArchitecture(_ name: String?, stored: [StoredLayer], file: URL) throws -> (ArchitectureConfig, [StoredLayer]) {
+        let translated = LegacyResNetNames.translated(stored) ?? stored
+        // A classifier's class count comes from the file (its last layer's bias), so heads
+        // trained for other classes load too.
+        let classes = translated.last?.weights.last?.shape.dims.last
+        if let name {
+            var config = try ArchitectureConfig(parsing: name)
+            if config.includeTop, let classes, classes > 0 { config.classes = classes }
+            return (config, translated)
+        }
+        var closest: (ArchitectureConfig, Int)?
+        for var candidate in ArchitectureConfig.recognitionCandidates {
+            if candidate.includeTop, let classes, classes > 0 { candidate.classes = classes }
+            guard let spec = try? candidate.weightsSpec() else { continue }
+            if (try? KerasWeightsMatcher.match(spec, stored: translated, file: file, what: candidate.description)) != nil {
+                return (candidate, translated)
+            }
+            let agreeing = Set(spec.layers.map(\.name)).intersection(translated.map(\.name)).count
+            if agreeing > (closest?.1 ?? 0) { closest = (candidate, agreeing) }
+        }
+        var detail = "the \(stored.count) layers with weights fit no known architecture; pass --arch (\(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
+        if let (candidate, agreeing) = closest {
+            detail += "; closest by layer names: \(candidate) (\(agreeing) names agree)"
+        }
+        throw ImportError.malformed(file: file, at: "layer_names", detail: detail)
+    }
+
+    /// Keras' own rule: files without `keras_version` were written by Keras 1.
+    static func kerasMajorVersion(_ root: HDF5Group, file: URL) throws -> Int {
+        guard try KerasWeightsFile.hdf5(file, { try root.hasAttribute("keras_version") }),
+              let text = try? root.stringAttribute("keras_version") else { return 1 }
+        return majorVersion(text) ?? 2
+    }
+
+    static func majorVersion(_ text: String) -> Int? {
+        text.split(separator: ".").first.flatMap { Int($0) }
+    }
+
+    /// Zip archives start with a local file header, `PK\u{3}\u{4}`.
+    static func isZip(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        let magic = (try? handle.read(upToCount: 4)) ?? Data()
+        return magic == Data([0x50, 0x4B, 0x03, 0x04])
+    }
+}

@@ -1,0 +1,146 @@
+public enum Conv2D {
+    /// Floats of scratch memory one `run` needs with `threads` threads (0 when none).
+    public static func scratchCount(_ g: Conv2DGeometry, threads: Int) -> Int {
+        if g.isDepthwise { return 0 }
+        let plan = ConvPlan(g)
+        if plan.isPointwise { return 0 }
+        return workerCount(count: plan.tasks, threads: threads) * plan.tiling.rowTile * plan.patchLength
+    }
+
+    /// output[N,OH,OW,O] = act(conv(input[N,H,W,C], weights[KH,KW,C/groups,O]) + bias[O] + residual[N,OH,OW,O])
+    /// `output` must not overlap `input` or `residual`; `scratch` holds `scratchCount(g, threads:)` floats.
+    public static func run(_ g: Conv2DGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                           bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+                           output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>?, threads: Int) {
+        let groups = g.params.groups
+        precondition(groups >= 1 && g.inC % groups == 0 && g.outC % groups == 0,
+                     "conv: \(g.inC) -> \(g.outC) channels do not split into \(groups) groups")
+        guard g.batch > 0, g.outH > 0, g.outW > 0, g.outC > 0 else { return }
+        if g.isDepthwise {
+            runDepthwise(g, input: input, weights: weights, bias: bias, residual: residual,
+                         output: output, threads: threads)
+            return
+        }
+        let plan = ConvPlan(g)
+        let epilogue = Epilogue(bias: bias, residual: residual, ldr: g.outC, activation: g.params.activation)
+        if plan.isPointwise {
+            // NHWC input already is the [N*H*W, C] GEMM operand: no copy.
+            GEMM.run(m: plan.pixels, n: plan.groupOut, k: plan.groupIn, groups: groups,
+                     a: input, lda: g.inC, b: weights, ldb: g.outC, c: output, ldc: g.outC,
+                     epilogue: epilogue, threads: threads)
+            return
+        }
+        guard let scratch else {
+            preconditionFailure("conv: \(scratchCount(g, threads: threads)) floats of scratch required, none given")
+        }
+        runIm2col(plan, input: SharedConstPointer(input), weights: SharedConstPointer(weights),
+                  output: SharedPointer(output), scratch: SharedPointer(scratch), epilogue: epilogue,
+                  threads: threads)
+    }
+
+    /// Output pixels in row tiles: each tile's patches are gathered into the worker's scratch,
+    /// multiplied per group and column block, and finished by the epilogue while still in cache.
+    private static func runIm2col(_ plan: ConvPlan, input: SharedConstPointer<Float>, weights: SharedConstPointer<Float>,
+                                  output: SharedPointer<Float>, scratch: SharedPointer<Float>,
+                                  epilogue: Epilogue, threads: Int) {
+        let t = plan.tiling, outC = plan.g.outC, patch = plan.patchLength
+        let perRowTile = plan.g.params.groups * t.colBlocks
+        parallelFor(count: plan.tasks, threads: threads) { worker, tasks in
+            let patches = scratch.base + worker * t.rowTile * patch
+            var gathered = -1  // row tile whose patches are in `patches`
+            for task in tasks {
+                let rowTile = task / perRowTile
+                let group = (task % perRowTile) / t.colBlocks
+                let (rows, cols) = t.block(rowTile * t.colBlocks + task % t.colBlocks)
+                if gathered != rowTile {
+                    im2col(plan, input: input.base, pixels: rows, into: patches)
+                    gathered = rowTile
+                }
+                let col0 = group * plan.groupOut + cols.lowerBound
+                let out = output.base + rows.lowerBound * outC + col0
+                GEMM.multiply(m: rows.count, n: cols.count, k: plan.groupK,
+                              a: patches + group * plan.groupK, lda: patch,
+                              b: weights.base + col0, ldb: outC, c: out, ldc: outC)
+                epilogue.apply(rows: rows.count, cols: cols.count, row0: rows.lowerBound, col0: col0,
+                               c: out, ldc: outC)
+            }
+        }
+    }
+
+    /// Writes one patch row per output pixel, laid out [group, KH, KW, C/groups] so each group's
+    /// slice lines up with the HWIO weight rows; taps outside the input are zeros.
+    private static func im2col(_ plan: ConvPlan, input: UnsafePointer<Float>, pixels: Range<Int>,
+                               into patches: UnsafeMutablePointer<Float>) {
+        let g = plan.g, p = g.params
+        let kh = p.kernel.h, kw = p.kernel.w, c = g.inC, cg = plan.groupIn
+        for (i, pixel) in pixels.enumerated() {
+            let n = pixel / (g.outH * g.outW), oh = (pixel / g.outW) % g.outH, ow = pixel % g.outW
+            let image = input + n * g.inH * g.inW * c
+            let ih0 = oh * p.strides.h - p.padding.top, iw0 = ow * p.strides.w - p.padding.left
+            var dst = patches + i * plan.patchLength
+            if p.groups == 1 && p.dilations.w == 1 {
+                // Ungrouped, undilated along W: each kernel row is one contiguous run of the input.
+                let run = kw * c
+                let lo = min(max(0, -iw0), kw), hi = max(min(kw, g.inW - iw0), lo)
+                for r in 0..<kh {
+                    let ih = ih0 + r * p.dilations.h
+                    if ih < 0 || ih >= g.inH || lo == hi {
+                        dst.update(repeating: 0, count: run)
+                    } else {
+                        dst.update(repeating: 0, count: lo * c)
+                        (dst + lo * c).update(from: image + (ih * g.inW + iw0 + lo) * c, count: (hi - lo) * c)
+                        (dst + hi * c).update(repeating: 0, count: (kw - hi) * c)
+                    }
+                    dst += run
+                }
+                continue
+            }
+            for group in 0..<p.groups {
+                for r in 0..<kh {
+                    let ih = ih0 + r * p.dilations.h
+                    for s in 0..<kw {
+                        let iw = iw0 + s * p.dilations.w
+                        if ih < 0 || ih >= g.inH || iw < 0 || iw >= g.inW {
+                            dst.update(repeating: 0, count: cg)
+                        } else {
+                            dst.update(from: image + (ih * g.inW + iw) * c + group * cg, count: cg)
+                        }
+                        dst += cg
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Sizes derived once from a geometry, shared by `scratchCount` and `run` so they agree.
+struct ConvPlan: Sendable {
+    let g: Conv2DGeometry
+    /// Output pixels N*OH*OW: the GEMM's M.
+    let pixels: Int
+    let groupIn, groupOut: Int
+    /// KH*KW*C/groups: one group's GEMM K.
+    let groupK: Int
+    /// KH*KW*C: one pixel's im2col row across all groups.
+    let patchLength: Int
+    /// 1x1, stride 1, unpadded: the input is the GEMM operand as it stands.
+    let isPointwise: Bool
+    let tiling: GEMMTiling
+    var tasks: Int { tiling.rowTiles * g.params.groups * tiling.colBlocks }
+
+    /// Floats of im2col per worker to aim for: about 512 KB, well inside L2.
+    static let tileFloats = 1 << 17
+
+    init(_ g: Conv2DGeometry) {
+        let p = g.params
+        self.g = g
+        pixels = g.batch * g.outH * g.outW
+        groupIn = g.inC / p.groups
+        groupOut = g.outC / p.groups
+        groupK = p.kernel.h * p.kernel.w * groupIn
+        patchLength = groupK * p.groups
+        isPointwise = p.kernel == .one && p.strides == .one && p.padding.isZero
+        let maxRowTile = min(256, max(32, Self.tileFloats / max(patchLength, 1) / 16 * 16))
+        tiling = GEMMTiling(m: pixels, n: groupOut, k: groupK, maxRowTile: maxRowTile)
+    }
+}

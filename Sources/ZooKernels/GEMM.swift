@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import COpenBLAS
+
+/// The bias/residual/activation tail fused onto a GEMM output block: `act(acc + bias + residual)`.
+struct Epilogue: @unchecked Sendable {
+    /// `[outC]`, indexed by absolute output column.
+    var bias: UnsafePointer<Float>?
+    /// Same layout as the full output, rows `ldr` floats apart.
+    var residual: UnsafePointer<Float>?
+    var ldr: Int
+    var activation: Activation
+
+    var isIdentity: Bool { bias == nil && residual == nil && activation == .none }
+
+    /// Applies to the `rows x cols` block at `c` whose top-left is (`row0`, `col0`) of the full output.
+    func apply(rows: Int, cols: Int, row0: Int, col0: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if isIdentity { return }
+        for r in 0..<rows {
+            let out = c + r * ldc
+            if let bias {
+                let b = bias + col0
+                for j in 0..<cols { out[j] += b[j] }
+            }
+            if let residual {
+                let res = residual + (row0 + r) * ldr + col0
+                for j in 0..<cols { out[j] += res[j] }
+            }
+            applyActivation(activation, out, count: cols)
+        }
+    }
+}
+
+/// How a GEMM's output is cut into tasks: row tiles by column blocks.
+///
+/// The cut depends only on the problem size, never on the thread count, so every thread count
+/// makes the same BLAS calls and gives the same bits. Few rows (batch-1 dense, 7x7 maps) are
+/// made up for by column blocks so two or more workers still get work.
+struct GEMMTiling: Sendable {
+    let m, n: Int
+    let rowTile, colBlock: Int
+    let rowTiles, colBlocks: Int
+    var tasks: Int { rowTiles * colBlocks }
+
+    /// Enough tasks to balance the machine's cores without making BLAS calls tiny. It depends on
+    /// the machine, never on the `threads` argument, so results stay the same for any thread count.
+    static let targetTasks = max(4, 2 * onlineProcessorCount())
+    /// Below this many multiply-adds a single call is cheaper than splitting.
+    static let splitThreshold = 1 << 18
+
+    init(m: Int, n: Int, k: Int, maxRowTile: Int) {
+        self.m = m
+        self.n = n
+        let big = m * n * max(k, 1) >= Self.splitThreshold
+        var rowTile = max(1, min(m, maxRowTile))
+        if big && ceilDiv(m, rowTile) < Self.targetTasks {
+            rowTile = min(rowTile, max(min(m, 32), roundUp(ceilDiv(m, Self.targetTasks), 8)))
+        }
+        let rowTiles = ceilDiv(m, rowTile)
+        var colBlock = max(n, 1)
+        if big && rowTiles < Self.targetTasks {
+            let wanted = ceilDiv(Self.targetTasks, rowTiles)
+            colBlock = min(colBlock, max(64, roundUp(ceilDiv(n, wanted), 16)))
+        }
+        self.rowTile = rowTile
+        self.colBlock = colBlock
+        self.rowTiles = rowTiles
+        self.colBlocks = ceilDiv(max(n, 1), colBlock)
+    }
+
+    /// Task `t` (row-tile major) as its row and column ranges.
+    func block(_ t: Int) -> (rows: Range<Int>, cols: Range<Int>) {
+        let r0 = (t / colBlocks) * rowTile, c0 = (t % colBlocks) * colBlock
+        return (r0..<min(r0 + rowTile, m), c0..<min(c0 + colBlock, n))
+    }
+}
+
+enum GEMM {
+    /// Our workers do the threading; OpenBLAS threads on top would oversubscribe the cores.
+    static let blasSingleThreaded: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    /// c[m,n] = a[m,k] x b[k,n], all row-major with the given leading dimensions.
+    static func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = blasSingleThreaded
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) }
+            return
+        }
+        if m == 1 {
+            // One row is a matrix-vector product; sgemv streams the weights once.
+            cblas_sgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(n), 1, b, blasint(ldb),
+                        a, 1, 0, c, 1)
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k),
+                        1, a, blasint(lda), b, blasint(ldb), 0, c, blasint(ldc))
+        }
+    }
+
+    /// Grouped, tiled, parallel GEMM with a fused epilogue. Group `g` multiplies
+    /// a[:, g*k ..< (g+1)*k] by b[:, g*n ..< (g+1)*n] into c[:, g*n ..< (g+1)*n].
+    static func run(m: Int, n: Int, k: Int, groups: Int = 1,
+                    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                    c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, threads: Int) {
+        let tiling = GEMMTiling(m: m, n: n, k: k, maxRowTile: 256)
+        let a = SharedConstPointer(a), b = SharedConstPointer(b), c = SharedPointer(c)
+        // Tasks run group-major so each group's weights stay in cache across its row tiles.
+        parallelFor(count: groups * tiling.tasks, threads: threads) { _, tasks in
+            for task in tasks {
+                let g = task / tiling.tasks
+                let (rows, cols) = tiling.block(task % tiling.tasks)
+                let col0 = g * n + cols.lowerBound
+                let out = c.base + rows.lowerBound * ldc + col0
+                multiply(m: rows.count, n: cols.count, k: k,
+                         a: a.base + rows.lowerBound * lda + g * k, lda: lda,
+                         b: b.base + col0, ldb: ldb, c: out, ldc: ldc)
+                epilogue.apply(rows: rows.count, cols: cols.count, row0: rows.lowerBound, col0: col0,
+                               c: out, ldc: ldc)
+            }
+        }
+    }
+}
+
+func onlineProcessorCount() -> Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+@inline(__always) func ceilDiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
+@inline(__always) func roundUp(_ a: Int, _ multiple: Int) -> Int { ceilDiv(a, multiple) * multiple }
+
+/// What the linked OpenBLAS is doing, for `zoo bench` and diagnostics.
+public enum BLASInfo {
+    /// The CPU kernel set OpenBLAS chose when it loaded, e.g. "SkylakeX" or "Haswell". In VMs that
+    /// hide the CPU model it can fall back to "Prescott" (SSE3, ~3-4x slower GEMM); setting
+    /// `OPENBLAS_CORETYPE=SkylakeX` (or `Haswell`) in the environment before launch fixes that.
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+}

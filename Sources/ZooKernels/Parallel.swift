@@ -1,0 +1,39 @@
+import Dispatch
+
+/// A raw pointer that closures may capture across worker threads. Kernels only hand such
+/// pointers to workers that read shared inputs or write disjoint parts of the output.
+struct SharedPointer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+    init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+}
+
+/// Read-only twin of `SharedPointer`.
+struct SharedConstPointer<T>: @unchecked Sendable {
+    let base: UnsafePointer<T>
+    init(_ base: UnsafePointer<T>) { self.base = base }
+}
+
+/// Runs `body(worker, range)` over contiguous chunks of `0..<count`, one chunk per worker.
+///
+/// At most `threads` workers run, and none gets fewer than `grain` items, so small jobs run
+/// inline on the calling thread. Chunk boundaries never change what one item computes, so
+/// kernels give the same bits for any thread count.
+func parallelFor(count: Int, grain: Int = 1, threads: Int,
+                 _ body: @Sendable (_ worker: Int, _ range: Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    let workers = workerCount(count: count, grain: grain, threads: threads)
+    if workers == 1 {
+        body(0, 0..<count)
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+        body(w, (count * w / workers)..<(count * (w + 1) / workers))
+    }
+}
+
+/// How many workers `parallelFor` uses for `count` items: the scratch a kernel needs
+/// scales with this.
+func workerCount(count: Int, grain: Int = 1, threads: Int) -> Int {
+    let byGrain = max(1, count / max(grain, 1))
+    return max(1, min(threads, byGrain, count))
+}

@@ -1,0 +1,110 @@
+import ZooKernels
+
+/// Keras' padding modes for convolution and pooling. `same` pads so that the output has
+/// `ceil(input / stride)` positions, putting the odd pixel at the bottom/right (TensorFlow's rule).
+public enum KerasPadding: Sendable, Hashable {
+    case valid
+    case same
+}
+
+/// An activation as a Keras layer carries it (`activation="relu"`).
+public enum KerasActivation: Sendable, Hashable {
+    case linear
+    case relu
+    case relu6
+    case sigmoid
+    /// Softmax over the last axis; never fused, it becomes its own node.
+    case softmax
+    /// `clip(alpha * x + beta, 0, 1)`: Keras 3 uses alpha 1/6, Keras 2 used 0.2.
+    case hardSigmoid(alpha: Float, beta: Float)
+    case hardSwish
+}
+
+/// Settings shared by Conv2D, DepthwiseConv2D and SeparableConv2D.
+public struct KerasConvolution: Sendable, Hashable {
+    /// Output channels (Conv2D, SeparableConv2D); unused by DepthwiseConv2D.
+    public var filters: Int
+    public var kernel: Size2D
+    public var strides: Size2D
+    public var dilations: Size2D
+    public var padding: KerasPadding
+    /// Grouped convolution (Conv2D only).
+    public var groups: Int
+    /// Channels each input channel expands to in the depthwise step.
+    public var depthMultiplier: Int
+    public var useBias: Bool
+    public var activation: KerasActivation
+
+    public init(filters: Int = 0, kernel: Size2D, strides: Size2D = .one, dilations: Size2D = .one,
+                padding: KerasPadding = .valid, groups: Int = 1, depthMultiplier: Int = 1,
+                useBias: Bool = true, activation: KerasActivation = .linear) {
+        self.filters = filters; self.kernel = kernel; self.strides = strides; self.dilations = dilations
+        self.padding = padding; self.groups = groups; self.depthMultiplier = depthMultiplier
+        self.useBias = useBias; self.activation = activation
+    }
+}
+
+/// The Keras layers zoo can build, with their settings typed. Axes (`softmax`, `concatenate`)
+/// count the batch axis as Keras does: -1 is the last axis, 1 the first per-example axis.
+/// Shapes (`input`, `reshape`) leave the batch out.
+public enum KerasLayer: Sendable, Hashable {
+    case input(shape: [Int])
+    case conv2D(KerasConvolution)
+    case depthwiseConv2D(KerasConvolution)
+    case separableConv2D(KerasConvolution)
+    case dense(units: Int, useBias: Bool, activation: KerasActivation)
+    /// Over the last (channel) axis. `center` adds beta, `scale` multiplies by gamma.
+    case batchNormalization(epsilon: Float, center: Bool, scale: Bool)
+    case activation(KerasActivation)
+    /// `max_value` if x >= max_value, x if threshold <= x, else negative_slope * (x - threshold).
+    case relu(maxValue: Float?, negativeSlope: Float, threshold: Float)
+    case leakyReLU(negativeSlope: Float)
+    case softmax(axis: Int)
+    case pooling2D(PoolKind, pool: Size2D, strides: Size2D, padding: KerasPadding)
+    case globalPooling2D(PoolKind, keepDims: Bool)
+    case zeroPadding2D(Padding2D)
+    case add
+    case multiply
+    case concatenate(axis: Int)
+    case flatten
+    /// Per-example target shape; one entry may be -1.
+    case reshape([Int])
+    /// Inference-time identity.
+    case dropout
+    /// `x * scale + offset`, each a scalar (one element) or one value per channel.
+    case rescaling(scale: [Float], offset: [Float])
+
+    /// The Keras class name, for messages.
+    public var kerasClassName: String {
+        switch self {
+        case .input: "InputLayer"
+        case .conv2D: "Conv2D"
+        case .depthwiseConv2D: "DepthwiseConv2D"
+        case .separableConv2D: "SeparableConv2D"
+        case .dense: "Dense"
+        case .batchNormalization: "BatchNormalization"
+        case .activation: "Activation"
+        case .relu: "ReLU"
+        case .leakyReLU: "LeakyReLU"
+        case .softmax: "Softmax"
+        case .pooling2D(let kind, _, _, _): kind == .max ? "MaxPooling2D" : "AveragePooling2D"
+        case .globalPooling2D(let kind, _): kind == .max ? "GlobalMaxPooling2D" : "GlobalAveragePooling2D"
+        case .zeroPadding2D: "ZeroPadding2D"
+        case .add: "Add"
+        case .multiply: "Multiply"
+        case .concatenate: "Concatenate"
+        case .flatten: "Flatten"
+        case .reshape: "Reshape"
+        case .dropout: "Dropout"
+        case .rescaling: "Rescaling"
+        }
+    }
+
+    /// Layers that combine several inputs; all others take exactly one (inputs none).
+    var isMerge: Bool {
+        switch self {
+        case .add, .multiply, .concatenate: true
+        default: false
+        }
+    }
+}

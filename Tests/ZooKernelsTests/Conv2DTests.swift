@@ -1,0 +1,143 @@
+import Testing
+import ZooKernels
+import ZooTestSupport
+
+/// One convolution to check against the float64 reference; the description is what a failure prints.
+struct ConvCase: CustomStringConvertible, Sendable {
+    var batch = 1, h = 7, w = 5, c = 4, o = 6
+    var kernel = Size2D(3, 3), strides = Size2D.one, dilations = Size2D.one
+    var padding = Padding2D.zero
+    var groups = 1
+    var activation = Activation.none
+    var bias = true, residual = false
+
+    var geometry: Conv2DGeometry {
+        Conv2DGeometry(batch: batch, inH: h, inW: w, inC: c, outC: o,
+                       params: Conv2DParams(kernel: kernel, strides: strides, dilations: dilations,
+                                            padding: padding, groups: groups, activation: activation))
+    }
+
+    var description: String {
+        "conv n\(batch) \(h)x\(w)x\(c)->\(o) k\(kernel) s\(strides) d\(dilations) pad\(padding) "
+            + "g\(groups) \(activation) bias:\(bias) res:\(residual)"
+    }
+
+    static let all: [ConvCase] = [
+        // 1x1 fast path (no im2col), plain and grouped.
+        ConvCase(h: 7, w: 5, c: 8, o: 16, kernel: .one, activation: .relu),
+        ConvCase(batch: 3, h: 7, w: 5, c: 8, o: 12, kernel: .one, groups: 2, bias: false, residual: true),
+        ConvCase(batch: 3, h: 14, w: 14, c: 64, o: 128, kernel: .one, activation: .relu6, residual: true),
+        // 1x1 strided and padded go through im2col.
+        ConvCase(h: 15, w: 7, c: 6, o: 10, kernel: .one, strides: Size2D(2, 2)),
+        ConvCase(h: 5, w: 5, c: 3, o: 4, kernel: .one, padding: Padding2D(top: 1, left: 0, bottom: 0, right: 1)),
+        // General convs: odd shapes, strides, asymmetric pads, dilation, non-square kernels.
+        ConvCase(h: 15, w: 7, c: 5, o: 7, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                 activation: .relu6, residual: true),
+        ConvCase(batch: 3, h: 7, w: 5, c: 4, o: 9, strides: Size2D(2, 2),
+                 padding: Padding2D(top: 0, left: 0, bottom: 1, right: 1), activation: .hardSwish),
+        ConvCase(h: 15, w: 7, c: 3, o: 8, dilations: Size2D(2, 2),
+                 padding: Padding2D(top: 2, left: 2, bottom: 2, right: 2), activation: .leakyRelu(alpha: 0.1)),
+        ConvCase(h: 15, w: 7, c: 4, o: 5, kernel: Size2D(5, 3), strides: Size2D(2, 1),
+                 padding: Padding2D(top: 2, left: 1, bottom: 1, right: 0), activation: .sigmoid, bias: false),
+        ConvCase(h: 15, w: 15, c: 3, o: 8, kernel: Size2D(7, 7), strides: Size2D(2, 2),
+                 padding: Padding2D(top: 3, left: 3, bottom: 3, right: 3), activation: .relu),
+        ConvCase(h: 9, w: 6, c: 2, o: 3, kernel: Size2D(2, 3), dilations: Size2D(1, 2),
+                 padding: Padding2D(top: 0, left: 2, bottom: 1, right: 0)),
+        // Grouped: 2, 3 and 4 groups.
+        ConvCase(batch: 3, h: 7, w: 5, c: 6, o: 10, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                 groups: 2, activation: .hardSigmoid(alpha: 0.2, beta: 0.5)),
+        ConvCase(h: 15, w: 7, c: 9, o: 6, strides: Size2D(2, 2), dilations: Size2D(2, 2),
+                 padding: Padding2D(top: 1, left: 2, bottom: 2, right: 1), groups: 3, residual: true),
+        ConvCase(h: 14, w: 14, c: 32, o: 64, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                 groups: 4, activation: .relu),
+        // Depthwise, multiplier 1 and 2.
+        ConvCase(batch: 3, h: 7, w: 5, c: 8, o: 8, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                 groups: 8, activation: .relu6),
+        ConvCase(h: 15, w: 7, c: 5, o: 5, strides: Size2D(2, 2), padding: Padding2D(top: 0, left: 0, bottom: 1, right: 1),
+                 groups: 5, activation: .clip(min: -0.5, max: 1.5), residual: true),
+        ConvCase(h: 15, w: 7, c: 5, o: 10, dilations: Size2D(2, 2),
+                 padding: Padding2D(top: 2, left: 2, bottom: 2, right: 2), groups: 5, residual: true),
+        ConvCase(batch: 3, h: 7, w: 7, c: 3, o: 6, kernel: Size2D(5, 5), strides: Size2D(2, 2),
+                 padding: Padding2D(top: 2, left: 2, bottom: 2, right: 2), groups: 3, bias: false),
+        // Big enough to split into row tiles, and few rows split into column blocks.
+        ConvCase(h: 28, w: 28, c: 32, o: 64, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .relu),
+        ConvCase(h: 7, w: 7, c: 64, o: 256, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), residual: true),
+        ConvCase(batch: 3, h: 28, w: 28, c: 32, o: 32, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), groups: 32),
+    ] + allActivations.map { ConvCase(h: 7, w: 5, c: 3, o: 4, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                                      activation: $0, residual: true) }
+}
+
+/// Runs the kernel with exactly `scratchCount` floats of scratch, followed by a guard band
+/// that must come back untouched.
+func runConv(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
+             threads: Int) -> [Float] {
+    let guardBand = 64, sentinel: Float = 12345
+    let needed = Conv2D.scratchCount(g, threads: threads)
+    var scratch = unwritten(needed) + [Float](repeating: sentinel, count: guardBand)
+    var out = unwritten(g.batch * g.outH * g.outW * g.outC)
+    input.withUnsafeBufferPointer { x in
+        weights.withUnsafeBufferPointer { w in
+            withOptionalPointer(bias) { b in
+                withOptionalPointer(residual) { r in
+                    out.withUnsafeMutableBufferPointer { y in
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            Conv2D.run(g, input: x.baseAddress!, weights: w.baseAddress!, bias: b, residual: r,
+                                       output: y.baseAddress!, scratch: needed > 0 ? s.baseAddress! : nil,
+                                       threads: threads)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    #expect(scratch.suffix(guardBand).allSatisfy { $0 == sentinel }, "conv wrote past its scratch: \(g)")
+    return out
+}
+
+@Suite struct Conv2DTests {
+    @Test(arguments: ConvCase.all)
+    func matchesReference(_ c: ConvCase) {
+        let g = c.geometry
+        var rng = SeededRandom(seed: 42)
+        let input = rng.floats(g.batch * g.inH * g.inW * g.inC)
+        let weights = rng.floats(g.params.kernel.h * g.params.kernel.w * (g.inC / g.params.groups) * g.outC)
+        let bias = c.bias ? rng.floats(g.outC) : nil
+        let residual = c.residual ? rng.floats(g.batch * g.outH * g.outW * g.outC) : nil
+        let expected = ReferenceKernels.conv2d(g, input: input, weights: weights, bias: bias, residual: residual)
+        let single = runConv(g, input: input, weights: weights, bias: bias, residual: residual, threads: 1)
+        let error = relativeL2(single, expected)
+        #expect(error <= 1e-5, "\(c): relative L2 \(error)")
+        for threads in threadCounts.dropFirst() {
+            let multi = runConv(g, input: input, weights: weights, bias: bias, residual: residual, threads: threads)
+            #expect(bitsEqual(multi, single), "\(c): \(threads) threads differ from 1 thread")
+        }
+    }
+
+    /// A 3x3 all-ones kernel over an all-ones image counts the taps inside the image.
+    @Test func onesKernelCountsTaps() {
+        let g = ConvCase(h: 4, w: 4, c: 2, o: 1, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1)).geometry
+        let input = [Float](repeating: 1, count: 32), weights = [Float](repeating: 1, count: 18)
+        let expected: [Float] = [8, 12, 12, 8, 12, 18, 18, 12, 12, 18, 18, 12, 8, 12, 12, 8]
+        #expect(runConv(g, input: input, weights: weights, bias: nil, residual: nil, threads: 2) == expected)
+        #expect(ReferenceKernels.conv2d(g, input: input, weights: weights) == expected.map(Double.init))
+    }
+
+    /// Depthwise multiplier 2: output channel c*2+m reads input channel c with weight column c*2+m.
+    @Test func depthwiseMultiplierChannelOrder() {
+        let g = ConvCase(h: 1, w: 1, c: 2, o: 4, kernel: .one, groups: 2).geometry
+        let input: [Float] = [10, 100], weights: [Float] = [1, 2, 3, 4], bias: [Float] = [0.5, 0, 0, -1]
+        let expected: [Float] = [10.5, 20, 300, 399]
+        #expect(runConv(g, input: input, weights: weights, bias: bias, residual: nil, threads: 1) == expected)
+        #expect(ReferenceKernels.conv2d(g, input: input, weights: weights, bias: bias) == expected.map(Double.init))
+    }
+
+    @Test func scratchOnlyForIm2col() {
+        let pointwise = ConvCase(c: 8, o: 16, kernel: .one).geometry
+        let depthwise = ConvCase(c: 8, o: 8, groups: 8).geometry
+        let general = ConvCase(c: 8, o: 16).geometry
+        #expect(Conv2D.scratchCount(pointwise, threads: 4) == 0)
+        #expect(Conv2D.scratchCount(depthwise, threads: 4) == 0)
+        #expect(Conv2D.scratchCount(general, threads: 1) > 0)
+        #expect(Conv2D.scratchCount(general, threads: 2) >= Conv2D.scratchCount(general, threads: 1))
+    }
+}

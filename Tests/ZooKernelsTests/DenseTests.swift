@@ -1,0 +1,73 @@
+import Testing
+import ZooKernels
+import ZooTestSupport
+
+struct DenseCase: CustomStringConvertible, Sendable {
+    var rows: Int, inFeatures: Int, outFeatures: Int
+    var activation = Activation.none
+    var bias = true, residual = false
+
+    var description: String {
+        "dense \(rows)x\(inFeatures)->\(outFeatures) \(activation) bias:\(bias) res:\(residual)"
+    }
+
+    static let all: [DenseCase] = [
+        DenseCase(rows: 1, inFeatures: 7, outFeatures: 5),
+        DenseCase(rows: 3, inFeatures: 64, outFeatures: 10, activation: .relu, residual: true),
+        DenseCase(rows: 17, inFeatures: 300, outFeatures: 33, bias: false),
+        // Batch 1 with many outputs: split into column blocks, one matrix-vector product each.
+        DenseCase(rows: 1, inFeatures: 512, outFeatures: 1000, activation: .sigmoid),
+        DenseCase(rows: 1, inFeatures: 1280, outFeatures: 1001, bias: false, residual: true),
+        DenseCase(rows: 3, inFeatures: 512, outFeatures: 1000),
+        DenseCase(rows: 300, inFeatures: 96, outFeatures: 48, activation: .hardSwish),
+    ] + allActivations.map { DenseCase(rows: 2, inFeatures: 9, outFeatures: 7, activation: $0, residual: true) }
+}
+
+func runDense(_ c: DenseCase, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
+              threads: Int) -> [Float] {
+    var out = unwritten(c.rows * c.outFeatures)
+    input.withUnsafeBufferPointer { x in
+        weights.withUnsafeBufferPointer { w in
+            withOptionalPointer(bias) { b in
+                withOptionalPointer(residual) { r in
+                    out.withUnsafeMutableBufferPointer { y in
+                        Dense.run(rows: c.rows, inFeatures: c.inFeatures, outFeatures: c.outFeatures,
+                                  input: x.baseAddress!, weights: w.baseAddress!, bias: b, residual: r,
+                                  activation: c.activation, output: y.baseAddress!, threads: threads)
+                    }
+                }
+            }
+        }
+    }
+    return out
+}
+
+@Suite struct DenseTests {
+    @Test(arguments: DenseCase.all)
+    func matchesReference(_ c: DenseCase) {
+        var rng = SeededRandom(seed: 7)
+        let input = rng.floats(c.rows * c.inFeatures), weights = rng.floats(c.inFeatures * c.outFeatures)
+        let bias = c.bias ? rng.floats(c.outFeatures) : nil
+        let residual = c.residual ? rng.floats(c.rows * c.outFeatures) : nil
+        let expected = ReferenceKernels.dense(rows: c.rows, inFeatures: c.inFeatures, outFeatures: c.outFeatures,
+                                              input: input, weights: weights, bias: bias, residual: residual,
+                                              activation: c.activation)
+        let single = runDense(c, input: input, weights: weights, bias: bias, residual: residual, threads: 1)
+        let error = relativeL2(single, expected)
+        #expect(error <= 1e-5, "\(c): relative L2 \(error)")
+        for threads in threadCounts.dropFirst() {
+            let multi = runDense(c, input: input, weights: weights, bias: bias, residual: residual, threads: threads)
+            #expect(bitsEqual(multi, single), "\(c): \(threads) threads differ from 1 thread")
+        }
+    }
+
+    @Test func handComputed() {
+        // [[1,2],[3,4]] x [[1,0,1],[0,1,1]] + [0.5,0,-1]
+        let c = DenseCase(rows: 2, inFeatures: 2, outFeatures: 3)
+        let input: [Float] = [1, 2, 3, 4], weights: [Float] = [1, 0, 1, 0, 1, 1], bias: [Float] = [0.5, 0, -1]
+        let expected: [Float] = [1.5, 2, 2, 3.5, 4, 6]
+        #expect(runDense(c, input: input, weights: weights, bias: bias, residual: nil, threads: 2) == expected)
+        #expect(ReferenceKernels.dense(rows: 2, inFeatures: 2, outFeatures: 3, input: input, weights: weights,
+                                       bias: bias) == expected.map(Double.init))
+    }
+}

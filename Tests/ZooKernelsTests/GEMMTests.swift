@@ -1,0 +1,39 @@
+import Testing
+@testable import ZooKernels
+
+@Suite struct GEMMTests {
+    /// Every output element belongs to exactly one task, whatever the shape.
+    @Test(arguments: [(1, 1000, 512), (1, 5, 7), (49, 256, 576), (3136, 64, 576), (588, 128, 64), (0, 4, 4), (33, 1, 1)])
+    func tilingCoversOutputOnce(_ size: (m: Int, n: Int, k: Int)) {
+        let t = GEMMTiling(m: size.m, n: size.n, k: size.k, maxRowTile: 256)
+        var hits = [Int](repeating: 0, count: size.m * size.n)
+        for task in 0..<t.tasks {
+            let (rows, cols) = t.block(task)
+            for r in rows { for c in cols { hits[r * size.n + c] += 1 } }
+        }
+        #expect(hits.allSatisfy { $0 == 1 }, "tiling \(size): rowTile \(t.rowTile) colBlock \(t.colBlock)")
+        #expect(t.rowTile <= 256)
+    }
+
+    /// Few rows are split by columns so two workers still share the work.
+    @Test func fewRowsSplitColumns() {
+        #expect(GEMMTiling(m: 1, n: 1000, k: 2048, maxRowTile: 256).tasks >= 2)
+        #expect(GEMMTiling(m: 49, n: 512, k: 4608, maxRowTile: 64).tasks >= 2)
+        #expect(GEMMTiling(m: 2, n: 3, k: 4, maxRowTile: 256).tasks == 1)
+    }
+}
+
+@Suite struct ParallelTests {
+    @Test(arguments: [0, 1, 7, 100, 1001], [1, 2, 3, 8])
+    func chunksCoverRangeOnce(_ count: Int, _ threads: Int) {
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
+        hits.initialize(repeating: 0, count: max(count, 1))
+        defer { hits.deallocate() }
+        let shared = SharedPointer(hits)
+        parallelFor(count: count, grain: 3, threads: threads) { worker, range in
+            #expect(worker < threads)
+            for i in range { shared.base[i] += 1 }
+        }
+        #expect((0..<count).allSatisfy { hits[$0] == 1 }, "count \(count) threads \(threads)")
+    }
+}
