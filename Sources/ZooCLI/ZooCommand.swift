@@ -4,14 +4,15 @@ import Foundation
 /// `zoo`: the command-line front end. Errors are one line on stderr, `zoo: error: ...`, with
 /// exit status 2 for usage errors and 1 for everything else; never a stack trace.
 @main
-struct ZooCommand: ParsableCommand {
+struct ZooCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zoo",
         abstract: "A model zoo and inference runtime for image CNNs.",
-        subcommands: [PredictCommand.self, EmbedCommand.self, InferCommand.self, PreprocessCommand.self, ConvertCommand.self, InfoCommand.self, ListCommand.self]
+        subcommands: [PredictCommand.self, EmbedCommand.self, InferCommand.self, PreprocessCommand.self, ConvertCommand.self,
+                      InfoCommand.self, ListCommand.self, FetchCommand.self]
     )
 
-    static func main() {
+    static func main() async {
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
@@ -24,8 +25,12 @@ struct ZooCommand: ParsableCommand {
             fail(message(for: error), status: 2)
         }
         do {
-            var runnable = command
-            try runnable.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var runnable = command
+                try runnable.run()
+            }
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch let error as ValidationError {

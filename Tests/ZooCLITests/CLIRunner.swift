@@ -18,10 +18,13 @@ enum CLIRunner {
         return Bundle.main.bundleURL
     }
 
-    static func run(_ arguments: [String]) throws -> CLIResult {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("zoo")
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -32,6 +35,10 @@ enum CLIRunner {
         return CLIResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                          stderr: String(decoding: stderr, as: UTF8.self))
     }
+
+    /// The repository's sample photos.
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("zoo/samples")
 
     /// A fresh temporary folder for one test.
     static func temporaryFolder() throws -> URL {

@@ -21,7 +21,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         try checkedOutputFolder(output)
         let model = try options.load()
-        let features = try model.embed(try imageFiles(images).map { .file($0) }, layer: layer)
+        let features = try model.embed(try imageFiles(images).map { .file($0.url) }, layer: layer)
         try NPY.write(features, to: URL(fileURLWithPath: output))
     }
 }

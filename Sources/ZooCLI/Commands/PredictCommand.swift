@@ -32,33 +32,34 @@ struct PredictCommand: ParsableCommand {
         let model = try options.load()
         guard let pipeline = model.pipeline else { throw CLIError("\(model.name): no preprocessing known: pass --arch with a zoo model") }
         let files = try imageFiles(images)
-        var results: [PredictionResult] = []
         // Decode each file on its own so one bad image is reported and the rest still run.
-        var pending: [(URL, RGBImage)] = []
+        var results = [PredictionResult?](repeating: nil, count: files.count)
+        var pending: [(index: Int, image: RGBImage)] = []
         func flush() throws {
             guard !pending.isEmpty else { return }
-            let predictions = try model.classify(pending.map { .rgb($0.1) }, top: top)
-            results += zip(pending, predictions).map { PredictionResult(file: $0.0.path, predictions: $1, error: nil) }
+            let predictions = try model.classify(pending.map { .rgb($0.image) }, top: top)
+            for (entry, p) in zip(pending, predictions) {
+                results[entry.index] = PredictionResult(file: files[entry.index].path, predictions: p, error: nil)
+            }
             pending.removeAll()
         }
-        for file in files {
+        for (i, file) in files.enumerated() {
             do {
-                pending.append((file, try ImageDecoder.decode(contentsOf: file, options: pipeline.decodeOptions)))
+                pending.append((i, try ImageDecoder.decode(contentsOf: file.url, options: pipeline.decodeOptions)))
             } catch {
-                results.append(PredictionResult(file: file.path, predictions: nil, error: String(describing: error)))
+                results[i] = PredictionResult(file: file.path, predictions: nil, error: String(describing: error))
             }
             if pending.count == batch { try flush() }
         }
         try flush()
-        results.sort { (files.firstIndex(of: URL(fileURLWithPath: $0.file)) ?? 0) < (files.firstIndex(of: URL(fileURLWithPath: $1.file)) ?? 0) }
+        let report = PredictionReport(model: model.name, images: results.compactMap { $0 })
 
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let report = PredictionReport(model: model.name, images: results)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            for result in results where result.error == nil {
+            for result in report.images where result.error == nil {
                 print(result.file)
                 for (rank, p) in (result.predictions ?? []).enumerated() {
                     let label = p.label.padding(toLength: max(24, p.label.count), withPad: " ", startingAt: 0)
@@ -66,7 +67,7 @@ struct PredictCommand: ParsableCommand {
                 }
             }
         }
-        let failed = results.filter { $0.error != nil }
+        let failed = report.images.filter { $0.error != nil }
         for result in failed { reportError(result.error!) }
         if !failed.isEmpty { throw ExitCode(1) }
     }

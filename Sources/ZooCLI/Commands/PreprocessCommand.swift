@@ -17,7 +17,7 @@ struct PreprocessCommand: ParsableCommand {
 
     func run() throws {
         let model = try options.load()
-        let tensor = try model.preprocess(try imageFiles(images).map { .file($0) })
+        let tensor = try model.preprocess(try imageFiles(images).map { .file($0.url) })
         try checkedOutputFolder(output)
         try NPY.write(tensor, to: URL(fileURLWithPath: output))
     }

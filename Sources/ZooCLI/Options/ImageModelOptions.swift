@@ -31,20 +31,26 @@ struct ImageModelOptions: ParsableArguments {
     }
 }
 
+/// An image file named on the command line, with the path as the user wrote it (for output).
+struct ImageFile {
+    var path: String
+    var url: URL { URL(fileURLWithPath: path) }
+}
+
 /// The image files named on a command line: files as given, folders expanded to the images
 /// directly inside them (sorted). A missing path is an error naming it.
-func imageFiles(_ paths: [String]) throws -> [URL] {
+func imageFiles(_ paths: [String]) throws -> [ImageFile] {
     let extensions: Set<String> = ["jpg", "jpeg", "png"]
-    var files: [URL] = []
+    var files: [ImageFile] = []
     for path in paths {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw CLIError("\(path): no such file or folder") }
-        let url = URL(fileURLWithPath: path)
         if isDir.boolValue {
-            let entries = try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
-            files += entries.filter { extensions.contains($0.pathExtension.lowercased()) }.sorted { $0.path < $1.path }
+            let names = try FileManager.default.contentsOfDirectory(atPath: path)
+            let folder = path.hasSuffix("/") ? path : path + "/"
+            files += names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted().map { ImageFile(path: folder + $0) }
         } else {
-            files.append(url)
+            files.append(ImageFile(path: path))
         }
     }
     guard !files.isEmpty else { throw CLIError("no images in \(paths.joined(separator: ", "))") }

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Zoo
+import ZooFetch
+
+/// `zoo fetch M`: get a zoo model's weights into the cache (checked against the manifest's
+/// sha256, written atomically), then convert them to `.zoo` there so loading is a memory map.
+struct FetchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Download, verify and cache a zoo model's weights.",
+        discussion: "The cache is $ZOO_HOME (default ~/.cache/zoo). With --from, a file you downloaded yourself is checked and cached instead.")
+
+    @Argument(help: "A zoo model name (see `zoo list`).")
+    var model: String
+
+    @Option(name: .long, help: "A weights file you downloaded by hand.")
+    var from: String?
+
+    func run() async throws {
+        guard let manifest = try ModelCatalog.manifest(named: model) else { throw ZooError.unknownModel(model) }
+        guard let source = manifest.weights.first else { throw CLIError("\(model): the manifest lists no weights") }
+        let cache = WeightsCache.default
+        let weights: URL
+        if let from {
+            guard FileManager.default.fileExists(atPath: from) else { throw CLIError("\(from): no such file") }
+            weights = try cache.store(URL(fileURLWithPath: from), as: source)
+        } else {
+            let bar = ProgressBar(label: source.file)
+            weights = try await WeightsFetcher.fetch(source, into: cache) { done, total in bar.update(done, total) }
+            bar.finish()
+        }
+        print("\(model): \(source.file) verified (sha256 \(source.sha256.prefix(12))…) at \(weights.path)")
+
+        let converted = Zoo.convertedFile(for: manifest, in: cache)
+        try FileManager.default.createDirectory(at: converted.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // Convert from the verified source file, never from an older converted copy.
+        let report = try ModelConverter.convert(weights.path, architecture: manifest.name, to: converted)
+        print("\(model): converted to \(converted.path) (\(grouped(report.parameterCount)) parameters, outputs bit-identical to the source)")
+    }
+}
