@@ -15,11 +15,18 @@ public enum ModelConverter {
         /// Relative L2 between the source graph's and the converted file's outputs on the probe.
         public var probeRelativeL2: Double
         public var probeBitIdentical: Bool
+        /// Whether every output row's arg-max agrees between source and converted file.
+        public var probeSameTop1: Bool
         public var reference: ReferenceComparison?
+        /// True when float16 rounding moved the outputs more than `fp16Tolerance` (kept, reported).
+        public var exceedsFP16Tolerance: Bool { fp16 && probeRelativeL2 > ModelConverter.fp16Tolerance }
     }
 
-    /// Largest relative L2 accepted between source and converted outputs with float16 weights.
+    /// The relative L2 float16 weights are expected to stay within (the small fixtures do);
+    /// a deep real model lands near it (EfficientNet-Lite0: 0.9e-3 to 1.1e-3 on photos).
     public static let fp16Tolerance = 1e-3
+    /// Above this the converted file is refused: no rounding explains it, something is broken.
+    public static let fp16Limit = 1e-2
 
     /// `source` is a model file or a zoo model name (converted from its cached weights). When a
     /// manifest is known (the zoo name, or `architecture` naming a zoo model), its preprocessing
@@ -36,16 +43,16 @@ public enum ModelConverter {
         try ZooFileWriter.write(graph, metadata: metadata, to: output, fp16: fp16)
         do {
             let converted = try ZooFile.load(output).graph
-            let (error, identical) = try probe(graph, converted)
-            guard fp16 ? error <= fp16Tolerance : identical else {
+            let (error, identical, sameTop1) = try probe(graph, converted)
+            guard fp16 ? error <= fp16Limit : identical else {
                 throw ZooError.conversionMismatch(file: output, detail: fp16
-                    ? "float16 outputs differ from the source by relative L2 \(error) (limit \(fp16Tolerance))"
+                    ? "float16 outputs differ from the source by relative L2 \(error) (limit \(fp16Limit))"
                     : "converted outputs are not bit-identical to the source (relative L2 \(error))")
             }
             let comparison = try reference.map { try ReferenceComparison.compare(converted, input: $0.input, expected: $0.output) }
             let size = (try FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
             return Report(output: output, fp16: fp16, parameterCount: converted.parameterCount, fileBytes: size,
-                          probeRelativeL2: error, probeBitIdentical: identical, reference: comparison)
+                          probeRelativeL2: error, probeBitIdentical: identical, probeSameTop1: sameTop1, reference: comparison)
         } catch {
             // A file that failed its own check is not left behind as if it were good.
             try? FileManager.default.removeItem(at: output)
@@ -54,7 +61,7 @@ public enum ModelConverter {
     }
 
     /// Runs both graphs on the same seeded random input (batch 1) and compares every output.
-    static func probe(_ a: Graph, _ b: Graph) throws -> (relativeL2: Double, identical: Bool) {
+    static func probe(_ a: Graph, _ b: Graph) throws -> (relativeL2: Double, identical: Bool, sameTop1: Bool) {
         var seed: UInt64 = 0x5EED
         var inputs: [String: Tensor] = [:]
         for id in a.inputs {
@@ -69,14 +76,19 @@ public enum ModelConverter {
         let outA = try Executor(graph: a).run(inputs)
         let outB = try Executor(graph: b).run(inputs)
         var worst = 0.0
-        var identical = true
+        var identical = true, sameTop1 = true
         for (name, x) in outA {
-            guard let y = outB[name] else { return (.infinity, false) }
+            guard let y = outB[name] else { return (.infinity, false, false) }
             let (xf, yf) = (x.floats, y.floats)
             identical = identical && xf.elementsEqual(yf) { $0.bitPattern == $1.bitPattern }
             worst = max(worst, relativeL2Error(yf, xf))
+            let width = x.shape.dims.last ?? 1
+            for row in stride(from: 0, to: xf.count, by: max(width, 1)) {
+                let r = row..<min(row + width, xf.count)
+                if xf[r].indices.max(by: { xf[$0] < xf[$1] }) != yf[r].indices.max(by: { yf[$0] < yf[$1] }) { sameTop1 = false }
+            }
         }
-        return (worst, identical)
+        return (worst, identical, sameTop1)
     }
 
     static func provenance(of source: String, fp16: Bool) throws -> String {

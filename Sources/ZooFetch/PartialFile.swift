@@ -6,15 +6,19 @@ import Darwin
 #endif
 
 /// A file being written next to its final place (`<file>.<random>.partial`), hashed as it is
-/// written, that becomes the real file only through an atomic rename once its size and sha256
-/// check out. Whatever fails, `discard()` removes it, so a half-written or corrupt file never
-/// takes the cached file's name. Each writer has its own random name: two processes fetching
-/// the same file at once cannot mix their bytes, and the last rename wins with a whole file.
+/// written (or, when the writer asks, read back at the end), that becomes the real file only
+/// through an atomic rename once its size and sha256 check out. Whatever fails, `discard()`
+/// removes it, so a half-written or corrupt file never takes the cached file's name. Each
+/// writer has its own random name: two processes fetching the same file at once cannot mix
+/// their bytes, and the last rename wins with a whole file.
 final class PartialFile {
     let url: URL
     private let handle: FileHandle
     private var hasher = SHA256()
+    /// Bytes written.
     private(set) var count: Int64 = 0
+    /// Bytes fed to the hash: the first `hashed` of those written.
+    private var hashed: Int64 = 0
     private var finished = false
 
     /// Creates an empty partial file for `name` in `folder` (made if missing).
@@ -24,6 +28,7 @@ final class PartialFile {
         } catch {
             throw FetchError(folder.path, .io("cannot create the cache folder: \(Self.reason(error))"))
         }
+        Self.removeStale(in: folder, for: name)
         let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
         url = folder.appendingPathComponent("\(name).\(suffix).partial")
         // O_EXCL: never write into a file someone else created under the same name.
@@ -36,14 +41,34 @@ final class PartialFile {
 
     deinit { discard() }
 
-    /// Appends `data` and feeds it to the hash.
-    func write(_ data: Data) throws {
+    /// A partial file untouched this long has no live writer (a download fails after a
+    /// minute without data): it was left by a process that was killed.
+    static let staleAge: TimeInterval = 3600
+
+    /// Removes `name`'s partial files in `folder` older than `staleAge`.
+    static func removeStale(in folder: URL, for name: String, now: Date = Date()) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for other in names where other.hasPrefix(name + ".") && other.hasSuffix(".partial") {
+            let url = folder.appendingPathComponent(other)
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
+                  now.timeIntervalSince(modified) > staleAge
+            else { continue }
+            try? FileManager.default.removeItem(at: url)
+        }
+    }
+
+    /// Appends `data` and feeds it to the hash, unless `deferHashing` is set or hashing was
+    /// deferred before: then `commit` hashes the rest from the file.
+    func write(_ data: Data, deferHashing: Bool = false) throws {
         do {
             try handle.write(contentsOf: data)
         } catch {
             throw FetchError(url.path, .io("cannot write: \(Self.reason(error))"))
         }
-        hasher.update(data)
+        if !deferHashing, hashed == count {
+            hasher.update(data)
+            hashed += Int64(data.count)
+        }
         count += Int64(data.count)
     }
 
@@ -55,6 +80,7 @@ final class PartialFile {
         if let size = source.size, count != size {
             throw FetchError(subject, .sizeMismatch(found: count, expected: size))
         }
+        try hashRemainder()
         let digest = hasher.finalizeHex()
         guard digest == source.sha256 else {
             throw FetchError(subject, .hashMismatch(found: digest, expected: source.sha256), note: note)
@@ -72,6 +98,23 @@ final class PartialFile {
             try? FileManager.default.removeItem(at: url)
             throw FetchError(destination.path, .io("cannot move the verified file into place: \(reason)"))
         }
+    }
+
+    /// Feeds the bytes whose hashing was deferred to the hash, reading them back from the file.
+    private func hashRemainder() throws {
+        guard hashed < count else { return }
+        do {
+            let reader = try FileHandle(forReadingFrom: url)
+            defer { try? reader.close() }
+            try reader.seek(toOffset: UInt64(hashed))
+            while hashed < count, let chunk = try reader.read(upToCount: Int(min(count - hashed, 4 << 20))), !chunk.isEmpty {
+                hasher.update(chunk)
+                hashed += Int64(chunk.count)
+            }
+        } catch {
+            throw FetchError(url.path, .io("cannot read back: \(Self.reason(error))"))
+        }
+        guard hashed == count else { throw FetchError(url.path, .io("the file shrank while being written")) }
     }
 
     /// Closes and removes the file unless it was committed. Safe to call more than once.

@@ -55,7 +55,9 @@ struct PipDownloader {
         let log = Self.tail(of: errorLog)
         try? FileManager.default.removeItem(at: errorLog)
         if process.terminationReason == .uncaughtSignal {
-            throw FetchError(package, .pipFailed(status: process.terminationStatus, message: "pip was killed by signal \(process.terminationStatus)"))
+            // Reported the way shells do: 128 + the signal number.
+            let signal = process.terminationStatus
+            throw FetchError(package, .pipFailed(status: 128 + signal, message: "pip was killed by signal \(signal)"))
         }
         guard process.terminationStatus == 0 else {
             if log.contains("No module named pip") { throw FetchError(python.path, .pipMissing) }

@@ -17,6 +17,9 @@ public final class ProgressBar: @unchecked Sendable {
     /// Whether stderr is a terminal.
     public static var stderrIsTerminal: Bool { isatty(2) != 0 }
 
+    /// ANSI "erase to end of line": a shorter redraw leaves no tail of the longer one.
+    private static let clearToEndOfLine = "\u{1B}[K"
+
     public let label: String
     public let isEnabled: Bool
     private let interval: TimeInterval
@@ -45,7 +48,7 @@ public final class ProgressBar: @unchecked Sendable {
             if let lastDraw, now.timeIntervalSince(lastDraw) < interval, done != total { return nil }
             lastDraw = now
             drawn = true
-            return "\r" + Self.render(label: label, done: done, total: total)
+            return "\r" + Self.render(label: label, done: done, total: total) + Self.clearToEndOfLine
         }
         if let line { write(line) }
     }
@@ -56,7 +59,7 @@ public final class ProgressBar: @unchecked Sendable {
         let line: String? = lock.withLock {
             guard drawn else { return nil }
             drawn = false
-            return "\r" + Self.render(label: label, done: last.done, total: last.total) + "\n"
+            return "\r" + Self.render(label: label, done: last.done, total: last.total) + Self.clearToEndOfLine + "\n"
         }
         if let line { write(line) }
     }

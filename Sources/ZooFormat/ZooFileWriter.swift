@@ -68,9 +68,15 @@ public enum ZooFileWriter {
         return json
     }
 
-    /// The same graph with its large float32 constants converted to float16.
+    /// Weights smaller than this stay float32 under `--fp16`: they are few bytes, and they are
+    /// the ones with short sums (depthwise kernels, stems) where rounding does not average out.
+    static let float16MinimumElements = 32_768
+
+    /// The same graph with its large float32 weights converted to float16.
     static func storingWeightsAsFloat16(_ graph: Graph) -> Graph {
-        graph.mappingConstants { _, t in t.dtype == .float32 && t.shape.rank >= 2 ? t.converted(to: .float16) : t }
+        graph.mappingConstants { _, t in
+            t.dtype == .float32 && t.shape.rank >= 2 && t.elementCount >= float16MinimumElements ? t.converted(to: .float16) : t
+        }
     }
 }
 

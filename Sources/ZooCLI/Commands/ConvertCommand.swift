@@ -9,7 +9,8 @@ struct ConvertCommand: ParsableCommand {
         abstract: "Convert a model to the memory-mapped .zoo format and check the result.",
         discussion: """
             After writing, the converted file is loaded and run beside the source on a probe input:
-            float32 must be bit-identical, --fp16 within \(ModelConverter.fp16Tolerance) relative L2. \
+            float32 must be bit-identical; --fp16 is reported, warned about above \(ModelConverter.fp16Tolerance) relative L2 \
+            and refused above \(ModelConverter.fp16Limit). \
             --reference X Y also compares the converted model's output on X with Y, outputs you \
             produced in the source framework.
             """)
@@ -47,7 +48,10 @@ struct ConvertCommand: ParsableCommand {
         if report.probeBitIdentical {
             print("Check: outputs bit-identical to the source on a probe input")
         } else {
-            print("Check: relative L2 \(String(format: "%.3g", report.probeRelativeL2)) against the source on a probe input")
+            print("Check: relative L2 \(String(format: "%.3g", report.probeRelativeL2)) against the source on a probe input, top-1 \(report.probeSameTop1 ? "unchanged" : "CHANGED")")
+        }
+        if report.exceedsFP16Tolerance {
+            FileHandle.standardError.write(Data("zoo: warning: float16 weights move the outputs by more than \(ModelConverter.fp16Tolerance) relative L2; compare on your own data with --reference\n".utf8))
         }
         if let r = report.reference {
             print("Reference: relative L2 \(String(format: "%.3g", r.relativeL2)), max abs error \(String(format: "%.3g", r.maxAbsError)), top-1 agreement \(r.top1Agreement)/\(r.rows)")

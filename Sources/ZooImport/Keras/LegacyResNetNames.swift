@@ -23,7 +23,7 @@ enum LegacyResNetNames {
         rest = rest.dropFirst()
         let branches = ["_branch1": 0, "_branch2a": 1, "_branch2b": 2, "_branch2c": 3]
         guard let index = branches[String(rest)] else { return nil }
-        let block = Int(ascii - Character("a").asciiValue!) + 1
+        let block = Int(ascii) - 96  // a -> 1
         return "conv\(stageNumber)_block\(block)_\(index)_\(kind)"
     }
 

@@ -1,0 +1,158 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A minimal HTTP/1.1 server on 127.0.0.1 (ephemeral port) serving a fixed table of routes,
+/// for download tests without the internet. One connection at a time, `Connection: close` on
+/// every answer, 5 s socket timeouts, and it stops when `stop()` runs or the scope of
+/// `LocalHTTPServer.with` ends.
+final class LocalHTTPServer: @unchecked Sendable {
+    enum Route: Sendable {
+        /// 200 with this body and its true Content-Length (or none: the body ends at close).
+        case ok(Data, declaresLength: Bool = true)
+        /// This status with a short text body.
+        case status(Int)
+        /// 200 declaring `declared` bytes, then the connection closes after `body`.
+        case truncated(declared: Int, body: Data)
+        /// 200 declaring `body.count` bytes; sends `sendFirst` of them, then waits (up to 5 s)
+        /// for the client to go away.
+        case stall(body: Data, sendFirst: Int)
+    }
+
+    let port: UInt16
+    private let listener: Int32
+    private let routes: [String: Route]
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+    private var stopped = false
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Runs `body` with a started server and stops it afterwards, however `body` ends.
+    static func with<T>(_ routes: [String: Route], _ body: (LocalHTTPServer) async throws -> T) async throws -> T {
+        let server = try LocalHTTPServer(routes: routes)
+        defer { server.stop() }
+        return try await body(server)
+    }
+
+    init(routes: [String: Route]) throws {
+        self.routes = routes
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ServerError("socket: \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ready = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard ready else {
+            close(fd)
+            throw ServerError("bind/listen: \(errno)")
+        }
+        listener = fd
+        port = UInt16(bigEndian: address.sin_port)
+        Thread.detachNewThread { [self] in acceptLoop() }
+    }
+
+    /// `http://127.0.0.1:PORT/path`.
+    func url(_ path: String) -> URL {
+        URL(string: "http://127.0.0.1:\(port)\(path)") ?? URL(fileURLWithPath: "/")
+    }
+
+    /// How many requests arrived for `path`.
+    func requests(_ path: String) -> Int { lock.withLock { counts[path, default: 0] } }
+
+    /// Stops accepting and waits for the accept loop to end (at most 6 s).
+    func stop() {
+        let first = lock.withLock {
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        _ = finished.wait(timeout: .now() + 6)
+        close(listener)
+    }
+
+    private var isStopped: Bool { lock.withLock { stopped } }
+
+    private func acceptLoop() {
+        defer { finished.signal() }
+        while !isStopped {
+            // Poll so that stop() is noticed within 50 ms without closing a socket under accept().
+            var entry = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, 50) > 0 else { continue }
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { continue }
+            serve(client)
+            close(client)
+        }
+    }
+
+    private func serve(_ client: Int32) {
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard let path = readRequestPath(client) else { return }
+        lock.withLock { counts[path, default: 0] += 1 }
+        switch routes[path] ?? .status(404) {
+        case let .ok(body, declaresLength):
+            sendAll(client, head(200, length: declaresLength ? body.count : nil) + body)
+        case .status(let code):
+            let body = Data("status \(code)\n".utf8)
+            sendAll(client, head(code, length: body.count) + body)
+        case let .truncated(declared, body):
+            sendAll(client, head(200, length: declared) + body)
+        case let .stall(body, sendFirst):
+            sendAll(client, head(200, length: body.count) + body.prefix(sendFirst))
+            // Wait until the client hangs up (recv returns 0 or fails) or 5 s pass.
+            var byte: UInt8 = 0
+            _ = recv(client, &byte, 1, 0)
+        }
+        shutdown(client, Int32(SHUT_WR))
+    }
+
+    /// Reads up to the end of the request head and returns the path of `GET /path HTTP/1.1`.
+    private func readRequestPath(_ client: Int32) -> String? {
+        var request = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while request.range(of: Data("\r\n\r\n".utf8)) == nil, request.count < 65_536 {
+            let n = recv(client, &buffer, buffer.count, 0)
+            guard n > 0 else { return nil }
+            request.append(contentsOf: buffer[0..<n])
+        }
+        let firstLine = String(decoding: request, as: UTF8.self).split(separator: "\r\n").first ?? ""
+        let parts = firstLine.split(separator: " ")
+        return parts.count >= 2 ? String(parts[1]) : nil
+    }
+
+    private func head(_ status: Int, length: Int?) -> Data {
+        let reason = [200: "OK", 404: "Not Found", 500: "Internal Server Error"][status] ?? "Status"
+        var text = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n"
+        if let length { text += "Content-Length: \(length)\r\n" }
+        return Data((text + "\r\n").utf8)
+    }
+
+    /// Sends everything, giving up quietly if the client went away (MSG_NOSIGNAL: no SIGPIPE).
+    private func sendAll(_ client: Int32, _ data: Data) {
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var offset = 0
+            while offset < raw.count {
+                let n = send(client, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                guard n > 0 else { return }
+                offset += n
+            }
+        }
+    }
+
+    struct ServerError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+}

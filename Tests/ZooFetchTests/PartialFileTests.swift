@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import ZooFetch
+
+/// The temp-file-then-rename step every fetch path goes through, including the deferred
+/// hashing a download falls back to when the network outruns the hash.
+@Suite struct PartialFileTests {
+    static let data = Bytes.random(300_000, seed: 31)
+
+    func source(_ data: Data) throws -> WeightSource {
+        try WeightSource(file: "w.pth", sha256: SHA256.hex(of: data), size: Int64(data.count),
+                         pipPackage: "p", member: "a/w.pth")
+    }
+
+    /// Writes `data` in 7 kB chunks, deferring the hash from chunk `deferFrom` on.
+    func write(_ data: Data, to partial: PartialFile, deferFrom: Int) throws {
+        var offset = 0
+        var index = 0
+        while offset < data.count {
+            let end = min(offset + 7000, data.count)
+            try partial.write(data[offset..<end], deferHashing: index == deferFrom)
+            offset = end
+            index += 1
+        }
+    }
+
+    @Test(arguments: [Int.max, 0, 5, 42])
+    func hashesWhatWasWrittenWhereverHashingWasDeferred(deferFrom: Int) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let partial = try PartialFile(in: folder.url, for: "w.pth")
+        #expect(partial.url.lastPathComponent.hasPrefix("w.pth.") && partial.url.pathExtension == "partial")
+        try write(Self.data, to: partial, deferFrom: deferFrom)
+        let destination = folder.url.appendingPathComponent("w.pth")
+        try partial.commit(as: try source(Self.data), to: destination, subject: "w.pth", note: "")
+        #expect(try Data(contentsOf: destination) == Self.data)
+        #expect(TemporaryFolder.contents(of: folder.url) == ["w.pth"])
+    }
+
+    @Test func mismatchRemovesThePartialAndKeepsTheOldFile() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let destination = folder.url.appendingPathComponent("w.pth")
+        try Data("old".utf8).write(to: destination)
+        let partial = try PartialFile(in: folder.url, for: "w.pth")
+        var changed = Self.data
+        changed[123_456] ^= 1
+        try write(changed, to: partial, deferFrom: 10)
+        let error = fetchError { try partial.commit(as: try source(Self.data), to: destination, subject: "w.pth", note: "n") }
+        #expect(error?.problem == .hashMismatch(found: SHA256.hex(of: changed), expected: SHA256.hex(of: Self.data)))
+        #expect(TemporaryFolder.contents(of: folder.url) == ["w.pth"])
+        #expect(try Data(contentsOf: destination) == Data("old".utf8))
+    }
+
+    @Test func discardingBeforeCommitLeavesNothing() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        do {
+            let partial = try PartialFile(in: folder.url.appendingPathComponent("made/here"), for: "w.pth")
+            try partial.write(Self.data)
+        }
+        #expect(TemporaryFolder.contents(of: folder.url) == ["made", "made/here"], "the folder is made, the file removed on deinit")
+    }
+
+    @Test func leftoversOfKilledProcessesAreRemoved() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let old = folder.url.appendingPathComponent("w.pth.0ld.partial")
+        let fresh = folder.url.appendingPathComponent("w.pth.f7e5.partial")
+        let otherFile = folder.url.appendingPathComponent("x.pth.0ld.partial")
+        for url in [old, fresh, otherFile] { try Data("x".utf8).write(to: url) }
+        let longAgo = Date().addingTimeInterval(-2 * PartialFile.staleAge)
+        for url in [old, otherFile] {
+            try FileManager.default.setAttributes([.modificationDate: longAgo], ofItemAtPath: url.path)
+        }
+        let partial = try PartialFile(in: folder.url, for: "w.pth")
+        partial.discard()
+        #expect(TemporaryFolder.contents(of: folder.url) == ["w.pth.f7e5.partial", "x.pth.0ld.partial"],
+                "only w.pth's stale partial goes; a fresh one may belong to a running fetch")
+    }
+}
