@@ -84,7 +84,7 @@ enum ShapeInference {
 
         case .binary:
             try arity(2...2)
-            guard let out = broadcast(inputs[0], inputs[1]) else {
+            guard let out = Shape.broadcast(inputs[0], inputs[1]) else {
                 throw fail("shapes \(inputs[0]) and \(inputs[1]) do not broadcast")
             }
             return out
@@ -139,18 +139,5 @@ enum ShapeInference {
             guard perm.count == x.rank, Set(perm) == Set(0..<x.rank) else { throw fail("permutation \(perm) does not fit \(x)") }
             return Shape(perm.map { x[$0] })
         }
-    }
-
-    /// Numpy broadcasting: shapes aligned on the right, a dim of 1 stretches.
-    static func broadcast(_ a: Shape, _ b: Shape) -> Shape? {
-        let rank = max(a.rank, b.rank)
-        var dims = [Int](repeating: 1, count: rank)
-        for i in 0..<rank {
-            let da = i < rank - a.rank ? 1 : a[i - (rank - a.rank)]
-            let db = i < rank - b.rank ? 1 : b[i - (rank - b.rank)]
-            guard da == db || da == 1 || db == 1 else { return nil }
-            dims[i] = da == 1 ? db : da
-        }
-        return Shape(dims)
     }
 }

@@ -47,3 +47,19 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByA
 
     public var description: String { "[" + dims.map(String.init).joined(separator: ",") + "]" }
 }
+
+extension Shape {
+    /// Numpy broadcasting of two shapes: aligned on the right, a dim of 1 stretches to the
+    /// other's. Nil when they do not broadcast.
+    public static func broadcast(_ a: Shape, _ b: Shape) -> Shape? {
+        let rank = max(a.rank, b.rank)
+        var dims = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let da = i < rank - a.rank ? 1 : a[i - (rank - a.rank)]
+            let db = i < rank - b.rank ? 1 : b[i - (rank - b.rank)]
+            guard da == db || da == 1 || db == 1 else { return nil }
+            dims[i] = da == 1 ? db : da
+        }
+        return Shape(dims)
+    }
+}

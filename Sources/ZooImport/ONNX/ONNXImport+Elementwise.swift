@@ -180,18 +180,8 @@ extension ONNXGraphImport {
 
 /// Shape rules shared by the op handlers and constant folding.
 enum ShapeRules {
-    /// Numpy broadcasting: shapes aligned on the right, a dim of 1 stretches.
-    static func broadcast(_ a: [Int], _ b: [Int]) -> [Int]? {
-        let rank = max(a.count, b.count)
-        var dims = [Int](repeating: 1, count: rank)
-        for i in 0..<rank {
-            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
-            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            guard da == db || da == 1 || db == 1 else { return nil }
-            dims[i] = da == 1 ? db : da
-        }
-        return dims
-    }
+    /// Numpy broadcasting on plain dims (the one rule lives in `Shape.broadcast`).
+    static func broadcast(_ a: [Int], _ b: [Int]) -> [Int]? { Shape.broadcast(Shape(a), Shape(b))?.dims }
 
     /// An axis as a non-negative index (ONNX allows negative axes from opset 11 on).
     static func axis(_ axis: Int, rank: Int) -> Int? {

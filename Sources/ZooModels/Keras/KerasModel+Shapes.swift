@@ -1,4 +1,5 @@
 import ZooKernels
+import ZooTensor
 
 extension KerasPadding {
     /// Output extent and explicit (before, after) padding along one axis, Keras/TensorFlow style:
@@ -202,16 +203,6 @@ extension KerasModel {
         return full - 1
     }
 
-    /// Numpy broadcasting, shapes aligned on the right.
-    static func broadcast(_ a: [Int], _ b: [Int]) -> [Int]? {
-        let rank = max(a.count, b.count)
-        var out = [Int](repeating: 1, count: rank)
-        for i in 0..<rank {
-            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
-            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            guard da == db || da == 1 || db == 1 else { return nil }
-            out[i] = da == 1 ? db : da
-        }
-        return out
-    }
+    /// Numpy broadcasting on plain dims (the one rule lives in `Shape.broadcast`).
+    static func broadcast(_ a: [Int], _ b: [Int]) -> [Int]? { Shape.broadcast(Shape(a), Shape(b))?.dims }
 }
