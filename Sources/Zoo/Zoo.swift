@@ -20,6 +20,9 @@ public enum Zoo {
     public static func load(_ name: String, weights: URL? = nil, cache: WeightsCache = .default,
                             appliesEXIFOrientation: Bool = true, threads: Int = ThreadCount.default) throws -> Model {
         guard let manifest = try ModelCatalog.manifest(named: name) else { throw ZooError.unknownModel(name) }
+        if let weights, !FileManager.default.fileExists(atPath: weights.path) {
+            throw ZooError.badModel(file: weights, detail: "no such file (given as the weights of \(name))")
+        }
         let file = try weights ?? cachedWeights(for: manifest, in: cache)
         let graph: Graph
         if file.pathExtension == "zoo" {

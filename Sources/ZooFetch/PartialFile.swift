@@ -6,23 +6,28 @@ import Darwin
 #endif
 
 /// A file being written next to its final place (`<file>.<random>.partial`), hashed as it is
-/// written (or, when the writer asks, read back at the end), that becomes the real file only
-/// through an atomic rename once its size and sha256 check out. Whatever fails, `discard()`
-/// removes it, so a half-written or corrupt file never takes the cached file's name. Each
-/// writer has its own random name: two processes fetching the same file at once cannot mix
-/// their bytes, and the last rename wins with a whole file.
+/// written (or, when the writer asks, read back at the end) with every hash its source gives,
+/// that becomes the real file only through an atomic rename once its size and hashes check
+/// out. Whatever fails, `discard()` removes it, so a half-written or corrupt file never takes
+/// the cached file's name. Each writer has its own random name: two processes fetching the
+/// same file at once cannot mix their bytes, and the last rename wins with a whole file.
 final class PartialFile {
     let url: URL
+    /// What the bytes must be: the file's name, size and digests.
+    let source: WeightSource
     private let handle: FileHandle
-    private var hasher = SHA256()
+    private var checksums: Checksums
     /// Bytes written.
     private(set) var count: Int64 = 0
-    /// Bytes fed to the hash: the first `hashed` of those written.
+    /// Bytes fed to the hashes: the first `hashed` of those written.
     private var hashed: Int64 = 0
     private var finished = false
 
-    /// Creates an empty partial file for `name` in `folder` (made if missing).
-    init(in folder: URL, for name: String) throws {
+    /// Creates an empty partial file for `source`'s file in `folder` (made if missing).
+    init(in folder: URL, for source: WeightSource) throws {
+        let name = source.file
+        self.source = source
+        checksums = Checksums(for: source)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
@@ -57,7 +62,7 @@ final class PartialFile {
         }
     }
 
-    /// Appends `data` and feeds it to the hash, unless `deferHashing` is set or hashing was
+    /// Appends `data` and feeds it to the hashes, unless `deferHashing` is set or hashing was
     /// deferred before: then `commit` hashes the rest from the file.
     func write(_ data: Data, deferHashing: Bool = false) throws {
         do {
@@ -66,24 +71,23 @@ final class PartialFile {
             throw FetchError(url.path, .io("cannot write: \(Self.reason(error))"))
         }
         if !deferHashing, hashed == count {
-            hasher.update(data)
+            checksums.update(data)
             hashed += Int64(data.count)
         }
         count += Int64(data.count)
     }
 
-    /// Checks the bytes written against `source` (size, then sha256), flushes them to disk and
-    /// renames the file to `destination`. Errors name `subject`; on any error the partial file
-    /// is removed. `note` explains a hash mismatch to the reader.
-    func commit(as source: WeightSource, to destination: URL, subject: String, note: String) throws {
+    /// Checks the bytes written against the source (size, then every hash it gives), flushes
+    /// them to disk and renames the file to `destination`. Errors name `subject`; on any error
+    /// the partial file is removed. `note` explains a hash mismatch to the reader.
+    func commit(to destination: URL, subject: String, note: String) throws {
         defer { discard() }
         if let size = source.size, count != size {
             throw FetchError(subject, .sizeMismatch(found: count, expected: size))
         }
         try hashRemainder()
-        let digest = hasher.finalizeHex()
-        guard digest == source.sha256 else {
-            throw FetchError(subject, .hashMismatch(found: digest, expected: source.sha256), note: note)
+        if let mismatch = checksums.mismatch(against: source) {
+            throw FetchError(subject, mismatch, note: note)
         }
         do {
             try handle.synchronize()
@@ -100,7 +104,7 @@ final class PartialFile {
         }
     }
 
-    /// Feeds the bytes whose hashing was deferred to the hash, reading them back from the file.
+    /// Feeds the bytes whose hashing was deferred to the hashes, reading them back from the file.
     private func hashRemainder() throws {
         guard hashed < count else { return }
         do {
@@ -108,7 +112,7 @@ final class PartialFile {
             defer { try? reader.close() }
             try reader.seek(toOffset: UInt64(hashed))
             while hashed < count, let chunk = try reader.read(upToCount: Int(min(count - hashed, 4 << 20))), !chunk.isEmpty {
-                hasher.update(chunk)
+                checksums.update(chunk)
                 hashed += Int64(chunk.count)
             }
         } catch {

@@ -2,12 +2,12 @@ import Foundation
 
 /// SHA-256 (FIPS 180-4), streaming, for weight-file checksums and provenance. Small enough to
 /// keep here rather than pull a crypto package (and its build time) into every build.
-public struct SHA256 {
+public struct SHA256: BlockHash {
     private var state: [UInt32] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]
-    private var pending: [UInt8] = []
-    private var length: UInt64 = 0
+    var pending: [UInt8] = []
+    var length: UInt64 = 0
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -22,57 +22,20 @@ public struct SHA256 {
 
     public init() {}
 
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        length &+= UInt64(bytes.count)
-        var index = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, bytes.count)
-            pending.append(contentsOf: bytes[0..<take])
-            index = take
-            if pending.count == 64 {
-                pending.withUnsafeBytes { compress(UnsafeRawBufferPointer(rebasing: $0[0..<64])) }
-                pending.removeAll(keepingCapacity: true)
-            }
-        }
-        while bytes.count - index >= 64 {
-            compress(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + 64)]))
-            index += 64
-        }
-        if index < bytes.count { pending.append(contentsOf: bytes[index...]) }
-    }
+    static let lengthIsBigEndian = true
+    var stateHex: String { state.map { String(format: "%08x", $0) }.joined() }
 
-    public mutating func update(_ data: Data) { data.withUnsafeBytes { update($0) } }
-
-    /// The digest as 64 lowercase hex digits.
-    public mutating func finalizeHex() -> String {
-        let bitLength = length &* 8
-        var tail: [UInt8] = [0x80]
-        tail += [UInt8](repeating: 0, count: (55 &- pending.count &+ 64) % 64)
-        tail += (0..<8).map { UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64($0))) }
-        let savedLength = length
-        tail.withUnsafeBytes { update($0) }
-        length = savedLength
-        return state.map { String(format: "%08x", $0) }.joined()
-    }
-
-    public static func hex(of data: Data) -> String {
-        var h = SHA256()
-        h.update(data)
-        return h.finalizeHex()
-    }
-
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) { absorb(bytes) }
+    public mutating func update(_ data: Data) { data.withUnsafeBytes { absorb($0) } }
+    /// The digest as lowercase hex; the hash is spent afterwards.
+    public mutating func finalizeHex() -> String { finish() }
+    public static func hex(of data: Data) -> String { digest(of: data) }
     /// Hashes a file in 4 MiB chunks, so a 500 MB weights file never sits in memory whole.
-    public static func hex(ofFile url: URL) throws -> String {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        var h = SHA256()
-        while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty { h.update(chunk) }
-        return h.finalizeHex()
-    }
+    public static func hex(ofFile url: URL) throws -> String { try digest(ofFile: url) }
 
     /// One 64-byte block, on unsafe buffers with masking shifts: an Array per block made
     /// hashing about 3x slower in debug builds and 1.5x slower in release ones.
-    private mutating func compress(_ block: UnsafeRawBufferPointer) {
+    mutating func compress(_ block: UnsafeRawBufferPointer) {
         state.withUnsafeMutableBufferPointer { state in
             Self.k.withUnsafeBufferPointer { k in
                 withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in

