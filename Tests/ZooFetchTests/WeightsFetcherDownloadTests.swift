@@ -135,15 +135,18 @@ import ZooFetch
             let source = try source(server.url("/stall.bin"))
             let log = ProgressLog()
             let task = Task { try await download(source, cache, progress: log.record) }
+            // Generous: on a loaded 2-core machine the first bytes can take seconds to arrive.
             let start = Date()
-            while !log.all.contains(where: { $0.0 > 0 }), Date().timeIntervalSince(start) < 5 {
+            while !log.all.contains(where: { $0.0 > 0 }), Date().timeIntervalSince(start) < 30 {
                 try await Task.sleep(nanoseconds: 10_000_000)
             }
             #expect(log.all.contains { $0.0 > 0 }, "the first bytes arrived")
             #expect(TemporaryFolder.contents(of: cache.weightsFolder).contains { $0.hasSuffix(".partial") })
+            let cancelled = Date()
             task.cancel()
             await #expect(throws: CancellationError.self) { _ = try await task.value }
-            #expect(Date().timeIntervalSince(start) < 5, "cancelling does not wait for the server")
+            // The server stalls for good: only a cancellation that does not wait for it ends quickly.
+            #expect(Date().timeIntervalSince(cancelled) < 10, "cancelling does not wait for the server")
             #expect(TemporaryFolder.contents(of: cache.weightsFolder).isEmpty)
         }
     }
