@@ -64,10 +64,11 @@ struct PickleReader {
             case 0x42: stack.append(.bytes(try take(try length(4))))   // BINBYTES
             case 0x43: stack.append(.bytes(try take(Int(try byte())))) // SHORT_BINBYTES
             case 0x71: memo[Int(try byte())] = try top()               // BINPUT
-            case 0x72: memo[try length(4)] = try top()                 // LONG_BINPUT
+            // A memo index is a key, not a length: it may exceed the bytes that remain.
+            case 0x72: memo[Int(try littleEndian(4))] = try top()      // LONG_BINPUT
             case 0x94: memo[memo.count] = try top()                    // MEMOIZE
             case 0x68: stack.append(try recall(Int(try byte())))       // BINGET
-            case 0x6A: stack.append(try recall(try length(4)))         // LONG_BINGET
+            case 0x6A: stack.append(try recall(Int(try littleEndian(4)))) // LONG_BINGET
             case 0x63:                                                 // GLOBAL "module\nname\n"
                 let module = try line(), name = try line()
                 stack.append(try global(module + "." + name))

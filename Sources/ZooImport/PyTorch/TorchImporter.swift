@@ -6,41 +6,73 @@ import ZooTensor
 
 /// Imports a PyTorch state dict (`.pth`) into a graph for a known architecture, matching
 /// parameters by name and shape. PyTorch layouts become zoo's here, once: conv weights
-/// OIHW -> HWIO, Linear weights [out, in] -> [in, out].
+/// OIHW -> HWIO, Linear weights [out, in] -> [in, out], and VGG's first classifier rows from
+/// the C,H,W order of PyTorch's flatten to the H,W,C order of zoo's.
 public enum TorchImporter {
-    /// The architectures a `.pth` can be imported as.
-    public static let architectures = ["efficientnet-lite0"]
+    /// The architectures a `.pth` can be imported as (`--arch` values).
+    public static let architectures = TorchArchitecture.allCases.map(\.rawValue)
 
-    public static func importGraph(from url: URL, architecture: String? = nil) throws -> Graph {
+    /// Reads `url` and builds the graph for `architecture` (recognised from the parameter
+    /// names when nil) at `imageSize` x `imageSize`. Widths and the class count come from the
+    /// checkpoint's shapes, so fine-tuned heads and reduced widths import too.
+    public static func importGraph(from url: URL, architecture: String? = nil, imageSize: Int = 224) throws -> Graph {
         let checkpoint = try TorchCheckpoint.load(url)
-        let arch = try architecture ?? recognise(checkpoint)
-        switch arch {
-        case "efficientnet-lite0":
-            let classes = checkpoint["_fc.bias"]?.shape.dims.first ?? 1000
-            let spec = EfficientNetLite.lite0StateDict(classes: classes)
-            let tensors = try matched(checkpoint, spec: spec)
-            return try EfficientNetLite.lite0(classes: classes) { name in
+        var shapes: [String: Shape] = [:]
+        for (name, tensor) in checkpoint.tensors { shapes[name] = tensor.shape }
+        let arch = try resolve(architecture, shapes: shapes, file: url)
+        func shape(_ name: String) -> Shape? { shapes[name] }
+        // The builders ask only for names of the spec `matched` has checked.
+        func layout(_ tensors: [String: Tensor]) -> (String) throws -> Tensor {
+            { name in
                 guard let t = tensors[name] else { throw ImportError.missingTensor(name: name, file: url) }
                 return zooLayout(t)
             }
-        default:
-            throw ImportError.malformed(file: url, at: "--arch", detail: "unknown architecture '\(arch)' for a .pth (known: \(architectures.joined(separator: ", ")))")
+        }
+
+        switch arch {
+        case .efficientNetLite0:
+            let classes = shapes["_fc.bias"]?.dims.first.flatMap { $0 > 0 ? $0 : nil } ?? 1000
+            let tensors = try matched(checkpoint, spec: EfficientNetLite.lite0StateDict(classes: classes))
+            return try EfficientNetLite.lite0(imageSize: imageSize, classes: classes, weight: layout(tensors))
+        case .resnet18, .resnet34, .resnet50:
+            let standard: TorchvisionResNet.Config = arch == .resnet18 ? .resnet18() : arch == .resnet34 ? .resnet34() : .resnet50()
+            let config = standard.inferred(from: shape)
+            let tensors = try matched(checkpoint, spec: TorchvisionResNet.stateDict(config))
+            return try TorchvisionResNet.graph(config, imageSize: imageSize, name: arch.rawValue, weight: layout(tensors))
+        case .vgg16, .vgg19:
+            let config = (arch == .vgg16 ? TorchvisionVGG.Config.vgg16() : .vgg19()).inferred(from: shape)
+            let tensors = try matched(checkpoint, spec: TorchvisionVGG.stateDict(config))
+            let side = TorchvisionVGG.pooledSize
+            return try TorchvisionVGG.graph(config, imageSize: imageSize, name: arch.rawValue) { name in
+                let t = try layout(tensors)(name)
+                return name == "classifier.0.weight" ? t.hwcRows(channels: config.lastChannels, height: side, width: side) : t
+            }
+        case .mobileNetV2:
+            let config = TorchvisionMobileNetV2.Config().inferred(from: shape)
+            let tensors = try matched(checkpoint, spec: TorchvisionMobileNetV2.stateDict(config))
+            return try TorchvisionMobileNetV2.graph(config, imageSize: imageSize, name: arch.rawValue, weight: layout(tensors))
         }
     }
 
-    /// Names the architecture from the parameter names, as a person reading the file would.
-    static func recognise(_ checkpoint: TorchCheckpoint) throws -> String {
-        if checkpoint["_conv_stem.weight"] != nil, checkpoint["_blocks.0._depthwise_conv.weight"] != nil,
-           checkpoint["_blocks.15._project_conv.weight"] != nil, checkpoint["_blocks.16._project_conv.weight"] == nil {
-            return "efficientnet-lite0"
+    /// The `--arch` value parsed, or the architecture recognised from the parameter names.
+    static func resolve(_ architecture: String?, shapes: [String: Shape], file: URL) throws -> TorchArchitecture {
+        let known = architectures.joined(separator: ", ")
+        if let architecture {
+            guard let arch = TorchArchitecture(parsing: architecture) else {
+                throw ImportError.malformed(file: file, at: "--arch", detail: "unknown architecture '\(architecture)' for a .pth (known: \(known))")
+            }
+            return arch
         }
-        throw ImportError.malformed(file: checkpoint.file, at: "state dict",
-                                    detail: "cannot tell the architecture from its parameter names; pass --arch (\(architectures.joined(separator: ", ")))")
+        let (arch, hint) = TorchArchitecture.recognise(shapes)
+        if let arch { return arch }
+        let seen = hint.map { "it looks like \($0), which zoo does not define; " } ?? ""
+        throw ImportError.malformed(file: file, at: "state dict",
+                                    detail: "cannot tell the architecture from its parameter names; \(seen)pass --arch (\(known))")
     }
 
     /// The checkpoint's tensors by name, after checking them against `spec`: every missing,
     /// unexpected or mis-shaped entry is reported in one error.
-    static func matched(_ checkpoint: TorchCheckpoint, spec: [(name: String, shape: Shape)]) throws -> [String: Tensor] {
+    static func matched(_ checkpoint: TorchCheckpoint, spec: [StateDictEntry]) throws -> [String: Tensor] {
         var byName: [String: Tensor] = [:]
         for (name, tensor) in checkpoint.tensors { byName[name] = tensor }
         var problems: [ImportError] = []
