@@ -18,7 +18,9 @@ import ZooTensor
     static let kerasNames = ["mobilenetv2", "resnet101", "resnet152", "resnet50", "vgg16", "vgg19"]
     /// Models whose publisher gives no hash for the weights file: no source can be listed
     /// (a source needs a sha256 or md5), so they load only from a file the user passes.
-    static let withoutPublishedHash: Set<String> = ["mobilenetv2"]
+    static let withoutPublishedHash: Set<String> = [
+        "mobilenetv2", "tv-mobilenetv2", "tv-resnet18", "tv-resnet34", "tv-resnet50", "tv-vgg16", "tv-vgg19",
+    ]
 
     @Test func everyManifestDecodesAndNamesMatchFiles() throws {
         let files = try FileManager.default.contentsOfDirectory(at: Catalog.manifestsFolder, includingPropertiesForKeys: nil)
@@ -68,6 +70,24 @@ import ZooTensor
             #expect(try config.weightsSpec().parameterCount == manifest.parameters, "Keras' count_params()")
         } else {
             #expect(TorchImporter.architectures.contains(manifest.architecture))
+            if let spec = Self.torchvisionStateDict(manifest.architecture) {
+                // torchvision's num_params counts parameters, not BN running statistics.
+                let parameters = spec.filter { !$0.name.hasSuffix("running_mean") && !$0.name.hasSuffix("running_var") }
+                    .reduce(0) { $0 + $1.shape.elementCount }
+                #expect(parameters == manifest.parameters, "\(name): torchvision's num_params")
+            }
+        }
+    }
+
+    static func torchvisionStateDict(_ arch: String) -> [StateDictEntry]? {
+        switch arch {
+        case "tv-resnet18": TorchvisionResNet.stateDict(.resnet18())
+        case "tv-resnet34": TorchvisionResNet.stateDict(.resnet34())
+        case "tv-resnet50": TorchvisionResNet.stateDict(.resnet50())
+        case "tv-vgg16": TorchvisionVGG.stateDict(.vgg16())
+        case "tv-vgg19": TorchvisionVGG.stateDict(.vgg19())
+        case "tv-mobilenetv2": TorchvisionMobileNetV2.stateDict(TorchvisionMobileNetV2.Config())
+        default: nil
         }
     }
 
