@@ -38,8 +38,14 @@ public enum ModelConverter {
         let sourceFile = isFile ? source : try manifest.map { try Zoo.cachedWeights(for: $0, in: cache).path } ?? source
         let graph = try ModelLoader.loadGraph(sourceFile, architecture: manifest?.architecture ?? architecture)
         let provenance = try provenance(of: sourceFile, fp16: fp16)
-        let metadata = try manifest.map { try ModelCard.metadata($0, labels: try ModelCatalog.labels(for: $0), provenance: provenance) }
+        var metadata = try manifest.map { try ModelCard.metadata($0, labels: try ModelCatalog.labels(for: $0), provenance: provenance) }
             ?? ZooFileMetadata(provenance: provenance)
+        // A .zoo source (e.g. a fine-tuned model) keeps its own card and labels.
+        if manifest == nil, URL(fileURLWithPath: sourceFile).pathExtension == "zoo" {
+            let carried = try ZooFile.load(URL(fileURLWithPath: sourceFile)).metadata
+            metadata.preprocessing = carried.preprocessing
+            metadata.labels = carried.labels
+        }
         try ZooFileWriter.write(graph, metadata: metadata, to: output, fp16: fp16)
         do {
             let converted = try ZooFile.load(output).graph

@@ -20,6 +20,8 @@ public enum ModelLoader {
         } else {
             throw ZooError.unknownModel(spec)
         }
-        return optimize ? GraphOptimizer.optimize(graph) : graph
+        // A .zoo holds an already optimised graph (convert writes one); optimising again is wasted load time.
+        let optimized = ModelFormat(url: url) == .zoo
+        return optimize && !optimized ? GraphOptimizer.optimize(graph) : graph
     }
 }

@@ -44,7 +44,7 @@ public enum Zoo {
         if file.pathExtension == "zoo" {
             let zooFile = try ZooFile.load(file)
             let (card, labels) = ModelCard.read(zooFile.metadata)
-            let graph = GraphOptimizer.optimize(zooFile.graph)
+            let graph = zooFile.graph  // written optimised by convert
             return try Model(name: name, graph: graph, pipeline: try card?.manifest().pipeline(appliesEXIFOrientation: appliesEXIFOrientation),
                              labels: labels,
                              outputsLogits: card?.output != "probabilities", embeddingLayer: card?.embedding, threads: threads)

@@ -33,10 +33,17 @@ struct ZooCommand: AsyncParsableCommand {
             }
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
-        } catch let error as ValidationError {
-            fail(error.message, status: 2)
         } catch {
-            fail(String(describing: error), status: 1)
+            // Help and version requests arrive as errors too; ArgumentParser knows which.
+            switch exitCode(for: error) {
+            case .success:
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            case .validationFailure:
+                fail(message(for: error), status: 2)
+            default:
+                fail(String(describing: error), status: 1)
+            }
         }
     }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import ZooGraph
 import ZooTensor
 
@@ -36,13 +39,11 @@ public enum ZooFileWriter {
             try? FileManager.default.removeItem(at: temporary)
             throw ZooFileError(file: url, detail: "cannot be written: \(error.localizedDescription)")
         }
-        do {
-            if FileManager.default.fileExists(atPath: url.path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary) } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
-            }
-        } catch {
+        // rename(2) replaces an existing file atomically (Foundation's replaceItemAt does not on Linux).
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw ZooFileError(file: url, detail: "cannot be moved into place: \(error.localizedDescription)")
+            throw ZooFileError(file: url, detail: "cannot be moved into place: \(reason)")
         }
     }
 

@@ -46,6 +46,25 @@ import ZooTestSupport
         #expect(abs(rowSum - 1) < 1e-5, "softmax output sums to 1")
     }
 
+    @Test func helpIsNotAnError() throws {
+        for args in [["--help"], ["info", "--help"], ["predict", "-h"]] {
+            let r = try CLIRunner.run(args)
+            #expect(r.status == 0 && r.stderr.isEmpty && r.stdout.contains("USAGE: zoo"), "\(args): \(r.status) \(r.stderr)")
+        }
+    }
+
+    @Test func convertReplacesAnExistingFile() throws {
+        let dir = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("m.zoo").path
+        for round in 0..<2 {
+            let r = try CLIRunner.run(["convert", "tiny-cnn", "-o", out])
+            #expect(r.status == 0, "round \(round): \(r.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["m.zoo"], "no temporary file left")
+        #expect(try CLIRunner.run(["info", out]).status == 0)
+    }
+
     @Test func badArgumentsAreUsageErrors() throws {
         expectOneErrorLine(try CLIRunner.run(["--bogus"]), status: 2, containing: "--bogus", "unknown flag")
         expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn"]), status: 2, containing: "--input", "no input")

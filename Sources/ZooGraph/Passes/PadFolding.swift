@@ -8,8 +8,9 @@ enum PadFolding {
         var g = graph
         for n in g.nodes.indices {
             let node = g.nodes[n]
+            guard case let .pad(before, after, value) = node.op else { continue }
             let consumers = g.consumers()
-            guard case let .pad(before, after, value) = node.op, before.count == 4,
+            guard before.count == 4,
                   before[0] == 0, before[3] == 0, after[0] == 0, after[3] == 0,
                   !g.isGraphOutput(node.output), !consumers[node.output].isEmpty else { continue }
             let extra = Padding2D(top: before[1], left: before[2], bottom: after[1], right: after[2])
