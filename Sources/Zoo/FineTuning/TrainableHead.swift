@@ -136,53 +136,32 @@ public struct TrainableHead: Sendable, Hashable {
 enum Matrix {
     /// `a [rows, k] * b [k, m]`.
     static func multiply(_ a: [Double], _ b: [Double], rows: Int, k: Int, m: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: rows * m)
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                out.withUnsafeMutableBufferPointer { o in
-                    for r in 0..<rows {
-                        for i in 0..<k {
-                            let x = a[r * k + i]
-                            if x == 0 { continue }
-                            for j in 0..<m { o[r * m + j] += x * b[i * m + j] }
-                        }
-                    }
-                }
-            }
-        }
-        return out
+        product(a, (k, 1), b, (m, 1), p: rows, t: k, q: m)
     }
 
     /// `a^T b` for `a [rows, k]`, `b [rows, m]`: `[k, m]`.
     static func multiplyTransposedA(_ a: [Double], _ b: [Double], rows: Int, k: Int, m: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: k * m)
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                out.withUnsafeMutableBufferPointer { o in
-                    for r in 0..<rows {
-                        for i in 0..<k {
-                            let x = a[r * k + i]
-                            if x == 0 { continue }
-                            for j in 0..<m { o[i * m + j] += x * b[r * m + j] }
-                        }
-                    }
-                }
-            }
-        }
-        return out
+        product(a, (1, k), b, (m, 1), p: k, t: rows, q: m)
     }
 
     /// `a b^T` for `a [rows, k]`, `b [m, k]`: `[rows, m]`.
     static func multiplyTransposedB(_ a: [Double], _ b: [Double], rows: Int, k: Int, m: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: rows * m)
+        product(a, (k, 1), b, (1, k), p: rows, t: k, q: m)
+    }
+
+    /// `out[i, j] = sum over s of A(i, s) * B(s, j)` with `A(i, s) = a[i * aStride.0 + s * aStride.1]`
+    /// and `B(s, j) = b[s * bStride.0 + j * bStride.1]`: one loop for every transpose variant.
+    private static func product(_ a: [Double], _ aStride: (Int, Int), _ b: [Double], _ bStride: (Int, Int),
+                                p: Int, t: Int, q: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: p * q)
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { o in
-                    for r in 0..<rows {
-                        for j in 0..<m {
-                            var s = 0.0
-                            for i in 0..<k { s += a[r * k + i] * b[j * k + i] }
-                            o[r * m + j] = s
+                    for i in 0..<p {
+                        for s in 0..<t {
+                            let x = a[i * aStride.0 + s * aStride.1]
+                            if x == 0 { continue }
+                            for j in 0..<q { o[i * q + j] += x * b[s * bStride.0 + j * bStride.1] }
                         }
                     }
                 }
