@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ZooGraph
 import ZooTensor
 import ZooVision
@@ -17,6 +18,9 @@ public final class Model: Sendable {
     /// The graph value `embed` returns by default (the pooled features).
     public let embeddingLayer: String?
     private let executor: Executor
+    /// Executors for `embed(layer:)` on layers other than the default, built once per layer
+    /// (building one widens fp16 weights and plans memory).
+    private let layerExecutors = Mutex<[String: Executor]>([:])
 
     init(name: String, graph: Graph, pipeline: ImagePipeline?, labels: ClassLabels?, outputsLogits: Bool,
          embeddingLayer: String?, threads: Int) throws {
@@ -70,11 +74,18 @@ public final class Model: Sendable {
         if graph.outputs.contains(where: { $0.name == name }) {
             out = try executor.run([graph.values[graph.inputs[0]].name: input])[name]!
         } else {
-            let inner = Executor(graph: try graph.addingOutputs([name]), threads: executor.threads)
+            let inner = try layerExecutor(name)
             out = try inner.run([graph.values[graph.inputs[0]].name: input])[name]!
         }
         let rows = out.shape[0]
         return out.reshaped([rows, out.elementCount / max(rows, 1)])
+    }
+
+    private func layerExecutor(_ name: String) throws -> Executor {
+        if let cached = layerExecutors.withLock({ $0[name] }) { return cached }
+        let built = Executor(graph: try graph.addingOutputs([name]), threads: executor.threads)
+        layerExecutors.withLock { $0[name] = built }
+        return built
     }
 
     private func outputRows(_ images: [ImageSource], output: String) throws -> [[Float]] {

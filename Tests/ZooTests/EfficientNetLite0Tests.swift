@@ -71,6 +71,17 @@ import ZooVision
         #expect(features.allSatisfy { $0 >= 0 }, "pooled ReLU6 features are non-negative")
     }
 
+    @Test func innerLayerEmbeddingIsStableAcrossCalls() throws {
+        let model = try Self.model()
+        let image = ImageSource.file(Self.samples.appendingPathComponent("cat.jpg"))
+        // The head conv after BN folding and ReLU6 fusion: a [1, 7, 7, 1280] map, one row per image.
+        let first = try model.embed([image], layer: "_conv_head")
+        let second = try model.embed([image], layer: "_conv_head")
+        #expect(first.shape == [1, 7 * 7 * 1280])
+        #expect(first.floats == second.floats)
+        #expect(first.floats.allSatisfy { $0 >= 0 && $0 <= 6 }, "ReLU6 outputs")
+    }
+
     private func softmax64(_ logits: [Float]) -> [Double] {
         let top = Double(logits.max() ?? 0)
         let e = logits.map { Foundation.exp(Double($0) - top) }
