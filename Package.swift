@@ -25,7 +25,9 @@ let package = Package(
 
         // MARK: Swift modules
         .target(name: "ZooTensor"),
-        .target(name: "ZooKernels", dependencies: ["ZooTensor", "COpenBLAS"]),
+        // Hand-written AVX-512 GEMM (C intrinsics, chosen at run time): weights read in place, epilogue fused.
+        .target(name: "CZooKernels"),
+        .target(name: "ZooKernels", dependencies: ["ZooTensor", "COpenBLAS", "CZooKernels"]),
         .target(name: "ZooGraph", dependencies: ["ZooTensor", "ZooKernels"]),
         .target(name: "ZooHDF5", dependencies: ["CHDF5"]),
         // protobuf-c code generated from onnx.proto (tools/onnx/regenerate-proto), committed.

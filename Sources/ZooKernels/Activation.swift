@@ -28,3 +28,17 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension Activation {
+    /// The activation as min(max(x, lo), hi) where it is one (nil otherwise), for kernels that
+    /// fuse only clamps; `none` is the unbounded clamp.
+    var clampBounds: (lo: Float, hi: Float)? {
+        switch self {
+        case .none: (-.infinity, .infinity)
+        case .relu: (0, .infinity)
+        case .relu6: (0, 6)
+        case let .clip(lo, hi): (lo, hi)
+        case .leakyRelu, .sigmoid, .hardSigmoid, .hardSwish, .kerasReLU: nil
+        }
+    }
+}

@@ -58,11 +58,10 @@ public enum Conv2D {
                 }
                 let col0 = group * plan.groupOut + cols.lowerBound
                 let out = output.base + rows.lowerBound * outC + col0
-                GEMM.multiply(m: rows.count, n: cols.count, k: plan.groupK,
-                              a: patches + group * plan.groupK, lda: patch,
-                              b: weights.base + col0, ldb: outC, c: out, ldc: outC)
-                epilogue.apply(rows: rows.count, cols: cols.count, row0: rows.lowerBound, col0: col0,
-                               c: out, ldc: outC)
+                GEMM.block(rows: rows.count, cols: cols.count, k: plan.groupK,
+                           a: patches + group * plan.groupK, lda: patch,
+                           b: weights.base + col0, ldb: outC, c: out, ldc: outC,
+                           epilogue: epilogue, row0: rows.lowerBound, col0: col0)
             }
         }
     }

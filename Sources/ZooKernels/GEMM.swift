@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import COpenBLAS
+import CZooKernels
 
 /// The bias/residual/activation tail fused onto a GEMM output block: `act(acc + bias + residual)`.
 struct Epilogue: @unchecked Sendable {
@@ -79,13 +80,43 @@ struct GEMMTiling: Sendable {
 }
 
 enum GEMM {
+    /// Which implementation multiplies: our AVX-512 kernel where the CPU has it, OpenBLAS elsewhere
+    /// (or when `ZOO_GEMM=openblas` asks for it, to compare).
+    static let usesOwnKernel: Bool = {
+        if let choice = getenv("ZOO_GEMM"), String(cString: choice) == "openblas" { return false }
+        return zoo_gemm_available() != 0
+    }()
+
     /// Our workers do the threading; OpenBLAS threads on top would oversubscribe the cores.
     static let blasSingleThreaded: Bool = {
         openblas_set_num_threads(1)
         return true
     }()
 
-    /// c[m,n] = a[m,k] x b[k,n], all row-major with the given leading dimensions.
+    /// The `rows x cols` block of c at (`row0`, `col0`) of the full output: a x b, then the epilogue.
+    /// `a` points at the block's first row, `b` at its first column, `c` at its top-left element.
+    static func block(rows: Int, cols: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                      b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                      epilogue: Epilogue, row0: Int, col0: Int) {
+        guard rows > 0, cols > 0 else { return }
+        if usesOwnKernel {
+            let bounds = epilogue.activation.clampBounds
+            var e = zoo_epilogue(bias: epilogue.bias.map { $0 + col0 },
+                                 residual: epilogue.residual.map { $0 + row0 * epilogue.ldr + col0 },
+                                 ldr: epilogue.ldr, lo: bounds?.lo ?? -.infinity, hi: bounds?.hi ?? .infinity)
+            if zoo_sgemm(rows, cols, k, a, lda, b, ldb, c, ldc, &e) == 0 {
+                if bounds == nil {
+                    for r in 0..<rows { applyActivation(epilogue.activation, c + r * ldc, count: cols) }
+                }
+                return
+            }
+            // No memory for the packing buffer: OpenBLAS needs none of ours.
+        }
+        multiply(m: rows, n: cols, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+        epilogue.apply(rows: rows, cols: cols, row0: row0, col0: col0, c: c, ldc: ldc)
+    }
+
+    /// c[m,n] = a[m,k] x b[k,n] through OpenBLAS, all row-major with the given leading dimensions.
     static func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         _ = blasSingleThreaded
@@ -118,11 +149,10 @@ enum GEMM {
                 let (rows, cols) = tiling.block(task % tiling.tasks)
                 let col0 = g * n + cols.lowerBound
                 let out = c.base + rows.lowerBound * ldc + col0
-                multiply(m: rows.count, n: cols.count, k: k,
-                         a: a.base + rows.lowerBound * lda + g * k, lda: lda,
-                         b: b.base + col0, ldb: ldb, c: out, ldc: ldc)
-                epilogue.apply(rows: rows.count, cols: cols.count, row0: rows.lowerBound, col0: col0,
-                               c: out, ldc: ldc)
+                block(rows: rows.count, cols: cols.count, k: k,
+                      a: a.base + rows.lowerBound * lda + g * k, lda: lda,
+                      b: b.base + col0, ldb: ldb, c: out, ldc: ldc,
+                      epilogue: epilogue, row0: rows.lowerBound, col0: col0)
             }
         }
     }

@@ -1,0 +1,213 @@
+// Single-precision GEMM for AVX-512 with the conv/dense epilogue fused into the final store.
+//
+// Why our own and not OpenBLAS: OpenBLAS repacks the whole weight matrix on every call, and a
+// conv calls it once per row tile, so at batch 1 a quarter of the time went into copying
+// weights. Here each 256 x 32 weight panel is copied once per call into a per-thread buffer
+// (contiguous, so power-of-two row strides cannot thrash the caches) and used for every row of
+// the call; the activation rows (a) are read in place.
+//
+// Every output element is one chain of fused multiply-adds over k in order, whatever the block
+// sizes, row count or column split, so results do not depend on the batch size or thread count.
+#include "zoo_gemm.h"
+
+#include <immintrin.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#define ZOO_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
+
+enum {
+    MR = 14,          // rows per micro-tile: 28 accumulators + 2 weight vectors fit the 32 registers
+    NR = 32,          // columns per micro-tile: two 16-float vectors
+    KC = 256,         // depth per block: a 256 x 32 weight panel is 32 KB, inside L1
+    SMALL_M = 4,      // up to this many rows, stream weight rows instead (batch-1 classifiers)
+    SMALL_COLS = 256, // columns one small-m pass keeps in registers per row
+};
+
+int zoo_gemm_available(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+// MARK: - Per-thread packing buffer
+
+static pthread_key_t pack_key;
+static pthread_once_t pack_once = PTHREAD_ONCE_INIT;
+
+static void make_pack_key(void) { pthread_key_create(&pack_key, free); }
+
+static float *pack_buffer(void) {
+    pthread_once(&pack_once, make_pack_key);
+    float *buffer = pthread_getspecific(pack_key);
+    if (buffer == NULL) {
+        buffer = aligned_alloc(64, sizeof(float) * KC * NR);
+        if (buffer != NULL && pthread_setspecific(pack_key, buffer) != 0) {
+            free(buffer);
+            buffer = NULL;
+        }
+    }
+    return buffer;
+}
+
+static inline __mmask16 lane_mask(ptrdiff_t lanes) {
+    if (lanes >= 16) return 0xFFFF;
+    if (lanes <= 0) return 0;
+    return (__mmask16)((1u << lanes) - 1);
+}
+
+/// Copies depth [0, kc) x columns [0, cols) of `b` into a contiguous [kc][NR] panel; columns
+/// past `cols` are zeros. Weights mostly come from memory, one 128-byte piece per row and a new
+/// page every row or so, which hardware prefetchers do not follow: the next panel's rows are
+/// requested here, to arrive while this panel is multiplied.
+ZOO_AVX512 static void pack_panel(ptrdiff_t kc, ptrdiff_t cols, const float *b, ptrdiff_t ldb, float *dst) {
+    __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
+    for (ptrdiff_t p = 0; p < kc; p++) {
+        _mm_prefetch((const char *)(b + p * ldb + NR), _MM_HINT_T1);
+        _mm_prefetch((const char *)(b + p * ldb + NR + 16), _MM_HINT_T1);
+        _mm512_store_ps(dst + p * NR, _mm512_maskz_loadu_ps(m0, b + p * ldb));
+        _mm512_store_ps(dst + p * NR + 16, _mm512_maskz_loadu_ps(m1, b + p * ldb + 16));
+    }
+}
+
+// MARK: - Epilogue
+
+ZOO_AVX512 static inline __m512 finish(__m512 acc, const zoo_epilogue *e, ptrdiff_t row, ptrdiff_t col,
+                                       __mmask16 mask) {
+    if (e->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->bias + col));
+    if (e->residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->residual + row * e->ldr + col));
+    // The bound is the first operand: max/min return the second when either is NaN, so NaN stays NaN.
+    if (e->lo > -INFINITY) acc = _mm512_max_ps(_mm512_set1_ps(e->lo), acc);
+    if (e->hi < INFINITY) acc = _mm512_min_ps(_mm512_set1_ps(e->hi), acc);
+    return acc;
+}
+
+// MARK: - Micro-kernel: R rows x 32 columns
+
+/// Adds a's R rows x kc times the packed panel `bp` ([kc][NR]) onto c's R x 32 tile. With `accumulate` the
+/// tile's current values start the sums (continuing the same multiply-add chain); with `last`
+/// the epilogue is applied before the store. `row0` and `col0` place the tile for the epilogue.
+ZOO_AVX512 static inline __attribute__((always_inline)) void
+micro(const int R, ptrdiff_t kc, const float *a, ptrdiff_t lda, const float *bp,
+      float *c, ptrdiff_t ldc, __mmask16 m0, __mmask16 m1, int accumulate, int last,
+      const zoo_epilogue *e, ptrdiff_t row0, ptrdiff_t col0) {
+    __m512 acc0[MR], acc1[MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) {
+        if (accumulate) {
+            acc0[r] = _mm512_maskz_loadu_ps(m0, c + r * ldc);
+            acc1[r] = _mm512_maskz_loadu_ps(m1, c + r * ldc + 16);
+        } else {
+            acc0[r] = _mm512_setzero_ps();
+            acc1[r] = _mm512_setzero_ps();
+        }
+    }
+    for (ptrdiff_t p = 0; p < kc; p++) {
+        __m512 b0 = _mm512_load_ps(bp + p * NR);
+        __m512 b1 = _mm512_load_ps(bp + p * NR + 16);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < R; r++) {
+            __m512 av = _mm512_set1_ps(a[r * lda + p]);
+            acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);
+            acc1[r] = _mm512_fmadd_ps(av, b1, acc1[r]);
+        }
+    }
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) {
+        __m512 v0 = acc0[r], v1 = acc1[r];
+        if (last) {
+            v0 = finish(v0, e, row0 + r, col0, m0);
+            v1 = finish(v1, e, row0 + r, col0 + 16, m1);
+        }
+        _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
+        _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);
+    }
+}
+
+#define MICRO_CASE(R) \
+    case R: micro(R, kc, a, lda, bp, c, ldc, m0, m1, accumulate, last, e, row0, col0); break;
+
+ZOO_AVX512 static void micro_rows(int rows, ptrdiff_t kc, const float *a, ptrdiff_t lda, const float *bp,
+                                  float *c, ptrdiff_t ldc, __mmask16 m0, __mmask16 m1, int accumulate, int last,
+                                  const zoo_epilogue *e, ptrdiff_t row0, ptrdiff_t col0) {
+    switch (rows) {
+        MICRO_CASE(1) MICRO_CASE(2) MICRO_CASE(3) MICRO_CASE(4) MICRO_CASE(5) MICRO_CASE(6) MICRO_CASE(7)
+        MICRO_CASE(8) MICRO_CASE(9) MICRO_CASE(10) MICRO_CASE(11) MICRO_CASE(12) MICRO_CASE(13) MICRO_CASE(14)
+        default: break;
+    }
+}
+
+// MARK: - Few rows: stream each weight row once
+
+/// For m <= SMALL_M the weights dominate: each row of b is read once, contiguously, and
+/// multiplied into every output row while it is in registers.
+ZOO_AVX512 static void small_m(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                               const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, const zoo_epilogue *e) {
+    enum { V = SMALL_COLS / 16 };
+    for (ptrdiff_t j0 = 0; j0 < n; j0 += SMALL_COLS) {
+        ptrdiff_t cols = n - j0 < SMALL_COLS ? n - j0 : SMALL_COLS;
+        __mmask16 masks[V];
+        for (int v = 0; v < V; v++) masks[v] = lane_mask(cols - 16 * v);
+        int vectors = (int)((cols + 15) / 16);
+        for (ptrdiff_t r = 0; r < m; r++) {
+            __m512 acc[V];
+            for (int v = 0; v < V; v++) acc[v] = _mm512_setzero_ps();
+            const float *ar = a + r * lda;
+            for (ptrdiff_t p = 0; p < k; p++) {
+                __m512 av = _mm512_set1_ps(ar[p]);
+                const float *brow = b + p * ldb + j0;
+                for (int v = 0; v < vectors; v++) {
+                    acc[v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(masks[v], brow + 16 * v), acc[v]);
+                }
+            }
+            for (int v = 0; v < vectors; v++) {
+                __m512 out = finish(acc[v], e, r, j0 + 16 * v, masks[v]);
+                _mm512_mask_storeu_ps(c + r * ldc + j0 + 16 * v, masks[v], out);
+            }
+        }
+    }
+}
+
+// MARK: - Driver
+
+ZOO_AVX512 static void blocked(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                               const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc,
+                               const zoo_epilogue *e, float *panel) {
+    ptrdiff_t depth = k > 0 ? k : 1;  // k == 0 still runs one (empty) block to write the epilogue
+    for (ptrdiff_t k0 = 0; k0 < depth; k0 += KC) {
+        ptrdiff_t kc = k - k0 < KC ? k - k0 : KC;
+        if (kc < 0) kc = 0;
+        int accumulate = k0 > 0, last = k0 + KC >= depth;
+        for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
+            ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
+            pack_panel(kc, cols, b + k0 * ldb + j0, ldb, panel);
+            __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
+            for (ptrdiff_t i0 = 0; i0 < m; i0 += MR) {
+                int rows = (int)(m - i0 < MR ? m - i0 : MR);
+                micro_rows(rows, kc, a + i0 * lda + k0, lda, panel, c + i0 * ldc + j0, ldc,
+                           m0, m1, accumulate, last, e, i0, j0);
+            }
+        }
+    }
+}
+
+int zoo_sgemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const float *b,
+              ptrdiff_t ldb, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
+    if (m <= 0 || n <= 0) return 0;
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
+    const zoo_epilogue *e = epilogue ? epilogue : &none;
+    if (m <= SMALL_M) {
+        small_m(m, n, k, a, lda, b, ldb, c, ldc, e);
+        return 0;
+    }
+    float *panel = pack_buffer();
+    if (panel == NULL) return -1;
+    blocked(m, n, k, a, lda, b, ldb, c, ldc, e, panel);
+    return 0;
+}
