@@ -25,7 +25,7 @@ public struct ExecutionPlan: Sendable {
     let locations: [ValueLocation?]
     let steps: [PlannedStep]
 
-    init(graph: Graph, batch: Int, threads: Int, constants: [Tensor?]) throws {
+    init(graph: Graph, batch: Int, threads: Int, constants: [Tensor?], preparedWeights: PreparedWeights = PreparedWeights()) throws {
         self.batch = batch
         let shapes = try graph.shapes(batch: batch)
         self.shapes = shapes
@@ -53,7 +53,8 @@ public struct ExecutionPlan: Sendable {
         for (id, step) in lastUse.enumerated() where step >= 0 && step < graph.nodes.count { dyingAt[step].append(id) }
 
         for (i, node) in graph.nodes.enumerated() {
-            let kernel = try KernelDispatch.prepare(node: node, shapes: shapes, constants: constants)
+            let kernel = try KernelDispatch.prepare(node: node, index: i, shapes: shapes, constants: constants,
+                                                    preparedWeights: preparedWeights)
             let out = node.output
             if !node.op.isAlias {
                 offsets[out] = allocator.allocate(shapes[out].elementCount * 4)

@@ -11,6 +11,7 @@ public final class Executor: Sendable {
     private let constants: [Tensor?]
     private let plans = Mutex<[Int: ExecutionPlan]>([:])
     private let arenas = Mutex<[Int: [Arena]]>([:])
+    private let preparedWeights = PreparedWeights()
 
     public init(graph: Graph, threads: Int = ThreadCount.default) {
         self.graph = graph
@@ -21,7 +22,8 @@ public final class Executor: Sendable {
     /// The plan for a batch size (computed on first use).
     public func plan(batch: Int) throws -> ExecutionPlan {
         if let plan = plans.withLock({ $0[batch] }) { return plan }
-        let plan = try ExecutionPlan(graph: graph, batch: batch, threads: threads, constants: constants)
+        let plan = try ExecutionPlan(graph: graph, batch: batch, threads: threads, constants: constants,
+                                     preparedWeights: preparedWeights)
         plans.withLock { $0[batch] = plan }
         return plan
     }

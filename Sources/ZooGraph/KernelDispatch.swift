@@ -4,6 +4,8 @@ import ZooTensor
 /// A node's kernel with every size bound for one batch size.
 enum PreparedKernel: Sendable {
     case conv2d(Conv2DGeometry, hasResidual: Bool)
+    /// A 3x3 stride-1 conv by Winograd F(4x4, 3x3), with its weights transformed.
+    case winogradConv2d(Conv2DGeometry, weights: WinogradWeights, hasResidual: Bool)
     case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, hasResidual: Bool)
     /// Inference batch norm that no pass could fold: y = x * scale + shift per channel.
     case channelAffine(scale: [Float], shift: [Float], count: Int)
@@ -22,14 +24,22 @@ enum PreparedKernel: Sendable {
 /// The one place that maps ops to kernels: `prepare` binds sizes at plan time, `execute`
 /// runs a prepared kernel. Both switches are exhaustive, so a new op cannot be forgotten.
 enum KernelDispatch {
-    static func prepare(node: Node, shapes: [Shape], constants: [Tensor?]) throws -> PreparedKernel {
+    static func prepare(node: Node, index: Int, shapes: [Shape], constants: [Tensor?],
+                        preparedWeights: PreparedWeights) throws -> PreparedKernel {
         let x = shapes[node.inputs[0]]
         let out = shapes[node.output]
         switch node.op {
         case .conv2d(let p):
             let w = shapes[node.inputs[1]]
-            return .conv2d(Conv2DGeometry(batch: x[0], inH: x[1], inW: x[2], inC: x[3], outC: w[3], params: p),
-                           hasResidual: node.inputs.count == 4)
+            let g = Conv2DGeometry(batch: x[0], inH: x[1], inW: x[2], inC: x[3], outC: w[3], params: p)
+            let hasResidual = node.inputs.count == 4
+            if WinogradConv2D.applies(to: g), let weights = constants[node.inputs[1]] {
+                let transformed = preparedWeights.winograd(node: index) {
+                    weights.withUnsafeFloats { WinogradWeights(weights: $0.baseAddress!, channels: g.inC, outChannels: g.outC) }
+                }
+                return .winogradConv2d(g, weights: transformed, hasResidual: hasResidual)
+            }
+            return .conv2d(g, hasResidual: hasResidual)
         case .dense(let p):
             let w = shapes[node.inputs[1]]
             return .dense(rows: x.elementCount / w[0], inFeatures: w[0], outFeatures: w[1],
@@ -64,8 +74,11 @@ enum KernelDispatch {
     }
 
     static func scratchFloats(_ kernel: PreparedKernel, threads: Int) -> Int {
-        if case .conv2d(let g, _) = kernel { return Conv2D.scratchCount(g, threads: threads) }
-        return 0
+        switch kernel {
+        case .conv2d(let g, _): Conv2D.scratchCount(g, threads: threads)
+        case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g)
+        default: 0
+        }
     }
 
     static func execute(_ kernel: PreparedKernel, inputs: [UnsafeRawPointer], output: UnsafeMutableRawPointer,
@@ -76,6 +89,9 @@ enum KernelDispatch {
         case let .conv2d(g, hasResidual):
             Conv2D.run(g, input: f[0], weights: f[1], bias: f[2], residual: hasResidual ? f[3] : nil,
                        output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads)
+        case let .winogradConv2d(g, weights, hasResidual):
+            WinogradConv2D.run(g, weights: weights, input: f[0], bias: f[2], residual: hasResidual ? f[3] : nil,
+                               output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads)
         case let .dense(rows, inFeatures, outFeatures, activation, hasResidual):
             Dense.run(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, input: f[0], weights: f[1],
                       bias: f[2], residual: hasResidual ? f[3] : nil, activation: activation, output: y, threads: threads)

@@ -1,3 +1,5 @@
+import CZooKernels
+
 extension Conv2D {
     /// Direct NHWC depthwise convolution (groups == C, multiplier O/C >= 1): no im2col, the
     /// innermost loop runs over contiguous channels.
@@ -9,7 +11,12 @@ extension Conv2D {
         let epilogue = Epilogue(bias: bias, residual: residual, ldr: o, activation: p.activation)
         let x = SharedConstPointer(input), w = SharedConstPointer(weights), y = SharedPointer(output)
         let rowWork = g.outW * o * p.kernel.h * p.kernel.w
-        parallelFor(count: g.batch * g.outH, grain: max(1, (1 << 15) / max(rowWork, 1)), threads: threads) { _, rows in
+        let rowGrain = max(1, (1 << 15) / max(rowWork, 1))
+        if multiplier == 1 && GEMM.usesOwnKernel {
+            runDepthwiseRows(g, input: x, weights: w, epilogue: epilogue, output: y, grain: rowGrain, threads: threads)
+            return
+        }
+        parallelFor(count: g.batch * g.outH, grain: rowGrain, threads: threads) { _, rows in
             for row in rows {
                 let n = row / g.outH, oh = row % g.outH
                 let ih0 = oh * p.strides.h - p.padding.top
@@ -30,6 +37,29 @@ extension Conv2D {
                     }
                     epilogue.apply(rows: 1, cols: o, row0: pixel, col0: 0, c: dst, ldc: o)
                 }
+            }
+        }
+    }
+
+    /// Channel multiplier 1 through the AVX-512 kernel, one output row per call.
+    private static func runDepthwiseRows(_ g: Conv2DGeometry, input: SharedConstPointer<Float>,
+                                         weights: SharedConstPointer<Float>, epilogue: Epilogue,
+                                         output: SharedPointer<Float>, grain: Int, threads: Int) {
+        let p = g.params
+        let shape = zoo_depthwise_shape(
+            in_h: g.inH, in_w: g.inW, channels: g.inC, out_w: g.outW, kernel_h: p.kernel.h, kernel_w: p.kernel.w,
+            stride_h: p.strides.h, stride_w: p.strides.w, dilation_h: p.dilations.h, dilation_w: p.dilations.w,
+            pad_top: p.padding.top, pad_left: p.padding.left)
+        let bounds = epilogue.activation.clampBounds
+        let rowFloats = g.outW * g.outC
+        parallelFor(count: g.batch * g.outH, grain: grain, threads: threads) { _, rows in
+            for row in rows {
+                let dst = output.base + row * rowFloats
+                var e = epilogue.fusable(row0: row * g.outW, col0: 0)
+                var shape = shape
+                zoo_depthwise_row(&shape, row % g.outH, input.base + (row / g.outH) * g.inH * g.inW * g.inC,
+                                  weights.base, dst, &e)
+                if bounds == nil { applyActivation(epilogue.activation, dst, count: rowFloats) }
             }
         }
     }

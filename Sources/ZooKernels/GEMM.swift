@@ -17,6 +17,14 @@ struct Epilogue: @unchecked Sendable {
 
     var isIdentity: Bool { bias == nil && residual == nil && activation == .none }
 
+    /// The C kernels' epilogue for the block at (`row0`, `col0`): bias, residual and any clamp
+    /// activation (others are left for `applyActivation` after the kernel).
+    func fusable(row0: Int, col0: Int) -> zoo_epilogue {
+        let bounds = activation.clampBounds
+        return zoo_epilogue(bias: bias.map { $0 + col0 }, residual: residual.map { $0 + row0 * ldr + col0 },
+                            ldr: ldr, lo: bounds?.lo ?? -.infinity, hi: bounds?.hi ?? .infinity)
+    }
+
     /// Applies to the `rows x cols` block at `c` whose top-left is (`row0`, `col0`) of the full output.
     func apply(rows: Int, cols: Int, row0: Int, col0: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if isIdentity { return }
@@ -100,12 +108,9 @@ enum GEMM {
                       epilogue: Epilogue, row0: Int, col0: Int) {
         guard rows > 0, cols > 0 else { return }
         if usesOwnKernel {
-            let bounds = epilogue.activation.clampBounds
-            var e = zoo_epilogue(bias: epilogue.bias.map { $0 + col0 },
-                                 residual: epilogue.residual.map { $0 + row0 * epilogue.ldr + col0 },
-                                 ldr: epilogue.ldr, lo: bounds?.lo ?? -.infinity, hi: bounds?.hi ?? .infinity)
+            var e = epilogue.fusable(row0: row0, col0: col0)
             if zoo_sgemm(rows, cols, k, a, lda, b, ldb, c, ldc, &e) == 0 {
-                if bounds == nil {
+                if epilogue.activation.clampBounds == nil {
                     for r in 0..<rows { applyActivation(epilogue.activation, c + r * ldc, count: cols) }
                 }
                 return

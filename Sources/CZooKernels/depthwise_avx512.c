@@ -1,0 +1,71 @@
+// Depthwise convolution over NHWC for AVX-512: channels are contiguous, so each output pixel is
+// a handful of 16-channel vectors summed over the kernel's taps, finished by the fused epilogue.
+#include "zoo_depthwise.h"
+
+#include <immintrin.h>
+#include <math.h>
+
+#define ZOO_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
+
+/// The taps [lo, hi) of a window starting at `start` that land inside [0, size).
+static void taps(ptrdiff_t start, ptrdiff_t kernel, ptrdiff_t dilation, ptrdiff_t size, ptrdiff_t *lo, ptrdiff_t *hi) {
+    ptrdiff_t l = 0, h = kernel;
+    while (l < h && start + l * dilation < 0) l++;
+    while (h > l && start + (h - 1) * dilation >= size) h--;
+    *lo = l;
+    *hi = h;
+}
+
+ZOO_AVX512 static inline __m512 finish(__m512 acc, const zoo_epilogue *e, const float *residual, ptrdiff_t c,
+                                       __mmask16 mask) {
+    if (e->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->bias + c));
+    if (residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, residual + c));
+    // The bound is the first operand: max/min return the second when either is NaN, so NaN stays NaN.
+    if (e->lo > -INFINITY) acc = _mm512_max_ps(_mm512_set1_ps(e->lo), acc);
+    if (e->hi < INFINITY) acc = _mm512_min_ps(_mm512_set1_ps(e->hi), acc);
+    return acc;
+}
+
+/// V vectors of 16 channels from `c`, the last one masked by `tail`.
+#define DW_BLOCK(V)                                                                                     \
+    do {                                                                                                \
+        __m512 acc[V];                                                                                  \
+        for (int v = 0; v < V; v++) acc[v] = _mm512_setzero_ps();                                       \
+        for (ptrdiff_t kh = kh_lo; kh < kh_hi; kh++) {                                                  \
+            ptrdiff_t ih = ih0 + kh * s->dilation_h;                                                    \
+            for (ptrdiff_t kw = kw_lo; kw < kw_hi; kw++) {                                              \
+                const float *x = image + (ih * s->in_w + iw0 + kw * s->dilation_w) * C + c;             \
+                const float *w = weights + (kh * s->kernel_w + kw) * C + c;                             \
+                for (int v = 0; v < V; v++) {                                                           \
+                    __mmask16 m = v == V - 1 ? tail : 0xFFFF;                                           \
+                    acc[v] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x + 16 * v),                      \
+                                             _mm512_maskz_loadu_ps(m, w + 16 * v), acc[v]);             \
+                }                                                                                       \
+            }                                                                                           \
+        }                                                                                               \
+        for (int v = 0; v < V; v++) {                                                                   \
+            __mmask16 m = v == V - 1 ? tail : 0xFFFF;                                                   \
+            _mm512_mask_storeu_ps(dst + c + 16 * v, m, finish(acc[v], e, residual, c + 16 * v, m));     \
+        }                                                                                               \
+    } while (0)
+
+ZOO_AVX512 void zoo_depthwise_row(const zoo_depthwise_shape *s, ptrdiff_t oh, const float *image,
+                                  const float *weights, float *out, const zoo_epilogue *e) {
+    const ptrdiff_t C = s->channels;
+    ptrdiff_t ih0 = oh * s->stride_h - s->pad_top, kh_lo, kh_hi;
+    taps(ih0, s->kernel_h, s->dilation_h, s->in_h, &kh_lo, &kh_hi);
+    for (ptrdiff_t ow = 0; ow < s->out_w; ow++) {
+        ptrdiff_t iw0 = ow * s->stride_w - s->pad_left, kw_lo, kw_hi;
+        taps(iw0, s->kernel_w, s->dilation_w, s->in_w, &kw_lo, &kw_hi);
+        float *dst = out + ow * C;
+        const float *residual = e->residual ? e->residual + ow * e->ldr : NULL;
+        ptrdiff_t c = 0;
+        __mmask16 tail = 0xFFFF;
+        for (; c + 64 <= C; c += 64) DW_BLOCK(4);
+        for (; c + 16 <= C; c += 16) DW_BLOCK(1);
+        if (c < C) {
+            tail = (__mmask16)((1u << (C - c)) - 1);
+            DW_BLOCK(1);
+        }
+    }
+}

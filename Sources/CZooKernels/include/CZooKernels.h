@@ -1,0 +1,6 @@
+#ifndef CZOOKERNELS_H
+#define CZOOKERNELS_H
+#include "zoo_gemm.h"
+#include "zoo_depthwise.h"
+#include "zoo_winograd.h"
+#endif

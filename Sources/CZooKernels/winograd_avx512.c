@@ -1,0 +1,145 @@
+// Winograd F(4x4, 3x3) transforms for AVX-512, 16 channels per vector (Lavin & Gray's
+// matrices, interpolation points 0, +-1, +-2 and infinity). The GEMMs between them are the
+// caller's. Each transform is applied down the columns of a tile, then along its rows.
+#include "zoo_winograd.h"
+
+#include <immintrin.h>
+#include <math.h>
+
+#define ZOO_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
+
+static inline __mmask16 lanes(ptrdiff_t count) {
+    return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1);
+}
+
+/// r = B^T d for one column (or row) of a 6x6 input tile.
+ZOO_AVX512 static inline void input_transform6(const __m512 d[6], __m512 r[6]) {
+    const __m512 four = _mm512_set1_ps(4), five = _mm512_set1_ps(5), two = _mm512_set1_ps(2);
+    __m512 d4_minus_d2 = _mm512_sub_ps(d[4], d[2]);
+    __m512 d3_minus_d1 = _mm512_sub_ps(d[3], d[1]);
+    __m512 s = _mm512_fnmadd_ps(four, d[2], d[4]);  // d4 - 4 d2
+    __m512 q = _mm512_fnmadd_ps(four, d[1], d[3]);  // d3 - 4 d1
+    r[0] = _mm512_fnmadd_ps(five, d[2], _mm512_fmadd_ps(four, d[0], d[4]));
+    r[1] = _mm512_add_ps(s, q);
+    r[2] = _mm512_sub_ps(s, q);
+    r[3] = _mm512_fmadd_ps(two, d3_minus_d1, d4_minus_d2);
+    r[4] = _mm512_fnmadd_ps(two, d3_minus_d1, d4_minus_d2);
+    r[5] = _mm512_fnmadd_ps(five, d[3], _mm512_fmadd_ps(four, d[1], d[5]));
+}
+
+/// r = A^T m for one column (or row) of a 6x6 product tile.
+ZOO_AVX512 static inline void output_transform6(const __m512 m[6], __m512 r[4]) {
+    __m512 a = _mm512_add_ps(m[1], m[2]), b = _mm512_sub_ps(m[1], m[2]);
+    __m512 c = _mm512_add_ps(m[3], m[4]), d = _mm512_sub_ps(m[3], m[4]);
+    r[0] = _mm512_add_ps(_mm512_add_ps(m[0], a), c);
+    r[1] = _mm512_fmadd_ps(_mm512_set1_ps(2), d, b);
+    r[2] = _mm512_fmadd_ps(_mm512_set1_ps(4), c, a);
+    r[3] = _mm512_add_ps(_mm512_fmadd_ps(_mm512_set1_ps(8), d, b), m[5]);
+}
+
+/// r = G g for one column (or row) of a 3x3 kernel.
+ZOO_AVX512 static inline void weight_transform3(const __m512 g[3], __m512 r[6]) {
+    __m512 outer = _mm512_add_ps(g[0], g[2]);
+    r[0] = _mm512_mul_ps(_mm512_set1_ps(1.0f / 4), g[0]);
+    r[1] = _mm512_mul_ps(_mm512_set1_ps(-1.0f / 6), _mm512_add_ps(outer, g[1]));
+    r[2] = _mm512_mul_ps(_mm512_set1_ps(-1.0f / 6), _mm512_sub_ps(outer, g[1]));
+    __m512 even = _mm512_fmadd_ps(_mm512_set1_ps(1.0f / 24), g[0], _mm512_mul_ps(_mm512_set1_ps(1.0f / 6), g[2]));
+    __m512 odd = _mm512_mul_ps(_mm512_set1_ps(1.0f / 12), g[1]);
+    r[3] = _mm512_add_ps(even, odd);
+    r[4] = _mm512_sub_ps(even, odd);
+    r[5] = g[2];
+}
+
+ZOO_AVX512 void zoo_winograd_weights(ptrdiff_t C, ptrdiff_t K, const float *w, float *u) {
+    const ptrdiff_t plane = C * K;
+    for (ptrdiff_t c = 0; c < C; c++) {
+        for (ptrdiff_t k = 0; k < K; k += 16) {
+            __mmask16 mask = lanes(K - k);
+            const float *src = w + c * K + k;
+            __m512 cols[3][6];  // cols[s] = G applied down kernel column s
+            for (int s = 0; s < 3; s++) {
+                __m512 g[3];
+                for (int r = 0; r < 3; r++) g[r] = _mm512_maskz_loadu_ps(mask, src + (r * 3 + s) * plane);
+                weight_transform3(g, cols[s]);
+            }
+            for (int i = 0; i < 6; i++) {
+                __m512 g[3] = {cols[0][i], cols[1][i], cols[2][i]}, row[6];
+                weight_transform3(g, row);
+                for (int j = 0; j < 6; j++) _mm512_mask_storeu_ps(u + (i * 6 + j) * plane + c * K + k, mask, row[j]);
+            }
+        }
+    }
+}
+
+ZOO_AVX512 void zoo_winograd_input(const zoo_winograd_shape *s, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
+                                   const float *input, float *v) {
+    const ptrdiff_t C = s->channels, per_image = s->tiles_h * s->tiles_w;
+    for (ptrdiff_t t = t0; t < t1; t++) {
+        ptrdiff_t n = t / per_image, th = (t % per_image) / s->tiles_w, tw = t % s->tiles_w;
+        ptrdiff_t ih0 = th * 4 - s->pad_top, iw0 = tw * 4 - s->pad_left;
+        const float *image = input + n * s->in_h * s->in_w * C;
+        int inside[6][6];
+        for (int i = 0; i < 6; i++) {
+            for (int j = 0; j < 6; j++) {
+                inside[i][j] = ih0 + i >= 0 && ih0 + i < s->in_h && iw0 + j >= 0 && iw0 + j < s->in_w;
+            }
+        }
+        float *dst = v + (t - t0) * C;
+        for (ptrdiff_t c = 0; c < C; c += 16) {
+            __mmask16 mask = lanes(C - c);
+            __m512 cols[6][6];  // cols[j] = B^T applied down input column j
+            for (int j = 0; j < 6; j++) {
+                __m512 d[6];
+                for (int i = 0; i < 6; i++) {
+                    d[i] = inside[i][j]
+                        ? _mm512_maskz_loadu_ps(mask, image + ((ih0 + i) * s->in_w + iw0 + j) * C + c)
+                        : _mm512_setzero_ps();
+                }
+                input_transform6(d, cols[j]);
+            }
+            for (int i = 0; i < 6; i++) {
+                __m512 d[6] = {cols[0][i], cols[1][i], cols[2][i], cols[3][i], cols[4][i], cols[5][i]}, row[6];
+                input_transform6(d, row);
+                for (int j = 0; j < 6; j++) _mm512_mask_storeu_ps(dst + (i * 6 + j) * block * C + c, mask, row[j]);
+            }
+        }
+    }
+}
+
+ZOO_AVX512 void zoo_winograd_output(const zoo_winograd_shape *s, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
+                                    const float *m, float *out, const zoo_epilogue *e) {
+    const ptrdiff_t K = s->out_channels, per_image = s->tiles_h * s->tiles_w;
+    const __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi);
+    const int clamp_lo = e->lo > -INFINITY, clamp_hi = e->hi < INFINITY;
+    for (ptrdiff_t t = t0; t < t1; t++) {
+        ptrdiff_t n = t / per_image, th = (t % per_image) / s->tiles_w, tw = t % s->tiles_w;
+        ptrdiff_t oh0 = th * 4, ow0 = tw * 4;
+        ptrdiff_t rows = s->out_h - oh0 < 4 ? s->out_h - oh0 : 4, cols = s->out_w - ow0 < 4 ? s->out_w - ow0 : 4;
+        const float *src = m + (t - t0) * K;
+        ptrdiff_t image_offset = n * s->out_h * s->out_w * K;
+        for (ptrdiff_t k = 0; k < K; k += 16) {
+            __mmask16 mask = lanes(K - k);
+            __m512 cols_t[6][4];  // A^T applied down product column j
+            for (int j = 0; j < 6; j++) {
+                __m512 x[6];
+                for (int i = 0; i < 6; i++) x[i] = _mm512_maskz_loadu_ps(mask, src + (i * 6 + j) * block * K + k);
+                output_transform6(x, cols_t[j]);
+            }
+            __m512 bias = e->bias ? _mm512_maskz_loadu_ps(mask, e->bias + k) : _mm512_setzero_ps();
+            for (ptrdiff_t r = 0; r < rows; r++) {
+                __m512 x[6] = {cols_t[0][r], cols_t[1][r], cols_t[2][r], cols_t[3][r], cols_t[4][r], cols_t[5][r]};
+                __m512 y[4];
+                output_transform6(x, y);
+                for (ptrdiff_t q = 0; q < cols; q++) {
+                    ptrdiff_t at = image_offset + ((oh0 + r) * s->out_w + ow0 + q) * K + k;
+                    __m512 acc = _mm512_add_ps(y[q], bias);
+                    if (e->residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->residual + at));
+                    // The bound is the first operand: max/min return the second when either is NaN.
+                    if (clamp_lo) acc = _mm512_max_ps(lo, acc);
+                    if (clamp_hi) acc = _mm512_min_ps(hi, acc);
+                    _mm512_mask_storeu_ps(out + at, mask, acc);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+import ZooKernels
+import ZooTestSupport
+
+/// Runs the Winograd kernel with exactly `scratchCount` floats of scratch and a guard band after it.
+private func runWinograd(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float], residual: [Float]?,
+                         threads: Int) -> [Float] {
+    let guardBand = 64, sentinel: Float = 12345
+    var scratch = unwritten(WinogradConv2D.scratchCount(g)) + [Float](repeating: sentinel, count: guardBand)
+    var out = unwritten(g.batch * g.outH * g.outW * g.outC)
+    let transformed = weights.withUnsafeBufferPointer {
+        WinogradWeights(weights: $0.baseAddress!, channels: g.inC, outChannels: g.outC)
+    }
+    input.withUnsafeBufferPointer { x in
+        bias.withUnsafeBufferPointer { b in
+            withOptionalPointer(residual) { r in
+                out.withUnsafeMutableBufferPointer { y in
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        WinogradConv2D.run(g, weights: transformed, input: x.baseAddress!, bias: b.baseAddress!,
+                                           residual: r, output: y.baseAddress!, scratch: s.baseAddress!, threads: threads)
+                    }
+                }
+            }
+        }
+    }
+    #expect(scratch.suffix(guardBand).allSatisfy { $0 == sentinel }, "winograd wrote past its scratch: \(g)")
+    return out
+}
+
+private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
+
+@Suite(.enabled(if: WinogradConv2D.isAvailable, "needs AVX-512"))
+struct WinogradConv2DTests {
+    static let cases: [ConvCase] = [
+        ConvCase(h: 28, w: 28, c: 16, o: 32, padding: same, activation: .relu, residual: true),
+        // Edges: output sizes not a multiple of 4, channel counts not a multiple of 16, asymmetric pads.
+        ConvCase(batch: 3, h: 13, w: 11, c: 20, o: 17, padding: Padding2D(top: 1, left: 0, bottom: 2, right: 1),
+                 activation: .relu6),
+        ConvCase(h: 7, w: 9, c: 16, o: 16, activation: .hardSwish),
+        ConvCase(batch: 2, h: 9, w: 6, c: 33, o: 40, padding: same, activation: .clip(min: -0.5, max: 1.5), residual: true),
+        // Several blocks of tiles (36 x tiles x (C + K) floats over 8 MB).
+        ConvCase(batch: 2, h: 124, w: 120, c: 16, o: 16, padding: same, activation: .relu),
+    ]
+
+    @Test(arguments: cases)
+    func matchesReference(_ c: ConvCase) {
+        let g = c.geometry
+        var rng = SeededRandom(seed: 7)
+        let input = rng.floats(g.batch * g.inH * g.inW * g.inC)
+        let weights = rng.floats(9 * g.inC * g.outC)
+        let bias = rng.floats(g.outC)
+        let residual = c.residual ? rng.floats(g.batch * g.outH * g.outW * g.outC) : nil
+        let expected = ReferenceKernels.conv2d(g, input: input, weights: weights, bias: bias, residual: residual)
+        let single = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 1)
+        let error = relativeL2(single, expected)
+        #expect(error <= 1e-5, "\(c): relative L2 \(error)")
+        let multi = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 3)
+        #expect(bitsEqual(multi, single), "\(c): 3 threads differ from 1 thread")
+    }
+
+    /// Only 3x3, stride 1, undilated, ungrouped convolutions with enough tiles take this path.
+    @Test func appliesOnlyWhereItPays() {
+        #expect(WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same).geometry))
+        #expect(WinogradConv2D.applies(to: ConvCase(batch: 8, h: 14, w: 14, c: 256, o: 256, padding: same).geometry))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 7, w: 7, c: 512, o: 512, padding: same).geometry))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, strides: Size2D(2, 2), padding: same).geometry))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, dilations: Size2D(2, 2), padding: same).geometry))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same, groups: 2).geometry))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, kernel: .one).geometry))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 3, o: 64, padding: same).geometry))
+    }
+}
