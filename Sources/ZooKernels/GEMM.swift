@@ -91,6 +91,7 @@ enum GEMM {
     /// Which implementation multiplies: our AVX-512 kernel where the CPU has it, OpenBLAS elsewhere
     /// (or when `ZOO_GEMM=openblas` asks for it, to compare).
     static let usesOwnKernel: Bool = {
+        _ = blasSingleThreaded  // OpenBLAS's own threads must never compete with ours, used or not
         if let choice = getenv("ZOO_GEMM"), String(cString: choice) == "openblas" { return false }
         return zoo_gemm_available() != 0
     }()

@@ -1,3 +1,4 @@
+import CZooKernels
 import Dispatch
 
 /// A raw pointer that closures may capture across worker threads. Kernels only hand such
@@ -26,9 +27,23 @@ func parallelFor(count: Int, grain: Int = 1, threads: Int,
         body(0, 0..<count)
         return
     }
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
-        body(w, (count * w / workers)..<(count * (w + 1) / workers))
+    let chunk: @Sendable (Int) -> Void = { w in body(w, (count * w / workers)..<(count * (w + 1) / workers)) }
+    let ranOnPool = withoutActuallyEscaping(chunk) { chunk in
+        let job = PoolJob(run: chunk)
+        return withExtendedLifetime(job) {
+            zoo_pool_run(workers, { context, worker in
+                Unmanaged<PoolJob>.fromOpaque(context!).takeUnretainedValue().run(worker)
+            }, Unmanaged.passUnretained(job).toOpaque()) == 0
+        }
     }
+    // The pool is busy with another caller's job (concurrent runs): Dispatch's threads then.
+    if !ranOnPool { DispatchQueue.concurrentPerform(iterations: workers, execute: chunk) }
+}
+
+/// A parallel job as the C pool sees it: one object it can point at.
+private final class PoolJob {
+    let run: @Sendable (Int) -> Void
+    init(run: @escaping @Sendable (Int) -> Void) { self.run = run }
 }
 
 /// How many workers `parallelFor` uses for `count` items: the scratch a kernel needs

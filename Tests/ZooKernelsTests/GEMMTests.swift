@@ -36,4 +36,30 @@ import Testing
         }
         #expect((0..<count).allSatisfy { hits[$0] == 1 }, "count \(count) threads \(threads)")
     }
+
+    /// Many callers at once: one gets the pool, the others fall back to Dispatch, and every job
+    /// still runs each index exactly once.
+    @Test func concurrentCallersEachCoverTheirRange() async {
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for caller in 0..<8 {
+                group.addTask {
+                    let count = 50 + caller
+                    let hits = UnsafeMutablePointer<Int>.allocate(capacity: count)
+                    defer { hits.deallocate() }
+                    var ok = true
+                    for _ in 0..<200 {
+                        hits.initialize(repeating: 0, count: count)
+                        let shared = SharedPointer(hits)
+                        parallelFor(count: count, threads: 2) { _, range in
+                            for i in range { shared.base[i] += 1 }
+                        }
+                        ok = ok && (0..<count).allSatisfy { hits[$0] == 1 }
+                    }
+                    return ok
+                }
+            }
+            return await group.reduce(true) { $0 && $1 }
+        }
+        #expect(results)
+    }
 }

@@ -3,4 +3,5 @@
 #include "zoo_gemm.h"
 #include "zoo_depthwise.h"
 #include "zoo_winograd.h"
+#include "zoo_pool.h"
 #endif
