@@ -40,7 +40,7 @@ public struct BenchmarkResult: Sendable {
     /// Conv and dense FLOPs of one image (two per multiply-add).
     public var flopsPerImage: Int
     public var memory: MemoryFootprint
-    /// The process's high-water mark, loading included (getrusage).
+    /// The process's high-water mark, loading included.
     public var peakRSSBytes: Int
     /// The high-water mark from model ready to the end of the runs (Linux), which leaves out
     /// memory that loading used and gave back; nil where it cannot be measured.
@@ -66,6 +66,7 @@ public enum Benchmark {
         let executor = Executor(graph: graph, threads: settings.threads)
         let plan = try executor.plan(batch: settings.batch)
         let loadSeconds = (ContinuousClock.now - started).seconds
+        let loadPeakRSS = ResidentMemory.peakBytes()
         let canResetPeak = ResidentMemory.resetPeak()
 
         let inputs = try SyntheticInputs.make(for: graph, batch: settings.batch)
@@ -81,14 +82,13 @@ public enum Benchmark {
                             runTimes: (0..<settings.runs).map { _ in try executor.runProfiled(inputs).nodeTimes },
                             top: settings.topNodes)
             : nil
-        let peakRSS = ResidentMemory.peakBytes()
-        let peakAfterLoad = canResetPeak ? ResidentMemory.peakSinceResetBytes() : nil
+        let runPeakRSS = ResidentMemory.peakBytes()
 
         return BenchmarkResult(
             model: model, settings: settings, blasCore: BLASInfo.coreName, loadSeconds: loadSeconds,
             firstRunSeconds: firstRun, latency: LatencyStatistics(samples: samples),
             flopsPerImage: try graph.convAndDenseFLOPs(batch: 1),
-            memory: MemoryFootprint(graph: graph, plan: plan), peakRSSBytes: peakRSS, peakRSSAfterLoadBytes: peakAfterLoad,
+            memory: MemoryFootprint(graph: graph, plan: plan), peakRSSBytes: max(loadPeakRSS, runPeakRSS), peakRSSAfterLoadBytes: canResetPeak ? runPeakRSS : nil,
             gemmPeak: settings.gemmPeak ? try GEMMPeak.measure(threads: settings.threads) : nil, profile: profile)
     }
 }

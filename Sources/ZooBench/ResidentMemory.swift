@@ -8,8 +8,17 @@ import Foundation
 /// The process's resident memory (RSS), as the operating system counts it. Pages of a
 /// memory-mapped `.zoo` count once touched.
 public enum ResidentMemory {
-    /// The process's high-water mark since it started (`getrusage` `ru_maxrss`), in bytes.
+    /// The high-water mark of this process's RSS (since the last `resetPeak`), in bytes.
+    ///
+    /// On Linux this is VmHWM from /proc/self/status, not `getrusage`: a process started by
+    /// vfork or posix_spawn (Python's subprocess does) inherits its parent's `ru_maxrss` at
+    /// exec, so a benchmark launched from a big Python process would report the parent's peak.
     public static func peakBytes() -> Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kib = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") {
+            return kib * 1024
+        }
         var usage = rusage()
         #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -20,8 +29,8 @@ public enum ResidentMemory {
         #endif
     }
 
-    /// Restarts the high-water mark at the current RSS, so a later `peakSinceResetBytes` leaves
-    /// out what loading used and gave back (Linux only: writing 5 to /proc/self/clear_refs).
+    /// Restarts the high-water mark at the current RSS, so a later `peakBytes` leaves out what
+    /// loading used and gave back (Linux only: writing 5 to /proc/self/clear_refs).
     /// Returns false where that is not possible.
     public static func resetPeak() -> Bool {
         #if os(Linux)
@@ -31,14 +40,5 @@ public enum ResidentMemory {
         #else
         return false
         #endif
-    }
-
-    /// The high-water mark since the last `resetPeak` (VmHWM in /proc/self/status), in bytes;
-    /// nil where there is no such file.
-    public static func peakSinceResetBytes() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") else { return nil }
-        return kib * 1024
     }
 }
