@@ -50,9 +50,11 @@ let package = Package(
         .target(name: "ZooCatalog", path: "zoo", exclude: ["samples", "imagenet_classes.md"],
                 resources: [.copy("manifests"), .copy("imagenet_classes.json")]),
         .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooFormat", "ZooVision", "ZooFetch", "ZooCatalog"]),
+        // What `zoo bench` measures: latency, per-op profile, memory footprint, GEMM peak.
+        .target(name: "ZooBench", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
         .executableTarget(
             name: "ZooCLI",
-            dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooImport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooImport", "ZooBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: Tests

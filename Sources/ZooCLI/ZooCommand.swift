@@ -9,7 +9,7 @@ struct ZooCommand: AsyncParsableCommand {
         commandName: "zoo",
         abstract: "A model zoo and inference runtime for image CNNs.",
         subcommands: [PredictCommand.self, EmbedCommand.self, InferCommand.self, PreprocessCommand.self, ConvertCommand.self,
-                      InfoCommand.self, ListCommand.self, FetchCommand.self, FinetuneCommand.self]
+                      InfoCommand.self, ListCommand.self, FetchCommand.self, FinetuneCommand.self, BenchCommand.self]
     )
 
     static func main() async {

@@ -31,6 +31,13 @@ public final class Executor: Sendable {
     /// Runs the graph on named inputs (NHWC, or whatever layout the graph declares) and returns
     /// every graph output by name. Inputs may use any batch size; all must use the same one.
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
+        try run(inputs, wrappingSteps: nil)
+    }
+
+    /// `run`, handing each step to `wrap` when given, so a profiler can time it
+    /// (Executor+Profile.swift) without a second copy of the step loop.
+    func run(_ inputs: [String: Tensor],
+             wrappingSteps wrap: ((_ node: Int, _ execute: () -> Void) -> Void)?) throws -> [String: Tensor] {
         let given = try orderedInputs(inputs)
         let batch = given.first.map { $0.shape.rank > 0 ? $0.shape[0] : 1 } ?? 1
         let plan = try plan(batch: batch)
@@ -47,8 +54,11 @@ public final class Executor: Sendable {
         for step in plan.steps {
             let node = graph.nodes[step.node]
             guard case .arena(let offset) = plan.locations[node.output]! else { continue }
-            KernelDispatch.execute(step.kernel, inputs: node.inputs.map(pointer), output: arena.bytes + offset,
-                                   scratch: arena.bytes + step.scratchOffset, threads: threads)
+            func execute() {
+                KernelDispatch.execute(step.kernel, inputs: node.inputs.map(pointer), output: arena.bytes + offset,
+                                       scratch: arena.bytes + step.scratchOffset, threads: threads)
+            }
+            if let wrap { wrap(step.node, execute) } else { execute() }
         }
         var result: [String: Tensor] = [:]
         for out in graph.outputs {

@@ -43,10 +43,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 
 import numpy as np
 import onnxruntime as ort
+
+from export_models import export  # the same files as compare.py and tools/onnx/check_fullsize.py
 
 MODELS = ["resnet50", "vgg16"]
 HAVE_GNU_TIME = os.access("/usr/bin/time", os.X_OK)
@@ -68,34 +69,6 @@ if len(sys.argv) > 2:
     out["run_ms"] = (time.monotonic_ns() - t3) / 1e6
 print(json.dumps(out))
 """
-
-
-def randomise(model):
-    """BatchNorm statistics and affine parameters randomised, as tools/onnx/check_fullsize.py does."""
-    import torch
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, torch.nn.BatchNorm2d):
-                m.running_mean.uniform_(-0.5, 0.5)
-                m.running_var.uniform_(0.5, 2.0)
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.5, 0.5)
-
-
-def export(name, path, opset):
-    """torchvision model with random weights, exported like tools/onnx/check_fullsize.py."""
-    import torch
-    import torchvision
-    torch.manual_seed(sum(map(ord, name)))
-    model = getattr(torchvision.models, name)(weights=None).eval()
-    randomise(model)
-    x = torch.randn(1, 3, 224, 224)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(model, (x,), path + ".part", opset_version=opset, dynamo=False,
-                          input_names=["input"], output_names=["logits"],
-                          dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
-    os.replace(path + ".part", path)
 
 
 GNU_TIME = "/usr/bin/time"

@@ -1,0 +1,94 @@
+import ZooGraph
+import ZooKernels
+import ZooTensor
+
+/// What `zoo bench` is asked to measure.
+public struct BenchmarkSettings: Sendable {
+    public var batch: Int
+    public var threads: Int
+    /// Timed runs, after `warmup` untimed ones.
+    public var runs: Int
+    public var warmup: Int
+    /// Also time every node over `runs` further runs (kept apart from the latency runs, whose
+    /// clock reads would otherwise be disturbed by the per-node ones).
+    public var profile: Bool
+    /// How many of the slowest nodes the profile lists.
+    public var topNodes: Int
+    public var gemmPeak: Bool
+
+    public init(batch: Int = 1, threads: Int = ThreadCount.default, runs: Int = 10, warmup: Int = 2,
+                profile: Bool = false, topNodes: Int = 10, gemmPeak: Bool = false) {
+        self.batch = batch; self.threads = threads; self.runs = runs; self.warmup = warmup
+        self.profile = profile; self.topNodes = topNodes; self.gemmPeak = gemmPeak
+    }
+}
+
+/// One benchmark of one model at one batch size.
+public struct BenchmarkResult: Sendable {
+    public var model: String
+    public var settings: BenchmarkSettings
+    /// OpenBLAS's kernel set ("SkylakeX", "Haswell", "Prescott", ...).
+    public var blasCore: String
+    /// From the command's start to the model being ready: loaded (imported or mapped),
+    /// optimised, executor built, plan for the batch size made.
+    public var loadSeconds: Double
+    /// The first inference (it pays page faults on mapped weights and first-touch of the arena).
+    public var firstRunSeconds: Double
+    /// Per batch, over the timed runs.
+    public var latency: LatencyStatistics
+    public var imagesPerSecond: Double { Double(settings.batch) / latency.median }
+    /// Conv and dense FLOPs of one image (two per multiply-add).
+    public var flopsPerImage: Int
+    public var memory: MemoryFootprint
+    /// The process's high-water mark, loading included.
+    public var peakRSSBytes: Int
+    /// The high-water mark from model ready to the end of the runs (Linux), which leaves out
+    /// memory that loading used and gave back; nil where it cannot be measured.
+    public var peakRSSAfterLoadBytes: Int?
+    public var gemmPeak: GEMMPeak?
+    public var profile: OpProfile?
+
+    /// Conv and dense GFLOP per second over a batch at the median latency.
+    public var achievedGFLOPSPerSecond: Double { Double(flopsPerImage * settings.batch) / latency.median / 1e9 }
+    /// One batch's FLOPs at the measured GEMM peak: the latency a runtime made of perfect GEMMs would reach.
+    public var secondsAtGEMMPeak: Double? {
+        gemmPeak.map { Double(flopsPerImage * settings.batch) / ($0.gflopsPerSecond * 1e9) }
+    }
+}
+
+public enum Benchmark {
+    /// Loads the model with `load`, then runs it on synthetic inputs: `settings.warmup` untimed
+    /// runs, `settings.runs` timed ones, then the profile and GEMM peak if asked for.
+    /// Load time is counted from `started` (the command's start).
+    public static func run(model: String, settings: BenchmarkSettings, started: ContinuousClock.Instant,
+                           load: () throws -> Graph) throws -> BenchmarkResult {
+        let graph = try load()
+        let executor = Executor(graph: graph, threads: settings.threads)
+        let plan = try executor.plan(batch: settings.batch)
+        let loadSeconds = (ContinuousClock.now - started).seconds
+        let loadPeakRSS = ResidentMemory.peakBytes()
+        let canResetPeak = ResidentMemory.resetPeak()
+
+        let inputs = try SyntheticInputs.make(for: graph, batch: settings.batch)
+        var firstRun = 0.0
+        var samples: [Double] = []
+        for i in 0..<(settings.warmup + settings.runs) {
+            let seconds = try Stopwatch.seconds { _ = try executor.run(inputs) }
+            if i == 0 { firstRun = seconds }
+            if i >= settings.warmup { samples.append(seconds) }
+        }
+        let profile = settings.profile
+            ? try OpProfile(graph: graph, batch: settings.batch,
+                            runTimes: (0..<settings.runs).map { _ in try executor.runProfiled(inputs).nodeTimes },
+                            top: settings.topNodes)
+            : nil
+        let runPeakRSS = ResidentMemory.peakBytes()
+
+        return BenchmarkResult(
+            model: model, settings: settings, blasCore: BLASInfo.coreName, loadSeconds: loadSeconds,
+            firstRunSeconds: firstRun, latency: LatencyStatistics(samples: samples),
+            flopsPerImage: try graph.convAndDenseFLOPs(batch: 1),
+            memory: MemoryFootprint(graph: graph, plan: plan), peakRSSBytes: max(loadPeakRSS, runPeakRSS), peakRSSAfterLoadBytes: canResetPeak ? runPeakRSS : nil,
+            gemmPeak: settings.gemmPeak ? try GEMMPeak.measure(threads: settings.threads) : nil, profile: profile)
+    }
+}

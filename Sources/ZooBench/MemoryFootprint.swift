@@ -1,0 +1,36 @@
+import ZooGraph
+import ZooTensor
+
+/// What a model needs in memory at one batch size, to judge the measured peak RSS against:
+/// issue 9 asks for a peak at batch 1 of at most 1.3x (weights + the two largest activations).
+public struct MemoryFootprint: Sendable {
+    /// Bytes of the constants the nodes read, as float32 (the executor widens fp16 storage).
+    public var weightBytes: Int
+    /// The plan's activation arena: the peak of live activations plus kernel scratch.
+    public var arenaBytes: Int
+    /// The two largest activation tensors (graph inputs and node outputs; reshapes share their
+    /// input's bytes and do not count): the least any executor must hold besides the weights.
+    public var twoLargestActivationsBytes: Int
+
+    /// weights + two largest activations: the base of the RSS target.
+    public var targetBaseBytes: Int { weightBytes + twoLargestActivationsBytes }
+
+    /// A measured RSS as a multiple of `targetBaseBytes` (the target: at most 1.3 at batch 1).
+    public func ratio(ofRSS bytes: Int) -> Double { Double(bytes) / Double(max(targetBaseBytes, 1)) }
+
+    public init(graph: Graph, plan: ExecutionPlan) {
+        weightBytes = graph.parameterCount * DType.float32.byteSize
+        arenaBytes = plan.peakActivationBytes
+        let activations = graph.inputs + graph.nodes.filter { !Self.sharesInputBytes($0) }.map(\.output)
+        let sizes = activations.map { plan.shapes[$0].elementCount * DType.float32.byteSize }.sorted(by: >)
+        twoLargestActivationsBytes = sizes.prefix(2).reduce(0, +)
+    }
+
+    /// Reshapes relabel their input's bytes instead of writing new ones.
+    private static func sharesInputBytes(_ node: Node) -> Bool {
+        switch node.op {
+        case .flatten, .reshape, .identity: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ZooGraph
+import ZooTensor
+
+/// Where a run's time goes: per-node kernel times (the median over profiled runs), summed by
+/// op kind, and the slowest nodes. Percentages are of the sum over all nodes.
+public struct OpProfile: Sendable {
+    public struct Kind: Sendable {
+        public var kind: String
+        public var nodes: Int
+        public var seconds: Double
+        public var percent: Double
+        /// Conv/dense FLOPs of these nodes per second of their time; nil when they do none.
+        public var gflopsPerSecond: Double?
+    }
+
+    public struct NodeTime: Sendable {
+        public var name: String
+        public var kind: String
+        public var outputShape: Shape
+        public var seconds: Double
+        public var percent: Double
+        public var gflopsPerSecond: Double?
+    }
+
+    public var runs: Int
+    /// Sum of the per-node medians.
+    public var totalSeconds: Double
+    /// Every kind, slowest first.
+    public var kinds: [Kind]
+    /// The slowest nodes, slowest first.
+    public var topNodes: [NodeTime]
+
+    /// `runTimes[r][i]`: node `i`'s time in profiled run `r` (see `Executor.runProfiled`).
+    public init(graph: Graph, batch: Int, runTimes: [[Duration]], top: Int) throws {
+        precondition(!runTimes.isEmpty, "no profiled runs")
+        let shapes = try graph.shapes(batch: batch)
+        let rows = try graph.summary(batch: batch)
+        let nodeSeconds = graph.nodes.indices.map { i in LatencyStatistics(samples: runTimes.map { $0[i].seconds }).median }
+        let total = nodeSeconds.reduce(0, +)
+        func percent(_ s: Double) -> Double { total > 0 ? 100 * s / total : 0 }
+        func rate(flops: Int, seconds: Double) -> Double? { flops > 0 && seconds > 0 ? Double(flops) / seconds / 1e9 : nil }
+        func gemmFLOPs(_ i: Int) -> Int {
+            switch graph.nodes[i].op {
+            case .conv2d, .dense: rows[i].flops
+            default: 0
+            }
+        }
+
+        let labels = graph.nodes.map { OpKind.label(of: $0, shapes: shapes) }
+        var byKind: [String: (nodes: Int, seconds: Double, flops: Int)] = [:]
+        for i in graph.nodes.indices {
+            byKind[labels[i], default: (0, 0, 0)].nodes += 1
+            byKind[labels[i]]!.seconds += nodeSeconds[i]
+            byKind[labels[i]]!.flops += gemmFLOPs(i)
+        }
+        runs = runTimes.count
+        totalSeconds = total
+        kinds = byKind.map { kind, sum in
+            Kind(kind: kind, nodes: sum.nodes, seconds: sum.seconds, percent: percent(sum.seconds),
+                 gflopsPerSecond: rate(flops: sum.flops, seconds: sum.seconds))
+        }.sorted { ($0.seconds, $1.kind) > ($1.seconds, $0.kind) }
+        topNodes = graph.nodes.indices.sorted { (nodeSeconds[$0], $1) > (nodeSeconds[$1], $0) }.prefix(top).map { i in
+            NodeTime(name: graph.nodes[i].name, kind: labels[i], outputShape: shapes[graph.nodes[i].output],
+                     seconds: nodeSeconds[i], percent: percent(nodeSeconds[i]),
+                     gflopsPerSecond: rate(flops: gemmFLOPs(i), seconds: nodeSeconds[i]))
+        }
+    }
+}

@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""Speed comparison (issue 9), run by hand, never by CI: zoo, onnxruntime and OpenVINO (CPU, fp32)
+on the same ONNX files (torchvision resnet18, resnet50, vgg16, mobilenet_v2 with random weights,
+made by export_models.py), at the same thread count, alternating in one run, plus a check of
+zoo's outputs against onnxruntime's. Prints one table of medians with the machine and date.
+
+Usage (in the venv of tools/bench/requirements.txt, from the repository root; see README.md):
+    swift build -c release --product zoo
+    python tools/bench/compare.py [--zoo .build/release/zoo] [--dir DIR] [--models resnet50,vgg16]
+        [--batches 1,8] [--threads 2] [--rounds 5] [--runs 3] [--source zoo|onnx] [--json FILE]
+
+How it measures (README.md has the reasoning):
+  zoo        `zoo bench --model F --batch B --threads T --warmup 1 --runs R --json`, a fresh process
+             per round; its median. F is the .zoo that this zoo converts from the .onnx at the start
+             (same optimised graph and kernels as importing the .onnx, without re-importing every
+             round); --source onnx benchmarks the .onnx itself.
+  ort        onnxruntime InferenceSession in this process: intra_op_num_threads=T,
+             inter_op_num_threads=1, sequential execution, default graph optimisations.
+  ov         OpenVINO on "CPU", model reshaped to a static batch B, INFERENCE_NUM_THREADS=T,
+             PERFORMANCE_HINT=LATENCY, INFERENCE_PRECISION_HINT=f32 (it would use bf16 on CPUs
+             that have it, which is not the fp32 comparison asked for).
+  Each round runs zoo, then ort, then ov; each does one untimed run, then R timed ones, and
+  gives the median of those. The table shows the median over rounds of those medians.
+  Correctness: `zoo infer` and onnxruntime on the same random input (seed 0), per batch size:
+  relative L2 error of the logits (the bar: <= 1e-4) and how many rows agree on the top-1 class.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import onnxruntime as ort
+
+from export_models import MODELS, default_dir, ensure_exported
+
+# Issue 9's targets for zoo / onnxruntime, batch 1 and 8.
+TARGET_RATIO = {"resnet50": 0.9, "vgg16": 0.9, "resnet18": 1.0, "mobilenet_v2": 1.0}
+RSS_TARGET = 1.3  # peak RSS at batch 1 / (weights + two largest activations)
+REL_L2_BAR = 1e-4
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_zoo(zoo, args, timeout=1800):
+    """Runs the zoo command line; its stdout, or exit with its error."""
+    done = subprocess.run([zoo] + args, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        sys.exit(f"zoo {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
+    return done.stdout
+
+
+class Zoo:
+    name = "zoo"
+
+    def __init__(self, binary, model_file, threads, runs):
+        self.binary, self.file, self.threads, self.runs = binary, model_file, threads, runs
+
+    def round(self, batch, x):
+        out = run_zoo(self.binary, ["bench", "--model", self.file, "--batch", str(batch), "--threads", str(self.threads),
+                                    "--warmup", "1", "--runs", str(self.runs), "--json"])
+        report = json.loads(out)
+        return {"median_ms": report["latency_ms"]["median"], "min_ms": report["latency_ms"]["min"], "report": report}
+
+
+class TimedRuntime:
+    """A runtime in this process: one untimed run, then `runs` timed ones."""
+
+    def round(self, batch, x):
+        self.infer(batch, x)
+        times = []
+        for _ in range(self.runs):
+            start = time.perf_counter()
+            self.infer(batch, x)
+            times.append((time.perf_counter() - start) * 1e3)
+        return {"median_ms": statistics.median(times), "min_ms": min(times), "samples_ms": times}
+
+
+class ONNXRuntime(TimedRuntime):
+    name = "ort"
+
+    def __init__(self, path, threads, runs):
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        self.session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        self.input = self.session.get_inputs()[0].name
+        self.runs = runs
+
+    def infer(self, batch, x):
+        return self.session.run(None, {self.input: x})[0]
+
+
+class OpenVINO(TimedRuntime):
+    name = "ov"
+
+    def __init__(self, path, threads, runs):
+        import openvino as ov
+        self.ov, self.core, self.path, self.threads, self.runs = ov, ov.Core(), path, threads, runs
+        self.compiled = {}  # batch -> infer request (the model reshaped to that static batch)
+
+    def request(self, batch):
+        if batch not in self.compiled:
+            model = self.core.read_model(self.path)
+            model.reshape([batch, 3, 224, 224])
+            config = {"INFERENCE_NUM_THREADS": self.threads, "PERFORMANCE_HINT": "LATENCY",
+                      "INFERENCE_PRECISION_HINT": "f32"}
+            self.compiled = {batch: self.core.compile_model(model, "CPU", config).create_infer_request()}
+        return self.compiled[batch]
+
+    def infer(self, batch, x):
+        request = self.request(batch)
+        request.infer({0: x})
+        return request.get_output_tensor(0).data
+
+    @staticmethod
+    def version():
+        try:
+            import openvino as ov
+            return ov.get_version()
+        except ImportError:
+            return None
+
+
+def relative_l2(y, reference):
+    y, reference = y.astype(np.float64), reference.astype(np.float64)
+    return float(np.linalg.norm(y - reference) / np.linalg.norm(reference))
+
+
+def check_outputs(zoo, model_file, ort_runtime, ov_runtime, batch, threads, workdir):
+    """zoo's logits (and OpenVINO's) against onnxruntime's on one random batch."""
+    x = np.random.default_rng(0).standard_normal((batch, 3, 224, 224)).astype(np.float32)
+    x_path, y_path = os.path.join(workdir, "x.npy"), os.path.join(workdir, "y.npy")
+    np.save(x_path, x)
+    run_zoo(zoo, ["infer", "--model", model_file, "--input", x_path, "-o", y_path, "--threads", str(threads)])
+    reference = ort_runtime.infer(batch, x)
+    y = np.load(y_path)
+    result = {"rel_l2": relative_l2(y, reference),
+              "top1_agree": int((y.argmax(axis=1) == reference.argmax(axis=1)).sum()), "rows": batch}
+    if ov_runtime:
+        result["ov_rel_l2"] = relative_l2(ov_runtime.infer(batch, x), reference)
+    return result, x
+
+
+def machine(zoo_report):
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"cpu": cpu, "cpus_usable": len(os.sched_getaffinity(0)), "cpus_online": os.cpu_count(),
+            "kernel": platform.release(), "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "blas_core": zoo_report["blas_core"], "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"),
+            "onnxruntime": ort.__version__, "openvino": OpenVINO.version(), "python": platform.python_version()}
+
+
+def prepare(zoo, name, onnx_path, source, workdir):
+    """The file zoo benchmarks: the .onnx, or a .zoo converted from it by the zoo under test."""
+    if source == "onnx":
+        return onnx_path
+    zoo_path = os.path.join(workdir, f"{name}.zoo")
+    if os.path.exists(zoo_path):
+        os.unlink(zoo_path)  # always converted afresh: the file's layout belongs to the zoo under test
+    log(f"{name}: zoo convert {onnx_path} -o {zoo_path}")
+    run_zoo(zoo, ["convert", onnx_path, "-o", zoo_path])
+    return zoo_path
+
+
+def fmt(x, digits=None):
+    if x is None:
+        return "-"
+    if digits is None:
+        digits = 0 if x >= 1000 else (1 if x >= 10 else 2)
+    return f"{x:,.{digits}f}"
+
+
+def print_table(info, settings, rows, loads):
+    print(f"Machine: {info['cpu']}, {info['cpus_usable']} usable CPUs ({info['cpus_online']} online), Linux {info['kernel']}; "
+          f"OpenBLAS core {info['blas_core']}"
+          + (f" (OPENBLAS_CORETYPE={info['openblas_coretype_env']})" if info["openblas_coretype_env"] else "")
+          + f"; {info['date']}")
+    print(f"Runtimes: zoo {settings['zoo']} (benchmarking the {settings['source']} file); onnxruntime {info['onnxruntime']}; "
+          f"OpenVINO {info['openvino'] or 'not installed'}; {settings['threads']} threads each, fp32")
+    print(f"Medians over {settings['rounds']} rounds of the per-round median of {settings['runs']} timed runs "
+          f"(after 1 untimed), rounds alternate zoo, ort, ov; 1-minute load average {min(loads):.1f} to {max(loads):.1f}")
+    print()
+    print("| model | batch | zoo ms | ort ms | ov ms | zoo / ort | target | rel L2 | top-1 | zoo peak RSS MB | RSS / (weights + 2 act.) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        ratio = r["zoo_ms"] / r["ort_ms"]
+        target = TARGET_RATIO.get(r["model"])
+        verdict = "-" if target is None else f"<= {target}: {'yes' if ratio <= target else 'no'}"
+        memory = r["zoo_memory"]
+        rss_ratio = memory["rss_ratio"]
+        rss_cell = f"{rss_ratio:.2f}" + (f" ({'yes' if rss_ratio <= RSS_TARGET else 'no'})" if r["batch"] == 1 else "")
+        l2 = r["check"]["rel_l2"]
+        print(f"| {r['model']} | {r['batch']} | {fmt(r['zoo_ms'])} | {fmt(r['ort_ms'])} | {fmt(r['ov_ms'])} | "
+              f"{ratio:.2f} | {verdict} | {l2:.1e}{'' if l2 <= REL_L2_BAR else ' (over 1e-4!)'} | "
+              f"{r['check']['top1_agree']}/{r['check']['rows']} | {memory['peak_rss_bytes'] / 1e6:,.0f} | {rss_cell} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--zoo", default=".build/release/zoo", help="release build of the zoo command line (default: %(default)s)")
+    parser.add_argument("--dir", default=default_dir(), help="where the .onnx (exported if missing) and .zoo files are (default: %(default)s)")
+    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--batches", default="1,8")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per runtime per round (default: %(default)s)")
+    parser.add_argument("--source", choices=["zoo", "onnx"], default="zoo",
+                        help="benchmark zoo on a .zoo converted from the .onnx (default) or on the .onnx itself")
+    parser.add_argument("--no-openvino", action="store_true", help="leave OpenVINO out")
+    parser.add_argument("--json", help="also write every measurement here")
+    args = parser.parse_args()
+    if args.rounds < 1 or args.runs < 1 or args.threads < 1:
+        parser.error("--rounds, --runs and --threads must be at least 1")
+    zoo = os.path.abspath(args.zoo)
+    if not os.access(zoo, os.X_OK):
+        parser.error(f"{zoo}: no zoo executable there (swift build -c release --product zoo)")
+    use_ov = not args.no_openvino and OpenVINO.version() is not None
+    if not args.no_openvino and not use_ov:
+        log("warning: openvino is not installed (pip install openvino): its column stays empty")
+    models = args.models.split(",")
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        parser.error(f"unknown model {', '.join(unknown)} (one of {', '.join(MODELS)})")
+    batches = [int(b) for b in args.batches.split(",")]
+
+    onnx_paths = ensure_exported(models, args.dir, log=log)
+    workdir = tempfile.mkdtemp(prefix="zoo-compare-")
+    rows, loads, info = [], [os.getloadavg()[0]], None
+    started = time.monotonic()
+    for name in models:
+        model_file = prepare(zoo, name, onnx_paths[name], args.source, args.dir)
+        ort_runtime = ONNXRuntime(onnx_paths[name], args.threads, args.runs)
+        ov_runtime = OpenVINO(onnx_paths[name], args.threads, args.runs) if use_ov else None
+        runtimes = [Zoo(zoo, model_file, args.threads, args.runs), ort_runtime] + ([ov_runtime] if ov_runtime else [])
+        for batch in batches:
+            check, x = check_outputs(zoo, model_file, ort_runtime, ov_runtime, batch, args.threads, workdir)
+            log(f"{name} batch {batch}: rel L2 {check['rel_l2']:.2e}, top-1 {check['top1_agree']}/{batch}")
+            rounds = {rt.name: [] for rt in runtimes}
+            for r in range(args.rounds):
+                for rt in runtimes:
+                    rounds[rt.name].append(rt.round(batch, x))
+                loads.append(os.getloadavg()[0])
+                log(f"  round {r + 1}/{args.rounds}: " + ", ".join(f"{k} {v[-1]['median_ms']:.1f} ms" for k, v in rounds.items()))
+            zoo_reports = [m.pop("report") for m in rounds["zoo"]]
+            info = info or machine(zoo_reports[0])
+            median = {k: statistics.median(m["median_ms"] for m in v) for k, v in rounds.items()}
+            rows.append({"model": name, "batch": batch, "zoo_ms": median["zoo"], "ort_ms": median["ort"],
+                         "ov_ms": median.get("ov"), "check": check,
+                         "zoo_memory": max((z["memory"] for z in zoo_reports), key=lambda m: m["peak_rss_bytes"]),
+                         "zoo_gflops_per_image": zoo_reports[0]["gflops_per_image"], "rounds": rounds})
+        del ort_runtime, ov_runtime, runtimes
+    for leftover in ("x.npy", "y.npy"):
+        if os.path.exists(os.path.join(workdir, leftover)):
+            os.unlink(os.path.join(workdir, leftover))
+    os.rmdir(workdir)
+
+    settings = {"zoo": zoo, "source": "." + args.source, "threads": args.threads, "rounds": args.rounds, "runs": args.runs}
+    print()
+    print_table(info, settings, rows, loads)
+    log(f"\n(took {(time.monotonic() - started) / 60:.1f} minutes)")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"machine": info, "settings": settings, "load_average_1min": loads, "rows": rows}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
