@@ -14,7 +14,7 @@
 
 enum { MAX_THREADS = 63, SPIN_ROUNDS = 10000 };
 
-/// next_index between jobs: every index handed out, with room for late claims to add to it.
+/// next_slot between jobs: every slot handed out, with room for late claims to add to it.
 static const ptrdiff_t NO_JOB = PTRDIFF_MAX / 2;
 
 static struct {
@@ -23,13 +23,15 @@ static struct {
     atomic_flag busy;                // held by the thread whose job is running
     _Atomic uint32_t generation;     // bumped for each job; idle workers wait for it to change
     _Atomic uint32_t sleepers;       // workers asleep on `generation`
-    _Atomic ptrdiff_t next_index;    // the next worker index to hand out for the current job
-    _Atomic uint32_t remaining;      // pool workers still running the current job
+    _Atomic ptrdiff_t next_slot;     // the next worker slot to hand out for the current job
+    _Atomic ptrdiff_t next_piece;    // the next piece to hand out
+    _Atomic uint32_t remaining;      // pieces not yet finished, plus pool threads still holding a slot
     _Atomic uint32_t caller_waiting; // the job's caller is asleep on `remaining`
-    // The job: written before next_index is reset, read after claiming an index below `workers`.
+    // The job: written before next_slot is reset, read after claiming a slot below `workers`.
     zoo_pool_task task;
     void *context;
     _Atomic ptrdiff_t workers;
+    ptrdiff_t pieces;
 } pool = {.once = PTHREAD_ONCE_INIT, .busy = ATOMIC_FLAG_INIT};
 
 static void futex_wait(_Atomic uint32_t *address, uint32_t expected) {
@@ -46,16 +48,28 @@ static inline void pause_briefly(void) {
 #endif
 }
 
-/// Claims worker indices of the current job until none are left, running each.
-static void run_claimed(void) {
-    for (;;) {
-        ptrdiff_t index = atomic_fetch_add(&pool.next_index, 1);
-        if (index >= atomic_load(&pool.workers)) return;
-        pool.task(pool.context, index);
-        if (atomic_fetch_sub(&pool.remaining, 1) == 1 && atomic_load(&pool.caller_waiting)) {
-            futex_wake_all(&pool.remaining);
-        }
+static void finished(uint32_t count) {
+    if (atomic_fetch_sub(&pool.remaining, count) == count && atomic_load(&pool.caller_waiting)) {
+        futex_wake_all(&pool.remaining);
     }
+}
+
+/// Runs pieces of the current job as `slot` until none are left unclaimed.
+static void run_pieces(ptrdiff_t slot) {
+    for (;;) {
+        ptrdiff_t piece = atomic_fetch_add(&pool.next_piece, 1);
+        if (piece >= pool.pieces) return;
+        pool.task(pool.context, slot, piece);
+        finished(1);
+    }
+}
+
+/// A pool thread's part in the current job: a slot if one is left, then pieces.
+static void join_job(void) {
+    ptrdiff_t slot = atomic_fetch_add(&pool.next_slot, 1);
+    if (slot >= atomic_load(&pool.workers)) return;
+    run_pieces(slot);
+    finished(1);  // the slot itself: the caller waits until no thread can still claim a piece
 }
 
 static void *worker_main(void *unused) {
@@ -74,7 +88,7 @@ static void *worker_main(void *unused) {
             continue;
         }
         seen = now;
-        run_claimed();
+        join_job();
     }
     return NULL;
 }
@@ -84,7 +98,7 @@ static void start_workers(void) {
     ptrdiff_t wanted = online > 1 ? (ptrdiff_t)online - 1 : 0;
     if (wanted > MAX_THREADS) wanted = MAX_THREADS;
     // Workers start with no job: every index is already handed out.
-    atomic_store(&pool.next_index, NO_JOB);
+    atomic_store(&pool.next_slot, NO_JOB);
     for (ptrdiff_t i = 0; i < wanted; i++) {
         pthread_t thread;
         pthread_attr_t attributes;
@@ -102,24 +116,26 @@ ptrdiff_t zoo_pool_capacity(void) {
     return pool.capacity;
 }
 
-int zoo_pool_run(ptrdiff_t workers, zoo_pool_task task, void *context) {
-    if (workers < 1 || workers - 1 > zoo_pool_capacity()) return -1;
+int zoo_pool_run(ptrdiff_t workers, ptrdiff_t pieces, zoo_pool_task task, void *context) {
+    if (workers < 1 || pieces < 1 || workers - 1 > zoo_pool_capacity()) return -1;
     if (atomic_flag_test_and_set(&pool.busy)) return -1;
     pool.task = task;
     pool.context = context;
+    pool.pieces = pieces;
     atomic_store(&pool.workers, workers);
-    atomic_store(&pool.remaining, (uint32_t)(workers - 1));
-    atomic_store(&pool.next_index, 1);  // index 0 is the caller's
+    // Every piece, plus every pool slot: a slot counts until its thread stops claiming pieces.
+    atomic_store(&pool.remaining, (uint32_t)(pieces + workers - 1));
+    atomic_store(&pool.next_piece, 0);
+    atomic_store(&pool.next_slot, 1);  // slot 0 is the caller's
     atomic_fetch_add(&pool.generation, 1);
     if (atomic_load(&pool.sleepers) > 0) futex_wake_all(&pool.generation);
 
-    task(context, 0);
-    // Help with indices no worker has claimed yet, then wait for the ones in progress.
+    run_pieces(0);
+    // Slots no pool thread claimed (all busy elsewhere or asleep): close them here.
     for (;;) {
-        ptrdiff_t index = atomic_fetch_add(&pool.next_index, 1);
-        if (index >= workers) break;
-        task(context, index);
-        atomic_fetch_sub(&pool.remaining, 1);
+        ptrdiff_t slot = atomic_fetch_add(&pool.next_slot, 1);
+        if (slot >= workers) break;
+        finished(1);
     }
     uint32_t left = atomic_load(&pool.remaining);
     for (int spin = 0; left != 0 && spin < SPIN_ROUNDS * 10; spin++) {
@@ -133,7 +149,7 @@ int zoo_pool_run(ptrdiff_t workers, zoo_pool_task task, void *context) {
         atomic_store(&pool.caller_waiting, 0);
         left = atomic_load(&pool.remaining);
     }
-    atomic_store(&pool.next_index, NO_JOB);
+    atomic_store(&pool.next_slot, NO_JOB);
     atomic_flag_clear(&pool.busy);
     return 0;
 }
@@ -142,8 +158,9 @@ int zoo_pool_run(ptrdiff_t workers, zoo_pool_task task, void *context) {
 
 ptrdiff_t zoo_pool_capacity(void) { return 0; }
 
-int zoo_pool_run(ptrdiff_t workers, zoo_pool_task task, void *context) {
+int zoo_pool_run(ptrdiff_t workers, ptrdiff_t pieces, zoo_pool_task task, void *context) {
     (void)workers;
+    (void)pieces;
     (void)task;
     (void)context;
     return -1;

@@ -14,11 +14,14 @@ struct SharedConstPointer<T>: @unchecked Sendable {
     init(_ base: UnsafePointer<T>) { self.base = base }
 }
 
-/// Runs `body(worker, range)` over contiguous chunks of `0..<count`, one chunk per worker.
+/// Runs `body(worker, range)` over contiguous pieces of `0..<count`.
 ///
 /// At most `threads` workers run, and none gets fewer than `grain` items, so small jobs run
-/// inline on the calling thread. Chunk boundaries never change what one item computes, so
-/// kernels give the same bits for any thread count.
+/// inline on the calling thread. Each worker slot is held by one thread at a time and may own
+/// scratch memory; a slot may get several pieces. Pieces are claimed one at a time, so a worker
+/// the OS has descheduled (the machine is shared) delays at most its current piece. Piece
+/// boundaries never change what one item computes, so kernels give the same bits for any
+/// thread count.
 func parallelFor(count: Int, grain: Int = 1, threads: Int,
                  _ body: @Sendable (_ worker: Int, _ range: Range<Int>) -> Void) {
     guard count > 0 else { return }
@@ -27,23 +30,33 @@ func parallelFor(count: Int, grain: Int = 1, threads: Int,
         body(0, 0..<count)
         return
     }
-    let chunk: @Sendable (Int) -> Void = { w in body(w, (count * w / workers)..<(count * (w + 1) / workers)) }
-    let ranOnPool = withoutActuallyEscaping(chunk) { chunk in
-        let job = PoolJob(run: chunk)
+    let pieces = min(count, workers * piecesPerWorker)
+    let piece: @Sendable (Int, Int) -> Void = { worker, p in body(worker, (count * p / pieces)..<(count * (p + 1) / pieces)) }
+    let ranOnPool = withoutActuallyEscaping(piece) { piece in
+        let job = PoolJob(run: piece)
         return withExtendedLifetime(job) {
-            zoo_pool_run(workers, { context, worker in
-                Unmanaged<PoolJob>.fromOpaque(context!).takeUnretainedValue().run(worker)
+            zoo_pool_run(workers, pieces, { context, worker, p in
+                Unmanaged<PoolJob>.fromOpaque(context!).takeUnretainedValue().run(worker, p)
             }, Unmanaged.passUnretained(job).toOpaque()) == 0
         }
     }
-    // The pool is busy with another caller's job (concurrent runs): Dispatch's threads then.
-    if !ranOnPool { DispatchQueue.concurrentPerform(iterations: workers, execute: chunk) }
+    // The pool is busy with another caller's job (concurrent runs): Dispatch's threads then,
+    // one contiguous share each.
+    if !ranOnPool {
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            body(w, (count * w / workers)..<(count * (w + 1) / workers))
+        }
+    }
 }
+
+/// Pieces per worker: enough for a worker to pick up a stalled one's share, few enough that
+/// claiming them costs nothing.
+private let piecesPerWorker = 4
 
 /// A parallel job as the C pool sees it: one object it can point at.
 private final class PoolJob {
-    let run: @Sendable (Int) -> Void
-    init(run: @escaping @Sendable (Int) -> Void) { self.run = run }
+    let run: @Sendable (Int, Int) -> Void
+    init(run: @escaping @Sendable (Int, Int) -> Void) { self.run = run }
 }
 
 /// How many workers `parallelFor` uses for `count` items: the scratch a kernel needs
