@@ -22,7 +22,6 @@ enum {
     NR = 32,          // columns per micro-tile: two 16-float vectors
     KC = 256,         // depth per block: a 256 x 32 weight panel is 32 KB, inside L1
     SMALL_M = 4,      // up to this many rows, stream weight rows instead (batch-1 classifiers)
-    SMALL_COLS = 256, // columns one small-m pass keeps in registers per row
 };
 
 int zoo_gemm_available(void) {
@@ -145,31 +144,51 @@ ZOO_AVX512 static void micro_rows(int rows, ptrdiff_t kc, const float *a, ptrdif
 
 // MARK: - Few rows: stream each weight row once
 
-/// For m <= SMALL_M the weights dominate: each row of b is read once, contiguously, and
-/// multiplied into every output row while it is in registers.
+/// For m <= SMALL_M the weights dominate: they are read once, row after row, each row's piece
+/// of the block contiguous (memory bandwidth is the limit, so the access pattern is what
+/// matters), multiplied into every output row while in registers. The sums build up in `c`
+/// itself, four weight rows per pass, in the same order as `blocked` adds them.
 ZOO_AVX512 static void small_m(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
                                const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, const zoo_epilogue *e) {
-    enum { V = SMALL_COLS / 16 };
-    for (ptrdiff_t j0 = 0; j0 < n; j0 += SMALL_COLS) {
-        ptrdiff_t cols = n - j0 < SMALL_COLS ? n - j0 : SMALL_COLS;
-        __mmask16 masks[V];
-        for (int v = 0; v < V; v++) masks[v] = lane_mask(cols - 16 * v);
-        int vectors = (int)((cols + 15) / 16);
-        for (ptrdiff_t r = 0; r < m; r++) {
-            __m512 acc[V];
-            for (int v = 0; v < V; v++) acc[v] = _mm512_setzero_ps();
-            const float *ar = a + r * lda;
-            for (ptrdiff_t p = 0; p < k; p++) {
-                __m512 av = _mm512_set1_ps(ar[p]);
-                const float *brow = b + p * ldb + j0;
-                for (int v = 0; v < vectors; v++) {
-                    acc[v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(masks[v], brow + 16 * v), acc[v]);
-                }
+    for (ptrdiff_t r = 0; r < m; r++) {
+        for (ptrdiff_t j = 0; j < n; j += 16) _mm512_mask_storeu_ps(c + r * ldc + j, lane_mask(n - j), _mm512_setzero_ps());
+    }
+    ptrdiff_t p = 0;
+    for (; p + 4 <= k; p += 4) {
+        const float *b0 = b + p * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+        for (ptrdiff_t j = 0; j < n; j += 16) {
+            __mmask16 mask = lane_mask(n - j);
+            __m512 w0 = _mm512_maskz_loadu_ps(mask, b0 + j), w1 = _mm512_maskz_loadu_ps(mask, b1 + j);
+            __m512 w2 = _mm512_maskz_loadu_ps(mask, b2 + j), w3 = _mm512_maskz_loadu_ps(mask, b3 + j);
+            for (ptrdiff_t r = 0; r < m; r++) {
+                const float *ar = a + r * lda + p;
+                float *cr = c + r * ldc + j;
+                __m512 acc = _mm512_maskz_loadu_ps(mask, cr);
+                acc = _mm512_fmadd_ps(_mm512_set1_ps(ar[0]), w0, acc);
+                acc = _mm512_fmadd_ps(_mm512_set1_ps(ar[1]), w1, acc);
+                acc = _mm512_fmadd_ps(_mm512_set1_ps(ar[2]), w2, acc);
+                acc = _mm512_fmadd_ps(_mm512_set1_ps(ar[3]), w3, acc);
+                _mm512_mask_storeu_ps(cr, mask, acc);
             }
-            for (int v = 0; v < vectors; v++) {
-                __m512 out = finish(acc[v], e, r, j0 + 16 * v, masks[v]);
-                _mm512_mask_storeu_ps(c + r * ldc + j0 + 16 * v, masks[v], out);
+        }
+    }
+    for (; p < k; p++) {
+        const float *b0 = b + p * ldb;
+        for (ptrdiff_t j = 0; j < n; j += 16) {
+            __mmask16 mask = lane_mask(n - j);
+            __m512 w0 = _mm512_maskz_loadu_ps(mask, b0 + j);
+            for (ptrdiff_t r = 0; r < m; r++) {
+                float *cr = c + r * ldc + j;
+                __m512 acc = _mm512_fmadd_ps(_mm512_set1_ps(a[r * lda + p]), w0, _mm512_maskz_loadu_ps(mask, cr));
+                _mm512_mask_storeu_ps(cr, mask, acc);
             }
+        }
+    }
+    for (ptrdiff_t r = 0; r < m; r++) {
+        for (ptrdiff_t j = 0; j < n; j += 16) {
+            __mmask16 mask = lane_mask(n - j);
+            float *cr = c + r * ldc + j;
+            _mm512_mask_storeu_ps(cr, mask, finish(_mm512_maskz_loadu_ps(mask, cr), e, r, j, mask));
         }
     }
 }
