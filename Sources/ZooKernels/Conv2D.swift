@@ -127,8 +127,9 @@ struct ConvPlan: Sendable {
     let tiling: GEMMTiling
     var tasks: Int { tiling.rowTiles * g.params.groups * tiling.colBlocks }
 
-    /// Floats of im2col per worker to aim for: about 512 KB, well inside L2.
-    static let tileFloats = 1 << 17
+    /// Floats of im2col per worker to aim for: about 2 MB. The GEMM reads a tile 256 columns
+    /// at a time, so it need not fit a cache; taller tiles mean fewer passes over the weights.
+    static let tileFloats = 1 << 19
 
     init(_ g: Conv2DGeometry) {
         let p = g.params

@@ -65,14 +65,16 @@ struct GEMMTiling: Sendable {
         self.n = n
         let big = m * n * max(k, 1) >= Self.splitThreshold
         var rowTile = max(1, min(m, maxRowTile))
-        if big && ceilDiv(m, rowTile) < Self.targetTasks {
+        // Each row tile reads all of b (the weights) again, each column block only its own
+        // columns: when b is the bigger operand (n >= m), split columns rather than rows.
+        if big && ceilDiv(m, rowTile) < Self.targetTasks && n < m {
             rowTile = min(rowTile, max(min(m, 32), roundUp(ceilDiv(m, Self.targetTasks), 8)))
         }
         let rowTiles = ceilDiv(m, rowTile)
         var colBlock = max(n, 1)
         if big && rowTiles < Self.targetTasks {
             let wanted = ceilDiv(Self.targetTasks, rowTiles)
-            colBlock = min(colBlock, max(64, roundUp(ceilDiv(n, wanted), 16)))
+            colBlock = min(colBlock, max(64, roundUp(ceilDiv(n, wanted), 32)))  // whole 32-column panels
         }
         self.rowTile = rowTile
         self.colBlock = colBlock
