@@ -95,6 +95,8 @@ extension CLITests {
         expectOneErrorLine(try CLIRunner.run(["bench", "--model", "tiny-cnn", "--batch", "0"]), status: 2, containing: "--batch", "batch 0")
         expectOneErrorLine(try CLIRunner.run(["bench", "--model", "tiny-cnn", "--warmup", "-1"]), status: 2, containing: "--warmup", "warmup -1")
         expectOneErrorLine(try CLIRunner.run(["bench", "--model", "tiny-cnn", "--weights", "w.h5"]), status: 2, containing: "--weights", "weights for a built-in")
+        expectOneErrorLine(try CLIRunner.run(["bench", "--model", "efficientnet-lite0", "--no-optimize"]), status: 2,
+                           containing: "--no-optimize", "a zoo model always loads optimised")
         expectOneErrorLine(try CLIRunner.run(["bench"]), status: 2, containing: "--model", "no model")
         expectOneErrorLine(try CLIRunner.run(["bench", "--model", "no-such-model"]), status: 1, containing: "no-such-model", "unknown model")
     }

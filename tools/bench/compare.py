@@ -25,10 +25,8 @@ How it measures (README.md has the reasoning):
   relative L2 error of the logits (the bar: <= 1e-4) and how many rows agree on the top-1 class.
 """
 import argparse
-import datetime
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -39,6 +37,7 @@ import numpy as np
 import onnxruntime as ort
 
 from export_models import MODELS, default_dir, ensure_exported
+from machine_info import machine_info
 
 # Issue 9's targets for zoo / onnxruntime, batch 1 and 8.
 TARGET_RATIO = {"resnet50": 0.9, "vgg16": 0.9, "resnet18": 1.0, "mobilenet_v2": 1.0}
@@ -152,16 +151,8 @@ def check_outputs(zoo, model_file, ort_runtime, ov_runtime, batch, threads, work
 
 
 def machine(zoo_report):
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {"cpu": cpu, "cpus_usable": len(os.sched_getaffinity(0)), "cpus_online": os.cpu_count(),
-            "kernel": platform.release(), "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "blas_core": zoo_report["blas_core"], "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"),
-            "onnxruntime": ort.__version__, "openvino": OpenVINO.version(), "python": platform.python_version()}
+    return dict(machine_info(), blas_core=zoo_report["blas_core"], openblas_coretype_env=os.environ.get("OPENBLAS_CORETYPE"),
+                onnxruntime=ort.__version__, openvino=OpenVINO.version())
 
 
 def prepare(zoo, name, onnx_path, source, workdir):
@@ -185,7 +176,7 @@ def fmt(x, digits=None):
 
 
 def print_table(info, settings, rows, loads):
-    print(f"Machine: {info['cpu']}, {info['cpus_usable']} usable CPUs ({info['cpus_online']} online), Linux {info['kernel']}; "
+    print(f"Machine: {info['cpu']}, {info['nproc']} usable CPUs ({info['cpus_online']} online), Linux {info['kernel']}; "
           f"OpenBLAS core {info['blas_core']}"
           + (f" (OPENBLAS_CORETYPE={info['openblas_coretype_env']})" if info["openblas_coretype_env"] else "")
           + f"; {info['date']}")
@@ -260,6 +251,9 @@ def main():
             median = {k: statistics.median(m["median_ms"] for m in v) for k, v in rounds.items()}
             rows.append({"model": name, "batch": batch, "zoo_ms": median["zoo"], "ort_ms": median["ort"],
                          "ov_ms": median.get("ov"), "check": check,
+                         # paired within each round, so a slow phase of the machine cancels out
+                         "zoo_ort_ratio_per_round_median": statistics.median(
+                             z["median_ms"] / o["median_ms"] for z, o in zip(rounds["zoo"], rounds["ort"])),
                          "zoo_memory": max((z["memory"] for z in zoo_reports), key=lambda m: m["peak_rss_bytes"]),
                          "zoo_gflops_per_image": zoo_reports[0]["gflops_per_image"], "rounds": rounds})
         del ort_runtime, ov_runtime, runtimes

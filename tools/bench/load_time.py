@@ -33,11 +33,9 @@ untimed warm-up round first); cold-cache loads are not measured. Methods alterna
 order rotated every round, so slow phases of a shared machine spread over all of them.
 """
 import argparse
-import datetime
 import gc
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -48,6 +46,7 @@ import numpy as np
 import onnxruntime as ort
 
 from export_models import export  # the same files as compare.py and tools/onnx/check_fullsize.py
+from machine_info import machine_info
 
 MODELS = ["resnet50", "vgg16"]
 HAVE_GNU_TIME = os.access("/usr/bin/time", os.X_OK)
@@ -132,15 +131,7 @@ def ort_session_in_process(path):
 
 
 def machine():
-    model = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return {"nproc": len(os.sched_getaffinity(0)), "cpu": model, "kernel": platform.release(),
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "onnxruntime": ort.__version__, "python": platform.python_version()}
+    return dict(machine_info(), onnxruntime=ort.__version__)
 
 
 def methods(zoo, timer, files):

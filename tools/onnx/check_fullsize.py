@@ -22,16 +22,8 @@ from onnx import numpy_helper
 
 MODELS = ["resnet18", "resnet50", "vgg16", "vgg19", "mobilenet_v2"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def randomise(model):
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, torch.nn.BatchNorm2d):
-                m.running_mean.uniform_(-0.5, 0.5)
-                m.running_var.uniform_(0.5, 2.0)
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.5, 0.5)
+sys.path.insert(0, os.path.join(ROOT, "tools", "bench"))
+from export_models import randomise  # noqa: E402  (the benchmarks export the same models)
 
 
 def save_tensor(array, path):

@@ -65,6 +65,8 @@ struct BenchCommand: ParsableCommand {
     private func loadGraph() throws -> Graph {
         let spec = modelOptions.model
         if !FileManager.default.fileExists(atPath: spec), try ModelCatalog.manifest(named: spec) != nil {
+            // Zoo.load always optimises; saying nothing would benchmark something else than asked.
+            if modelOptions.noOptimize { throw ValidationError("--no-optimize works with model files, not with the zoo model \(spec)") }
             return try Zoo.load(spec, weights: weights.map { URL(fileURLWithPath: $0) }).graph
         }
         if weights != nil { throw ValidationError("--weights goes with a zoo model name, not with \(spec)") }
