@@ -27,8 +27,9 @@ public struct BenchmarkSettings: Sendable {
 public struct BenchmarkResult: Sendable {
     public var model: String
     public var settings: BenchmarkSettings
-    /// OpenBLAS's kernel set ("SkylakeX", "Haswell", "Prescott", ...).
-    public var blasCore: String
+    /// Which code multiplies (`BLASInfo.gemmKernel`): "zoo AVX-512, Winograd F(4x4,3x3)", or
+    /// "OpenBLAS <core>" on CPUs without AVX-512.
+    public var gemm: String
     /// From the command's start to the model being ready: loaded (imported or mapped),
     /// optimised, executor built, plan for the batch size made.
     public var loadSeconds: Double
@@ -85,7 +86,7 @@ public enum Benchmark {
         let runPeakRSS = ResidentMemory.peakBytes()
 
         return BenchmarkResult(
-            model: model, settings: settings, blasCore: BLASInfo.coreName, loadSeconds: loadSeconds,
+            model: model, settings: settings, gemm: BLASInfo.gemmKernel, loadSeconds: loadSeconds,
             firstRunSeconds: firstRun, latency: LatencyStatistics(samples: samples),
             flopsPerImage: try graph.convAndDenseFLOPs(batch: 1),
             memory: MemoryFootprint(graph: graph, plan: plan), peakRSSBytes: max(loadPeakRSS, runPeakRSS), peakRSSAfterLoadBytes: canResetPeak ? runPeakRSS : nil,

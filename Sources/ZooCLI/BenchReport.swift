@@ -30,7 +30,7 @@ struct BenchReport: Encodable {
 
     var model: String
     var batch, threads: Int
-    var blasCore: String
+    var gemm: String
     var runs, warmup: Int
     var loadMs, firstRunMs: Double
     var latencyMs: Latency
@@ -48,7 +48,7 @@ struct BenchReport: Encodable {
         model = r.model
         batch = r.settings.batch
         threads = r.settings.threads
-        blasCore = r.blasCore
+        gemm = r.gemm
         runs = r.settings.runs
         warmup = r.settings.warmup
         loadMs = ms(r.loadSeconds)

@@ -6,7 +6,7 @@ extension BenchmarkResult {
     func textReport() -> String {
         let s = settings
         var lines = [
-            "Model: \(model)  (batch \(s.batch), \(s.threads) thread\(s.threads == 1 ? "" : "s"), OpenBLAS core \(blasCore))",
+            "Model: \(model)  (batch \(s.batch), \(s.threads) thread\(s.threads == 1 ? "" : "s"), GEMM \(gemm))",
             "Load: \(ms(loadSeconds)) (command start to model ready); first run \(ms(firstRunSeconds))",
             "Latency per batch: median \(ms(latency.median)), min \(ms(latency.min)), max \(ms(latency.max))"
                 + "  (\(s.runs) runs after \(s.warmup) warm-up)",

@@ -177,4 +177,11 @@ public enum BLASInfo {
     /// hide the CPU model it can fall back to "Prescott" (SSE3, ~3-4x slower GEMM); setting
     /// `OPENBLAS_CORETYPE=SkylakeX` (or `Haswell`) in the environment before launch fixes that.
     public static var coreName: String { String(cString: openblas_get_corename()) }
+
+    /// Which code multiplies, for reports: "zoo AVX-512, Winograd F(4x4,3x3)", "zoo AVX-512"
+    /// (with `ZOO_WINOGRAD=0`) or, on CPUs without AVX-512, "OpenBLAS <core>".
+    public static var gemmKernel: String {
+        guard GEMM.usesOwnKernel else { return "OpenBLAS \(coreName)" }
+        return WinogradConv2D.enabled ? "zoo AVX-512, Winograd F(4x4,3x3)" : "zoo AVX-512"
+    }
 }

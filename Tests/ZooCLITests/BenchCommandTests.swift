@@ -19,7 +19,7 @@ extension CLITests {
         #expect(json["model"] as? String == "tiny-cnn")
         #expect(json["batch"] as? Int == 1 && json["runs"] as? Int == 2 && json["warmup"] as? Int == 1)
         #expect((json["threads"] as? Int ?? 0) >= 1)
-        #expect(!(json["blas_core"] as? String ?? "").isEmpty)
+        #expect(!(json["gemm"] as? String ?? "").isEmpty)
         let latency = try #require(json["latency_ms"] as? [String: Double])
         let (median, low, high) = (latency["median"] ?? -1, latency["min"] ?? -1, latency["max"] ?? -1)
         #expect(low > 0 && low <= median && median <= high, "\(latency)")

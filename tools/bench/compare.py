@@ -151,7 +151,7 @@ def check_outputs(zoo, model_file, ort_runtime, ov_runtime, batch, threads, work
 
 
 def machine(zoo_report):
-    return dict(machine_info(), blas_core=zoo_report["blas_core"], openblas_coretype_env=os.environ.get("OPENBLAS_CORETYPE"),
+    return dict(machine_info(), gemm=zoo_report["gemm"],
                 onnxruntime=ort.__version__, openvino=OpenVINO.version())
 
 
@@ -177,9 +177,7 @@ def fmt(x, digits=None):
 
 def print_table(info, settings, rows, loads):
     print(f"Machine: {info['cpu']}, {info['nproc']} usable CPUs ({info['cpus_online']} online), Linux {info['kernel']}; "
-          f"OpenBLAS core {info['blas_core']}"
-          + (f" (OPENBLAS_CORETYPE={info['openblas_coretype_env']})" if info["openblas_coretype_env"] else "")
-          + f"; {info['date']}")
+          f"zoo GEMM {info['gemm']}; {info['date']}")
     print(f"Runtimes: zoo {settings['zoo']} (benchmarking the {settings['source']} file); onnxruntime {info['onnxruntime']}; "
           f"OpenVINO {info['openvino'] or 'not installed'}; {settings['threads']} threads each, fp32")
     print(f"Medians over {settings['rounds']} rounds of the per-round median of {settings['runs']} timed runs "

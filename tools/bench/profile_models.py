@@ -44,7 +44,7 @@ def main():
     peak_report = bench(zoo, ["--model", "tiny-cnn", "--runs", "1", "--warmup", "0", "--gemm-peak"] + threads)
     peak = peak_report["gemm_peak"]
     info = machine_info()
-    print(f"Machine: {info['cpu']}, {info['nproc']} usable CPUs, Linux {info['kernel']}; OpenBLAS core {peak_report['blas_core']}"
+    print(f"Machine: {info['cpu']}, {info['nproc']} usable CPUs, Linux {info['kernel']}; zoo GEMM {peak_report['gemm']}"
           + (f" (OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']})" if os.environ.get("OPENBLAS_CORETYPE") else "")
           + f"; {args.threads} threads; {info['date']}")
     shapes = ", ".join(f"{s['m']}x{s['n']}x{s['k']}: {s['gflops_per_second']:.1f}" for s in peak["shapes"])
