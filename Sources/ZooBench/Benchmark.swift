@@ -46,6 +46,8 @@ public struct BenchmarkResult: Sendable {
     /// The high-water mark from model ready to the end of the runs (Linux), which leaves out
     /// memory that loading used and gave back; nil where it cannot be measured.
     public var peakRSSAfterLoadBytes: Int?
+    /// RSS just before the model loaded: the process's floor (Linux; nil elsewhere).
+    public var startRSSBytes: Int?
     public var gemmPeak: GEMMPeak?
     public var profile: OpProfile?
 
@@ -63,6 +65,7 @@ public enum Benchmark {
     /// Load time is counted from `started` (the command's start).
     public static func run(model: String, settings: BenchmarkSettings, started: ContinuousClock.Instant,
                            load: () throws -> Graph) throws -> BenchmarkResult {
+        let startRSS = ResidentMemory.currentBytes()
         let graph = try load()
         let executor = Executor(graph: graph, threads: settings.threads)
         let plan = try executor.plan(batch: settings.batch)
@@ -90,6 +93,7 @@ public enum Benchmark {
             firstRunSeconds: firstRun, latency: LatencyStatistics(samples: samples),
             flopsPerImage: try graph.convAndDenseFLOPs(batch: 1),
             memory: MemoryFootprint(graph: graph, plan: plan), peakRSSBytes: max(loadPeakRSS, runPeakRSS), peakRSSAfterLoadBytes: canResetPeak ? runPeakRSS : nil,
+            startRSSBytes: startRSS,
             gemmPeak: settings.gemmPeak ? try GEMMPeak.measure(threads: settings.threads) : nil, profile: profile)
     }
 }

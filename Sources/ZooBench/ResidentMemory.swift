@@ -14,11 +14,7 @@ public enum ResidentMemory {
     /// vfork or posix_spawn (Python's subprocess does) inherits its parent's `ru_maxrss` at
     /// exec, so a benchmark launched from a big Python process would report the parent's peak.
     public static func peakBytes() -> Int {
-        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kib = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") {
-            return kib * 1024
-        }
+        if let bytes = statusField("VmHWM:") { return bytes }
         var usage = rusage()
         #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -27,6 +23,18 @@ public enum ResidentMemory {
         getrusage(RUSAGE_SELF, &usage)
         return Int(usage.ru_maxrss)         // macOS counts bytes
         #endif
+    }
+
+    /// The RSS now (VmRSS, Linux only): before a model loads, this is the process's floor (the
+    /// Swift runtime, Foundation and the C libraries), which no model can go below.
+    public static func currentBytes() -> Int? { statusField("VmRSS:") }
+
+    /// A "Name:  123 kB" line of /proc/self/status, in bytes.
+    private static func statusField(_ name: String) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
+              let kib = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") else { return nil }
+        return kib * 1024
     }
 
     /// Restarts the high-water mark at the current RSS, so a later `peakBytes` leaves out what

@@ -16,6 +16,10 @@ struct BenchReport: Encodable {
         var targetBaseBytes: Int
         var rssRatio: Double
         var rssAfterLoadRatio: Double?
+        /// RSS before the model loaded (the process's floor), and the peak above it as a
+        /// multiple of the target base: what the model itself costs.
+        var startRSSBytes: Int?
+        var rssAboveStartRatio: Double?
     }
     struct GEMMShape: Encodable { var m, n, k: Int; var gflopsPerSecond: Double }
     struct GEMMPeakReport: Encodable {
@@ -61,7 +65,9 @@ struct BenchReport: Encodable {
                         weightBytes: r.memory.weightBytes, arenaBytes: r.memory.arenaBytes,
                         twoLargestActivationsBytes: r.memory.twoLargestActivationsBytes, targetBaseBytes: r.memory.targetBaseBytes,
                         rssRatio: rounded(r.memory.ratio(ofRSS: r.peakRSSBytes), 3),
-                        rssAfterLoadRatio: r.peakRSSAfterLoadBytes.map { rounded(r.memory.ratio(ofRSS: $0), 3) })
+                        rssAfterLoadRatio: r.peakRSSAfterLoadBytes.map { rounded(r.memory.ratio(ofRSS: $0), 3) },
+                        startRSSBytes: r.startRSSBytes,
+                        rssAboveStartRatio: r.startRSSBytes.map { rounded(r.memory.ratio(ofRSS: r.peakRSSBytes - $0), 3) })
         gemmPeak = r.gemmPeak.map { peak in
             GEMMPeakReport(gflopsPerSecond: two(peak.gflopsPerSecond), impliedMs: ms(r.secondsAtGEMMPeak ?? 0),
                            shapes: peak.shapes.map { GEMMShape(m: $0.m, n: $0.n, k: $0.k, gflopsPerSecond: two($0.gflopsPerSecond)) })

@@ -23,6 +23,9 @@ extension BenchmarkResult {
         if let after = peakRSSAfterLoadBytes {
             rss += ", after load \(mb(after)) (\(fixed(memory.ratio(ofRSS: after), 2))x)"
         }
+        if let start = startRSSBytes {
+            rss += "; \(mb(start)) before loading, \(fixed(memory.ratio(ofRSS: peakRSSBytes - start), 2))x above that"
+        }
         lines.append(rss)
         lines.append("  weights \(mb(memory.weightBytes)), activation arena \(mb(memory.arenaBytes)), "
                      + "two largest activations \(mb(memory.twoLargestActivationsBytes)); "
