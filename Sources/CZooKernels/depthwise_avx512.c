@@ -49,8 +49,52 @@ ZOO_AVX512 static inline __m512 finish(__m512 acc, const zoo_epilogue *e, const 
         }                                                                                               \
     } while (0)
 
+/// 3x3 undilated, the MobileNet case: one 16-channel block at a time across the whole row, its
+/// nine weight vectors held in registers, and pixels whose window lies inside the image (all but
+/// the edges) summed without any bounds arithmetic.
+ZOO_AVX512 static void row_3x3(const zoo_depthwise_shape *s, ptrdiff_t oh, const float *image, const float *weights,
+                               float *out, const zoo_epilogue *e) {
+    const ptrdiff_t C = s->channels, W = s->in_w;
+    ptrdiff_t ih0 = oh * s->stride_h - s->pad_top, kh_lo, kh_hi;
+    taps(ih0, 3, 1, s->in_h, &kh_lo, &kh_hi);
+    const int full_rows = kh_lo == 0 && kh_hi == 3;
+    for (ptrdiff_t c = 0; c < C; c += 16) {
+        __mmask16 mask = C - c >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (C - c)) - 1);
+        __m512 w[9];
+        for (int t = 0; t < 9; t++) w[t] = _mm512_maskz_loadu_ps(mask, weights + t * C + c);
+        for (ptrdiff_t ow = 0; ow < s->out_w; ow++) {
+            ptrdiff_t iw0 = ow * s->stride_w - s->pad_left;
+            __m512 acc = _mm512_setzero_ps();
+            if (full_rows && iw0 >= 0 && iw0 + 3 <= W) {
+                const float *x = image + (ih0 * W + iw0) * C + c;
+                for (int kh = 0; kh < 3; kh++) {
+                    const float *xr = x + kh * W * C;
+                    acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr), w[kh * 3], acc);
+                    acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + C), w[kh * 3 + 1], acc);
+                    acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + 2 * C), w[kh * 3 + 2], acc);
+                }
+            } else {
+                ptrdiff_t kw_lo, kw_hi;
+                taps(iw0, 3, 1, W, &kw_lo, &kw_hi);
+                for (ptrdiff_t kh = kh_lo; kh < kh_hi; kh++) {
+                    for (ptrdiff_t kw = kw_lo; kw < kw_hi; kw++) {
+                        const float *x = image + ((ih0 + kh) * W + iw0 + kw) * C + c;
+                        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, x), w[kh * 3 + kw], acc);
+                    }
+                }
+            }
+            const float *residual = e->residual ? e->residual + ow * e->ldr : NULL;
+            _mm512_mask_storeu_ps(out + ow * C + c, mask, finish(acc, e, residual, c, mask));
+        }
+    }
+}
+
 ZOO_AVX512 void zoo_depthwise_row(const zoo_depthwise_shape *s, ptrdiff_t oh, const float *image,
                                   const float *weights, float *out, const zoo_epilogue *e) {
+    if (s->kernel_h == 3 && s->kernel_w == 3 && s->dilation_h == 1 && s->dilation_w == 1) {
+        row_3x3(s, oh, image, weights, out, e);
+        return;
+    }
     const ptrdiff_t C = s->channels;
     ptrdiff_t ih0 = oh * s->stride_h - s->pad_top, kh_lo, kh_hi;
     taps(ih0, s->kernel_h, s->dilation_h, s->in_h, &kh_lo, &kh_hi);

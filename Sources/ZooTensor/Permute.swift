@@ -14,6 +14,11 @@ public func permute(source: UnsafeRawPointer, shape: Shape, permutation: [Int],
         destination.copyMemory(from: source, byteCount: elementSize)
         return
     }
+    if permutation == [0, 2, 3, 1] && elementSize == 4 {
+        channelsLast(source.assumingMemoryBound(to: UInt32.self), batch: shape[0], channels: shape[1],
+                     pixels: shape[2] * shape[3], destination.assumingMemoryBound(to: UInt32.self))
+        return
+    }
     // The innermost output axis is copied in a tight loop; the outer axes use an odometer.
     let inner = outDims[rank - 1]
     let innerStride = walk[rank - 1]
@@ -41,6 +46,19 @@ public func permute(source: UnsafeRawPointer, shape: Shape, permutation: [Int],
             sourceOffset -= walk[axis] * outDims[axis]
             index[axis] = 0
             axis -= 1
+        }
+    }
+}
+
+/// NCHW -> NHWC, every model's input: with 3 channels the general odometer would step once per
+/// 3 elements, so each channel plane is instead read straight through and written strided.
+private func channelsLast(_ source: UnsafePointer<UInt32>, batch: Int, channels: Int, pixels: Int,
+                          _ destination: UnsafeMutablePointer<UInt32>) {
+    for n in 0..<batch {
+        let image = source + n * channels * pixels, out = destination + n * channels * pixels
+        for c in 0..<channels {
+            let plane = image + c * pixels
+            for p in 0..<pixels { out[p * channels + c] = plane[p] }
         }
     }
 }
