@@ -27,6 +27,10 @@ public struct GraphBuilder {
     public mutating func add(_ op: Op, inputs: [ValueID], name: String) throws -> ValueID {
         let shapes = inputs.map { graph.values[$0].shape }
         let shape = try ShapeInference.outputShape(node: name, op: op, inputs: shapes)
+        // A zero dimension (a convolution with no filters, say) means the file is broken, not an empty result.
+        guard shape.dims.allSatisfy({ $0 > 0 }) else {
+            throw GraphError.shapeMismatch(node: name, op: op.name, detail: "output shape \(shape) has no elements")
+        }
         let out = try define(Value(name: name, shape: shape, dtype: .float32, kind: .intermediate))
         graph.nodes.append(Node(name: name, op: op, inputs: inputs, output: out))
         return out
