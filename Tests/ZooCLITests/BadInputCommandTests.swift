@@ -31,6 +31,7 @@ import ZooTestSupport
         try expectRefused(["infer", "--model", "tiny-cnn", "--input", npy, "-o", out("y.npy")], containing: "x.npy: truncated")
         let jpeg = try scratch.file("photo.jpg", try Data(contentsOf: URL(fileURLWithPath: cat)).prefix(5000)).path
         try expectRefused(["preprocess", jpeg, "-o", out("x2.npy")], containing: "photo.jpg: JPEG image file is truncated")
+        try expectRefused(["embed", "-o", out("e.npy"), jpeg], containing: "photo.jpg: JPEG image file is truncated")
     }
 
     @Test func zeroByteFiles() throws {
@@ -64,6 +65,10 @@ import ZooTestSupport
         try expectRefused(["info", try scratch.file("model.keras", HandMadeFiles.gitLFSPointer).path], containing: "model.keras: \(expected)")
         let home = try scratch.subfolder("home").path
         try expectRefused(["fetch", "efficientnet-lite0", "--from", pth], containing: "model.pth: \(expected)", environment: ["ZOO_HOME": home])
+        for label in ["a", "b"] {
+            try FileManager.default.copyItem(atPath: cat, toPath: try scratch.subfolder("data/\(label)").appendingPathComponent("cat.jpg").path)
+        }
+        try expectRefused(["finetune", "--model", pth, "--data", scratch.url("data").path, "-o", out("f.zoo")], containing: "model.pth: \(expected)")
         let npy = try scratch.file("x.npy", HandMadeFiles.gitLFSPointer).path
         try expectRefused(["infer", "--model", "tiny-cnn", "--input", npy, "-o", out("y.npy")], containing: "x.npy: a Git LFS pointer, not the array")
         let jpeg = try scratch.file("photo.jpg", HandMadeFiles.gitLFSPointer).path

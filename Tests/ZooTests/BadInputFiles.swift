@@ -112,3 +112,18 @@ func expectRefused(_ url: URL, as format: InputFormat, kind: String, containing 
     }
     #expect(scratch.contents == before, "convert left \(scratch.contents.subtracting(before))", sourceLocation: sourceLocation)
 }
+
+/// tiny-cnn as a `.zoo` whose graph JSON has its first `original` replaced by `replacement`:
+/// a file whose header and data are sound but whose graph lies.
+func zooFile(replacingInGraph original: String, with replacement: String) throws -> Data {
+    let bytes = try InputFormat.zoo.validBytes()
+    let length = Int(bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+    var header = try #require(try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + length))) as? [String: Any])
+    var metadata = try #require(header["__metadata__"] as? [String: String])
+    let graph = try #require(metadata["graph"])
+    let range = try #require(graph.range(of: original), "the graph JSON has no \(original)")
+    metadata["graph"] = graph.replacingCharacters(in: range, with: replacement)
+    header["__metadata__"] = metadata
+    let patched = try JSONSerialization.data(withJSONObject: header)
+    return Data((0..<8).map { UInt8(truncatingIfNeeded: patched.count >> (8 * $0)) }) + patched + bytes.suffix(from: 8 + length)
+}

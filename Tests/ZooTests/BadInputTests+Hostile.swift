@@ -101,6 +101,20 @@ extension BadInputTests {
         expectRefused(weights, as: .onnx, kind: "ImportError.malformed", containing: "node 'c' (Conv", in: scratch)
     }
 
+    /// Sizes in a `.zoo` graph whose arithmetic would overflow Int (they used to trap).
+    @Test(arguments: [
+        (#""dilations":{"h":1,"w":1}"#, #""dilations":{"h":4611686018427387904,"w":1}"#, "node 'conv1' (Conv2D): kernel, strides and dilations"),
+        (#"{"keepDims":false,"kind":"average","type":"global_pool"}"#, #"{"dims":[65536,65536,65536,65536],"type":"reshape"}"#,
+         "node 'avg_pool' (Reshape): cannot reshape [1,16,16,16] to [65536, 65536, 65536, 65536]"),
+        (#"{"keepDims":false,"kind":"average","type":"global_pool"}"#,
+         #"{"after":[0,4611686018427387904,0,0],"before":[0,0,0,0],"type":"pad","value":0}"#, "node 'avg_pool' (Pad): pads"),
+        (#""shape":[1,32,32,3]"#, #""shape":[1,1099511627776,1099511627776,3]"#, "value 'input' has a bad shape"),
+    ])
+    func zooGraphWhoseSizesOverflow(_ original: String, _ replacement: String, _ text: String) throws {
+        let url = try scratch.file("model.zoo", try zooFile(replacingInGraph: original, with: replacement))
+        expectRefused(url, as: .zoo, kind: "ZooFileError", containing: text, in: scratch)
+    }
+
     /// A batch of zero images is an error of the call, not a crash.
     @Test func zeroBatchThroughTheModelAPI() throws {
         let model = try Zoo.load(file: try scratch.file("model.onnx", ONNXModelWriter.convReLU().serialized()))
