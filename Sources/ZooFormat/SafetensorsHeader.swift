@@ -18,6 +18,9 @@ struct SafetensorsHeader {
     init(file: MappedFile) throws {
         let url = file.url
         func fail(_ detail: String) -> ZooFileError { ZooFileError(file: url, detail: detail) }
+        guard file.byteCount > 0 else { throw fail("truncated: the file is empty (0 bytes)") }
+        let head = UnsafeRawBufferPointer(start: file.bytes, count: min(file.byteCount, 64))
+        guard !GitLFSPointer.matches(head) else { throw fail(GitLFSPointer.explanation(.model)) }
         guard file.byteCount >= 8 else { throw fail("truncated: \(file.byteCount) bytes, too short for a header size") }
         let claimed = file.bytes.loadUnaligned(as: UInt64.self).littleEndian
         guard claimed <= UInt64(file.byteCount - 8) else {
@@ -39,6 +42,7 @@ struct SafetensorsHeader {
         }
         let dataLength = file.byteCount - dataStart
         entries = [:]
+        var neededData = 0  // past dataLength: the file is cut short
         for (name, raw) in object where name != "__metadata__" {
             guard let fields = raw as? [String: Any], let dtypeName = fields["dtype"] as? String,
                   let dims = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int], offsets.count == 2 else {
@@ -52,13 +56,17 @@ struct SafetensorsHeader {
                 throw fail("tensor '\(name)': shape \(dims) is negative or too large")
             }
             let (begin, end) = (offsets[0], offsets[1])
-            guard begin >= 0, begin <= end, end <= dataLength else {
-                throw fail("tensor '\(name)': data_offsets [\(begin), \(end)] lie outside the \(dataLength) bytes of data")
+            guard begin >= 0, begin <= end else {
+                throw fail("tensor '\(name)': data_offsets [\(begin), \(end)] are not a range")
             }
+            neededData = max(neededData, end)
             guard end - begin == bytes else {
                 throw fail("tensor '\(name)': shape \(shape) of \(dtypeName) needs \(bytes) bytes, data_offsets give \(end - begin)")
             }
             entries[name] = Entry(dtype: dtype, shape: shape, begin: begin, end: end)
+        }
+        guard neededData <= dataLength else {
+            throw fail("truncated: the tensors need \(neededData) bytes of data, the file holds \(dataLength)")
         }
         let sorted = entries.sorted { ($0.value.begin, $0.value.end) < ($1.value.begin, $1.value.end) }
         for (a, b) in zip(sorted, sorted.dropFirst()) where b.value.begin < a.value.end {

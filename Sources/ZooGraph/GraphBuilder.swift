@@ -12,6 +12,7 @@ public struct GraphBuilder {
 
     /// Declares a graph input. Its first dimension is the batch, free to change at run time.
     public mutating func input(_ name: String, shape: Shape, dtype: DType = .float32) throws -> ValueID {
+        try Self.checkExtents(shape, node: name, op: "input")
         let id = try define(Value(name: name, shape: shape, dtype: dtype, kind: .input))
         graph.inputs.append(id)
         return id
@@ -19,7 +20,10 @@ public struct GraphBuilder {
 
     /// Declares a constant (weights, biases, broadcast operands).
     public mutating func constant(_ name: String, _ tensor: Tensor) throws -> ValueID {
-        try define(Value(name: name, shape: tensor.shape, dtype: tensor.dtype, kind: .constant(tensor)))
+        guard tensor.shape.dims.allSatisfy({ $0 <= ShapeInference.maxExtent }) else {
+            throw GraphError.shapeMismatch(node: name, op: "constant", detail: "shape \(tensor.shape) is too large")
+        }
+        return try define(Value(name: name, shape: tensor.shape, dtype: tensor.dtype, kind: .constant(tensor)))
     }
 
     /// Appends a node and returns its output value, named like the node.
@@ -27,6 +31,7 @@ public struct GraphBuilder {
     public mutating func add(_ op: Op, inputs: [ValueID], name: String) throws -> ValueID {
         let shapes = inputs.map { graph.values[$0].shape }
         let shape = try ShapeInference.outputShape(node: name, op: op, inputs: shapes)
+        try Self.checkExtents(shape, node: name, op: op.name)
         let out = try define(Value(name: name, shape: shape, dtype: .float32, kind: .intermediate))
         graph.nodes.append(Node(name: name, op: op, inputs: inputs, output: out))
         return out
@@ -42,6 +47,15 @@ public struct GraphBuilder {
     public func constant(of value: ValueID) -> Tensor? { graph.values[value].constant }
 
     public func build() -> Graph { graph }
+
+    /// Every input and computed value has positive dimensions of at most `ShapeInference.maxExtent`
+    /// and an element count that fits an Int, so that shape rules and memory planning never
+    /// overflow. A zero dimension (a convolution with no filters, say) means a broken file.
+    private static func checkExtents(_ shape: Shape, node: String, op: String) throws {
+        guard shape.dims.allSatisfy({ $0 > 0 && $0 <= ShapeInference.maxExtent }), shape.checkedElementCount != nil else {
+            throw GraphError.shapeMismatch(node: node, op: op, detail: "shape \(shape) has no elements or is too large")
+        }
+    }
 
     private mutating func define(_ value: Value) throws -> ValueID {
         guard ids[value.name] == nil else { throw GraphError.duplicateName(value.name) }

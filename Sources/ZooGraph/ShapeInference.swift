@@ -3,8 +3,15 @@ import ZooTensor
 
 /// Static shape rules for every op. Errors name the node and the shapes involved.
 enum ShapeInference {
+    /// Sizes, kernels, strides, dilations and pads beyond 2^31 - 1 describe no real network (a
+    /// hostile file does); refusing them keeps the size arithmetic below from overflowing.
+    static let maxExtent = Int(Int32.max)
+
     static func outputShape(node: String, op: Op, inputs: [Shape]) throws -> Shape {
         func fail(_ detail: String) -> GraphError { .shapeMismatch(node: node, op: op.name, detail: detail) }
+        func bounded(_ values: [Int], _ what: String) throws {
+            guard values.allSatisfy({ $0 <= maxExtent }) else { throw fail("\(what) \(values) exceed \(maxExtent)") }
+        }
         func arity(_ range: ClosedRange<Int>) throws {
             guard range.contains(inputs.count) else {
                 throw GraphError.invalidNode(node: node, op: op.name, detail: "takes \(range) inputs, got \(inputs.count)")
@@ -18,6 +25,7 @@ enum ShapeInference {
             guard w.rank == 4, w[0] == p.kernel.h, w[1] == p.kernel.w else {
                 throw fail("weights \(w) do not match kernel \(p.kernel) (expected [KH,KW,C/groups,O])")
             }
+            try bounded([p.groups], "groups")
             guard p.groups >= 1, x[3] % p.groups == 0, w[3] % p.groups == 0, w[2] * p.groups == x[3] else {
                 throw fail("input \(x) has \(x[3]) channels; weights \(w) with \(p.groups) groups expect \(w[2] * p.groups)")
             }
@@ -26,6 +34,8 @@ enum ShapeInference {
                   [p.padding.top, p.padding.left, p.padding.bottom, p.padding.right].allSatisfy({ $0 >= 0 }) else {
                 throw fail("strides and dilations must be positive and pads non-negative")
             }
+            try bounded([p.kernel.h, p.kernel.w, p.strides.h, p.strides.w, p.dilations.h, p.dilations.w], "kernel, strides and dilations")
+            try bounded([p.padding.top, p.padding.left, p.padding.bottom, p.padding.right], "pads")
             let g = Conv2DGeometry(batch: x[0], inH: x[1], inW: x[2], inC: x[3], outC: w[3], params: p)
             guard g.outH > 0, g.outW > 0 else { throw fail("kernel \(p.kernel) does not fit input \(x) with pads \(p.padding)") }
             let out: Shape = [x[0], g.outH, g.outW, w[3]]
@@ -67,7 +77,10 @@ enum ShapeInference {
             try arity(1...1)
             let x = inputs[0]
             guard x.rank == 4 else { throw fail("input must be NHWC, got \(x)") }
-            guard p.kernel.h > 0, p.kernel.w > 0, p.strides.h > 0, p.strides.w > 0 else { throw fail("kernel and strides must be positive") }
+            guard p.kernel.h > 0, p.kernel.w > 0, p.strides.h > 0, p.strides.w > 0, p.dilations.h > 0, p.dilations.w > 0 else {
+                throw fail("kernel, strides and dilations must be positive")
+            }
+            try bounded([p.kernel.h, p.kernel.w, p.strides.h, p.strides.w, p.dilations.h, p.dilations.w], "kernel, strides and dilations")
             guard p.padding.top < p.kernel.h, p.padding.bottom < p.kernel.h, p.padding.left < p.kernel.w, p.padding.right < p.kernel.w,
                   [p.padding.top, p.padding.left, p.padding.bottom, p.padding.right].allSatisfy({ $0 >= 0 }) else {
                 throw fail("pads \(p.padding) must be non-negative and smaller than the kernel \(p.kernel)")
@@ -107,6 +120,7 @@ enum ShapeInference {
             guard before.count == x.rank, after.count == x.rank, (before + after).allSatisfy({ $0 >= 0 }) else {
                 throw fail("pads \(before) / \(after) do not fit input \(x) (one non-negative pad per axis)")
             }
+            try bounded(before + after, "pads")
             return Shape((0..<x.rank).map { x[$0] + before[$0] + after[$0] })
 
         case .flatten(let axis):
@@ -125,12 +139,12 @@ enum ShapeInference {
             }
             let inferred = dims.indices.filter { dims[$0] == -1 }
             guard inferred.count <= 1, dims.allSatisfy({ $0 >= -1 }) else { throw fail("bad target shape \(target)") }
-            let known = dims.filter { $0 != -1 }.reduce(1, *)
+            guard let known = Shape(dims.filter { $0 != -1 }).checkedElementCount else { throw fail("cannot reshape \(x) to \(target)") }
             if let i = inferred.first {
                 guard known > 0, x.elementCount % known == 0 else { throw fail("cannot reshape \(x) to \(target)") }
                 dims[i] = x.elementCount / known
             }
-            guard Shape(dims).elementCount == x.elementCount else { throw fail("cannot reshape \(x) to \(target)") }
+            guard Shape(dims).checkedElementCount == x.elementCount else { throw fail("cannot reshape \(x) to \(target)") }
             return Shape(dims)
 
         case .transpose(let perm):

@@ -6,6 +6,8 @@ import ZooTensor
 public enum ImportError: Error, CustomStringConvertible {
     /// The file is not of the expected kind at all (wrong magic, not HDF5, not protobuf).
     case notAModel(file: URL, detail: String)
+    /// A Git LFS pointer stands where the model should be: the weights were never downloaded.
+    case gitLFSPointer(file: URL)
     /// The file is cut short or a length inside it runs past its end.
     case truncated(file: URL, detail: String)
     /// A structural problem at a named place inside the file.
@@ -23,6 +25,7 @@ public enum ImportError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .notAModel(file, detail): "\(file.lastPathComponent): \(detail)"
+        case let .gitLFSPointer(file): "\(file.lastPathComponent): \(GitLFSPointer.explanation(.model))"
         case let .truncated(file, detail): "\(file.lastPathComponent): truncated: \(detail)"
         case let .malformed(file, at, detail): "\(file.lastPathComponent): \(at): \(detail)"
         case let .missingTensor(name, file): "\(file.lastPathComponent): \(name): missing"

@@ -4,6 +4,8 @@ import ZooTensor
 /// The raw bytes of each storage, by key, and the checked copy of a tensor view out of them.
 struct StorageSource {
     var bytes: [String: Data]
+    /// Most elements a view may have beyond its storage's (by repeating them with stride 0).
+    static let maxRepeatedElements = 1 << 24
 
     static func dtype(ofStorage type: String) -> DType? {
         switch type {
@@ -28,6 +30,11 @@ struct StorageSource {
         let shape = Shape(ref.size)
         guard ref.size.count == ref.stride.count, let count = shape.checkedElementCount, ref.stride.allSatisfy({ $0 >= 0 }), ref.offset >= 0 else {
             throw fail("bad size \(ref.size) / stride \(ref.stride) / offset \(ref.offset)")
+        }
+        // Stride 0 repeats elements, so a view may outgrow its storage; a few bytes must not ask for terabytes.
+        guard count <= max(ref.storage.elementCount, Self.maxRepeatedElements) else {
+            throw fail("size \(ref.size) has \(count) elements, more than its storage's \(ref.storage.elementCount) "
+                       + "and the \(Self.maxRepeatedElements) a repeating view may have")
         }
         let available = data.count / dtype.byteSize
         guard ref.storage.elementCount <= available else {

@@ -29,6 +29,8 @@ public struct TorchCheckpoint: Sendable {
                 (root, storages) = try LegacyCheckpoint.read(data: data)
             } else if head.isEmpty {
                 throw fail("empty file")
+            } else if GitLFSPointer.matches(data.prefix(64)) {
+                throw fail(GitLFSPointer.explanation(.model))
             } else {
                 throw fail("not a PyTorch checkpoint (neither a zip archive nor a pickle)")
             }

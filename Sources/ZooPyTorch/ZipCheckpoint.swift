@@ -10,7 +10,8 @@ enum ZipCheckpoint {
     static func read(url: URL, data: Data) throws -> (PickleValue, StorageSource) {
         let archive: Archive
         do { archive = try Archive(data: data, accessMode: .read) } catch {
-            throw CheckpointError("a broken zip archive (\(error))")
+            // The caller has seen the zip signature: the end-of-archive records are what is missing.
+            throw CheckpointError("truncated or corrupt zip archive (\(error))")
         }
         var entries: [String: Entry] = [:]
         for entry in archive {
@@ -46,7 +47,8 @@ enum ZipCheckpoint {
             throw CheckpointError("entry \(name) claims \(entry.uncompressedSize) bytes, over the \(maxEntryBytes)-byte limit")
         }
         var out = Data()
-        out.reserveCapacity(Int(entry.uncompressedSize))
+        // The declared size may lie: reserve at most 64 MiB up front and let real bytes grow the rest.
+        out.reserveCapacity(Int(min(entry.uncompressedSize, 64 << 20)))
         do {
             _ = try archive.extract(entry, skipCRC32: false) { chunk in
                 guard UInt64(out.count + chunk.count) <= entry.uncompressedSize else {

@@ -19,6 +19,7 @@ public final class MappedFile: @unchecked Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw MappedFileError(file: url, detail: String(cString: strerror(errno))) }
+        guard (info.st_mode & S_IFMT) != S_IFDIR else { throw MappedFileError(file: url, detail: "is a folder, not a file") }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw MappedFileError(file: url, detail: "not a regular file") }
         byteCount = Int(info.st_size)
         if byteCount == 0 {

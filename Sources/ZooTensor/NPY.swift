@@ -21,6 +21,8 @@ public enum NPY {
 
     public static func decode(_ data: Data, file: URL) throws -> Tensor {
         func fail(_ detail: String) -> NPYError { NPYError(file: file, detail: detail) }
+        guard !data.isEmpty else { throw fail("empty file (0 bytes), not a .npy array") }
+        guard !GitLFSPointer.matches(data.prefix(64)) else { throw fail(GitLFSPointer.explanation(.array)) }
         let bytes = [UInt8](data.prefix(12))
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw fail("not a .npy file (bad magic)") }
         let major = bytes[6]

@@ -1,4 +1,5 @@
 import Foundation
+import ZooTensor
 
 /// Reads JPEG (baseline, progressive, grayscale, CMYK/YCCK) and PNG (1-16 bit, gray, palette,
 /// alpha, interlaced) files into 8-bit RGB, giving the same pixels as PIL's
@@ -51,7 +52,9 @@ public enum ImageDecoder {
     /// Decodes an encoded image held in memory; `name` is used in error messages.
     public static func decode(_ bytes: UnsafeRawBufferPointer, name: String, options: Options = Options()) throws -> RGBImage {
         guard bytes.count > 0 else { throw VisionError.empty(file: name) }
-        guard let format = ImageFormat(sniffing: bytes) else { throw VisionError.notAnImage(file: name) }
+        guard let format = ImageFormat(sniffing: bytes) else {
+            throw GitLFSPointer.matches(bytes.prefix(64)) ? VisionError.gitLFSPointer(file: name) : VisionError.notAnImage(file: name)
+        }
         let (image, tag) = try NativeDecoder.forFormat(format).decode(bytes, file: name, maxPixels: options.maxPixels)
         guard options.appliesEXIFOrientation, let orientation = EXIFOrientation(rawValue: tag) else { return image }
         return orientation.applied(to: image)

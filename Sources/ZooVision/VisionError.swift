@@ -1,3 +1,5 @@
+import ZooTensor
+
 /// What can go wrong reading an image or a labels file. Every case names the file (the path as
 /// given, or the name passed with in-memory data) and the problem, e.g.
 /// `photos/cat.jpg: image file is truncated`.
@@ -8,6 +10,8 @@ public enum VisionError: Error, CustomStringConvertible, Equatable, Sendable {
     case empty(file: String)
     /// The bytes are not a JPEG or PNG image.
     case notAnImage(file: String)
+    /// A Git LFS pointer stands where the image should be: it was never downloaded.
+    case gitLFSPointer(file: String)
     /// The data stops before the image does (PIL: "image file is truncated").
     case truncated(file: String, format: ImageFormat)
     /// The decoder rejected the data; `detail` is its own message.
@@ -29,6 +33,7 @@ public enum VisionError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .unreadable(file, detail): "\(file): \(detail)"
         case let .empty(file): "\(file): empty file (0 bytes), not an image"
         case let .notAnImage(file): "\(file): not a JPEG or PNG image"
+        case let .gitLFSPointer(file): "\(file): \(GitLFSPointer.explanation(.image))"
         case let .truncated(file, format): "\(file): \(format) image file is truncated"
         case let .corrupt(file, format, detail): "\(file): broken \(format) data: \(detail)"
         case let .unsupported(file, format, detail): "\(file): unsupported \(format): \(detail)"

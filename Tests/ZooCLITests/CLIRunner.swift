@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `zoo` executable and captures what it prints.
 struct CLIResult {
@@ -46,4 +47,13 @@ enum CLIRunner {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+}
+
+/// Errors are exactly one line on stderr, starting `zoo: error:`.
+func expectOneErrorLine(_ r: CLIResult, status: Int32, containing text: String, _ comment: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(r.status == status, "\(comment): status \(r.status), stderr \(r.stderr)", sourceLocation: sourceLocation)
+    let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+    #expect(lines.count == 1 && lines[0].hasPrefix("zoo: error: "), "\(comment): \(r.stderr)", sourceLocation: sourceLocation)
+    #expect(r.stderr.contains(text), "\(comment): \(r.stderr)", sourceLocation: sourceLocation)
 }

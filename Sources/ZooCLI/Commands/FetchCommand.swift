@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Zoo
 import ZooFetch
+import ZooTensor
 
 /// `zoo fetch M`: get a zoo model's weights into the cache (checked against the manifest's
 /// hashes, written atomically), then convert them to `.zoo` there so loading is a memory map.
@@ -24,6 +25,7 @@ struct FetchCommand: AsyncParsableCommand {
         let weights: URL
         if let from {
             guard FileManager.default.fileExists(atPath: from) else { throw CLIError("\(from): no such file") }
+            if GitLFSPointer.matches(fileAt: URL(fileURLWithPath: from)) { throw CLIError("\(from): \(GitLFSPointer.explanation(.model))") }
             weights = try cache.store(URL(fileURLWithPath: from), as: source)
         } else {
             let bar = ProgressBar(label: source.file)

@@ -16,9 +16,9 @@ struct PreprocessCommand: ParsableCommand {
     var images: [String]
 
     func run() throws {
+        try checkedOutputFolder(output)
         let model = try options.load()
         let tensor = try model.preprocess(try imageFiles(images).map { .file($0.url) })
-        try checkedOutputFolder(output)
         try NPY.write(tensor, to: URL(fileURLWithPath: output))
     }
 }

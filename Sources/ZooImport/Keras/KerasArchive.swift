@@ -20,7 +20,8 @@ struct KerasArchive {
         do {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
-            throw ImportError.notAModel(file: url, detail: "not a zip archive (.keras files are zip archives)")
+            // The caller has seen the zip signature: the end-of-archive records are what is missing.
+            throw ImportError.truncated(file: url, detail: "the zip archive cannot be opened (\(error)): cut short or corrupt")
         }
         var entries: [String: Entry] = [:]
         for entry in archive {
@@ -54,7 +55,8 @@ struct KerasArchive {
             throw ImportError.malformed(file: file, at: entry.path, detail: "declares \(declared) bytes, more than the \(limit) accepted")
         }
         var data = Data()
-        data.reserveCapacity(Int(declared))
+        // The declared size may lie: reserve at most 64 MiB up front and let real bytes grow the rest.
+        data.reserveCapacity(Int(min(declared, 64 << 20)))
         let checksum: CRC32
         do {
             checksum = try archive.extract(entry, skipCRC32: false) { chunk in

@@ -51,7 +51,7 @@ struct KerasConfig {
             try model.validate()
             shapes = try model.shapes()
         } catch {
-            throw ImportError.malformed(file: file, at: error.layer, detail: error.description)
+            throw ImportError.malformed(file: file, at: error.layer, detail: error.detail)
         }
         // BatchNormalization runs over the channel axis only, the last one in channels-last.
         for (layer, axis) in reader.normalizationAxes {
@@ -130,7 +130,7 @@ struct KerasConfig {
                 do {
                     try model.addUnchecked(KerasModel.Node(name: layerName, layer: layer, inputs: inputs))
                 } catch {
-                    throw ImportError.malformed(file: file, at: error.layer, detail: error.description)
+                    throw ImportError.malformed(file: file, at: error.layer, detail: error.detail)
                 }
             }
             model.outputs = try tensorList(config["output_layers"], what: "output_layers")
@@ -199,7 +199,7 @@ struct KerasConfig {
             do {
                 return try model.add(layer, name: name, inputs: inputs)
             } catch {
-                throw ImportError.malformed(file: file, at: error.layer, detail: error.description)
+                throw ImportError.malformed(file: file, at: error.layer, detail: error.detail)
             }
         }
     }

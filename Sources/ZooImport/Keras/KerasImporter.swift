@@ -16,7 +16,7 @@ public enum KerasImporter {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ImportError.notAModel(file: url, detail: "no such file")
         }
-        if isZip(url) {
+        if try isArchive(url) {
             return try importArchive(url)
         }
         let file = try KerasWeightsFile.hdf5(url) { try HDF5File(path: url.path) }
@@ -63,7 +63,7 @@ public enum KerasImporter {
         do {
             spec = try model.weightsSpec()
         } catch {
-            throw ImportError.malformed(file: file, at: error.layer, detail: error.description)
+            throw ImportError.malformed(file: file, at: error.layer, detail: error.detail)
         }
         let matched = try KerasWeightsMatcher.match(spec, stored: stored, file: file, what: what)
         var weights: [String: [Tensor]] = [:]
@@ -73,7 +73,7 @@ public enum KerasImporter {
         do {
             return try model.graph(weights: weights)
         } catch let error as KerasModelError {
-            throw ImportError.malformed(file: file, at: error.layer, detail: error.description)
+            throw ImportError.malformed(file: file, at: error.layer, detail: error.detail)
         }
     }
 
@@ -117,11 +117,24 @@ public enum KerasImporter {
         text.split(separator: ".").first.flatMap { Int($0) }
     }
 
-    /// Zip archives start with a local file header, `PK\u{3}\u{4}`.
-    static func isZip(_ url: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
-        defer { try? handle.close() }
-        let magic = (try? handle.read(upToCount: 4)) ?? Data()
-        return magic == Data([0x50, 0x4B, 0x03, 0x04])
+    /// Whether `url` is a zip archive (a `.keras`) rather than HDF5, judged by its first bytes,
+    /// which also tell an empty file, a Git LFS pointer and a `.keras` that is neither.
+    static func isArchive(_ url: URL) throws -> Bool {
+        let head: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            head = try handle.read(upToCount: 64) ?? Data()
+        } catch {
+            return false  // HDF5 reports what is wrong with the file
+        }
+        guard !head.isEmpty else { throw ImportError.truncated(file: url, detail: "the file is empty") }
+        if GitLFSPointer.matches(head) { throw ImportError.gitLFSPointer(file: url) }
+        // Zip archives start with a local file header, HDF5 files (without a user block) with their signature.
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return true }
+        if url.pathExtension.lowercased() == "keras", !head.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) {
+            throw ImportError.notAModel(file: url, detail: "not a zip archive (.keras files are zip archives)")
+        }
+        return false
     }
 }

@@ -38,6 +38,7 @@ public enum ONNXImporter {
         let model: ONNXModel
         switch parsed {
         case .success(let m): model = m
+        case .failure(.notONNX) where GitLFSPointer.matches(data.prefix(64)): throw ImportError.gitLFSPointer(file: file)
         case .failure(.notONNX(let detail)): throw ImportError.notAModel(file: file, detail: "not an ONNX model: \(detail)")
         case .failure(let error): throw ImportError.truncated(file: file, detail: error.description)
         }
@@ -59,6 +60,7 @@ public enum ONNXImporter {
         guard !graph.hasSparseInitializers else {
             throw ImportError.unsupportedDType(tensor: "sparse_initializer", dtype: "sparse tensor", file: file)
         }
+        try ONNXGraphOrder.check(graph, file: file)
         let name = graph.name.isEmpty ? file.deletingPathExtension().lastPathComponent : graph.name
         let state = ONNXGraphImport(file: file, opset: Int(declared), graphName: name, tensors: tensors)
         try state.defineInitializers(graph.initializers)
@@ -109,6 +111,8 @@ extension ONNXGraphImport {
                 switch d {
                 case .value(let v) where v > 0 && v <= Int64(Int32.max): shape.append(Int(v))
                 case .param where axis == 0, .unknown where axis == 0: shape.append(1)  // the batch, bound at run time
+                case .value(let v):
+                    throw ImportError.malformed(file: file, at: at, detail: "dimension \(axis) is \(v); a dimension must be 1 to \(Int32.max)")
                 default:
                     throw ImportError.malformed(file: file, at: at, detail: "dimension \(axis) is '\(d)'; only the first (batch) dimension may be symbolic")
                 }
@@ -131,7 +135,7 @@ extension ONNXGraphImport {
 
     /// Checks a node's domain and op type and resolves the operator version in force.
     func context(for node: ONNXNode) throws -> ONNXNodeContext {
-        let name = node.name.isEmpty ? (node.outputs.first.map { "<\($0)>" } ?? "<unnamed>") : node.name
+        let name = node.displayName
         guard node.domain.isEmpty || node.domain == "ai.onnx" else {
             throw ImportError.unsupportedOp(type: "\(node.domain).\(node.opType) (opset \(opset))", node: name,
                                             detail: "operators outside the default ai.onnx domain are not supported", file: file)

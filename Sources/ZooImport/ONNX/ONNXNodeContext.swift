@@ -12,11 +12,7 @@ struct ONNXNodeContext {
     let version: Int
     let file: URL
 
-    /// The node's name, or its first output's when the file leaves it empty.
-    var displayName: String {
-        if !node.name.isEmpty { return node.name }
-        return node.outputs.first.map { "<\($0)>" } ?? "<unnamed>"
-    }
+    var displayName: String { node.displayName }
 
     /// The name of the value this node writes first (its main output).
     var output: String { node.outputs.first ?? "" }
@@ -49,5 +45,13 @@ struct ONNXNodeContext {
             throw unsupported("output \(i) ('\(name)') is not computed")
         }
         guard !output.isEmpty else { throw malformed("no output") }
+    }
+}
+
+extension ONNXNode {
+    /// The node's name, or its first output's when the file leaves it empty.
+    var displayName: String {
+        if !name.isEmpty { return name }
+        return outputs.first.map { "<\($0)>" } ?? "<unnamed>"
     }
 }

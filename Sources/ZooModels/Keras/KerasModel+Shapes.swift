@@ -105,7 +105,7 @@ extension KerasModel {
         switch node.layer {
         case .input(let shape):
             guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
-                throw fail("input shape \(shape) must be fully known (no None dimensions)")
+                throw fail("input shape \(shape) must have positive dimensions")
             }
             out = shape
         case .conv2D(let c):

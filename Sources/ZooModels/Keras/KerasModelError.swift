@@ -11,15 +11,18 @@ public enum KerasModelError: Error, CustomStringConvertible, Sendable {
     /// The weights handed to `graph(weights:)` do not match what the layer expects.
     case weights(layer: String, detail: String)
 
-    public var description: String {
+    public var description: String { "\(layer): \(detail)" }
+
+    /// What is wrong, without the layer's name.
+    public var detail: String {
         switch self {
-        case .duplicateLayer(let name): "\(name): layer name used twice"
-        case let .unknownInput(layer, input): "\(layer): input '\(input)' is not a layer of the model"
-        case let .wrongInputCount(layer, expected, found): "\(layer): takes \(expected) inputs, got \(found)"
-        case .cycle(let layer): "\(layer): part of a cycle"
-        case let .shape(layer, detail): "\(layer): \(detail)"
-        case let .unsupported(layer, detail): "\(layer): unsupported: \(detail)"
-        case let .weights(layer, detail): "\(layer): \(detail)"
+        case .duplicateLayer: "layer name used twice"
+        case let .unknownInput(_, input): "input '\(input)' is not a layer of the model"
+        case let .wrongInputCount(_, expected, found): "takes \(expected) inputs, got \(found)"
+        case .cycle: "part of a cycle"
+        case let .shape(_, detail): detail
+        case let .unsupported(_, detail): "unsupported: \(detail)"
+        case let .weights(_, detail): detail
         }
     }
 

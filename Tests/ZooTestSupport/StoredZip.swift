@@ -1,22 +1,30 @@
 import Foundation
 
-/// Writes small zip archives with uncompressed ("stored") entries, to craft wheels, including
-/// hostile ones (duplicate names, names with `..`, wrong CRCs), without a zip library or Python.
-struct StoredZip {
-    struct Entry {
-        var path: String
-        var data: Data
+/// Writes small zip archives with uncompressed ("stored") entries, to craft wheels, `.keras`
+/// and `.pth` files, including hostile ones (duplicate names, names with `..`, wrong CRCs),
+/// without a zip library or Python.
+public struct StoredZip {
+    public struct Entry {
+        public var path: String
+        public var data: Data
         /// Stores a CRC that does not match `data`.
-        var corruptCRC = false
+        public var corruptCRC = false
     }
 
-    var entries: [Entry] = []
+    public var entries: [Entry] = []
 
-    mutating func add(_ path: String, _ data: Data, corruptCRC: Bool = false) {
+    public init() {}
+
+    public mutating func add(_ path: String, _ data: Data, corruptCRC: Bool = false) {
         entries.append(Entry(path: path, data: data, corruptCRC: corruptCRC))
     }
 
-    func write(to url: URL) throws {
+    public func write(to url: URL) throws {
+        try archive().write(to: url)
+    }
+
+    /// The whole archive's bytes.
+    public func archive() -> Data {
         var out = Data()
         var central = Data()
         for entry in entries {
@@ -41,10 +49,10 @@ struct StoredZip {
         out.le32(0x0605_4b50); out.le16(0); out.le16(0)
         out.le16(UInt16(entries.count)); out.le16(UInt16(entries.count))
         out.le32(UInt32(central.count)); out.le32(centralOffset); out.le16(0)
-        try out.write(to: url)
+        return out
     }
 
-    static func crc32(_ data: Data) -> UInt32 {
+    public static func crc32(_ data: Data) -> UInt32 {
         var crc: UInt32 = 0xffff_ffff
         for byte in data {
             crc ^= UInt32(byte)
