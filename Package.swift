@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .library(name: "Zoo", targets: ["Zoo"]),
         .executable(name: "zoo", targets: ["ZooCLI"]),
+        // The file readers on their own, for the libFuzzer harnesses in tools/fuzz.
+        .library(name: "ZooReaders", targets: ["ZooTensor", "ZooImport", "ZooFormat", "ZooVision"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

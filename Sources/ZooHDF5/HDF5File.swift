@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 
 /// An HDF5 file opened read-only, from disk or from bytes in memory.
 ///
@@ -18,7 +19,13 @@ public final class HDF5File: @unchecked Sendable {
                 throw HDF5Error(kind: .notHDF5, call: "H5Fopen", message: "not an HDF5 file (no HDF5 signature)")
             }
             if isHDF5 < 0 { throw HDF5Session.currentError(call: "H5Fis_hdf5") }
-            return try HDF5Session.check(H5Fopen(path, zoo_h5f_acc_rdonly(), zoo_h5p_default()), "H5Fopen")
+            let id = try HDF5Session.check(H5Fopen(path, zoo_h5f_acc_rdonly(), zoo_h5p_default()), "H5Fopen")
+            // The global heap check needs the bytes: mapped, not read.
+            guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+                return try Self.refusingCorruptHeaps(id, problem: "cannot be read")
+            }
+            let problem = bytes.withUnsafeBytes { HDF5GlobalHeapCheck.firstProblem(in: $0, lengthSize: Self.lengthSize(of: id)) }
+            return try Self.refusingCorruptHeaps(id, problem: problem)
         }
     }
 
@@ -38,8 +45,18 @@ public final class HDF5File: @unchecked Sendable {
                 H5Pset_file_image(fapl.id, buffer.baseAddress, buffer.count)
             }
             try HDF5Session.check(status, "H5Pset_file_image")
-            return try HDF5Session.check(H5Fopen(name, zoo_h5f_acc_rdonly(), fapl.id), "H5Fopen")
+            let id = try HDF5Session.check(H5Fopen(name, zoo_h5f_acc_rdonly(), fapl.id), "H5Fopen")
+            let problem = image.withUnsafeBytes { HDF5GlobalHeapCheck.firstProblem(in: $0, lengthSize: Self.lengthSize(of: id)) }
+            return try Self.refusingCorruptHeaps(id, problem: problem)
         }
+    }
+
+    /// `id` when the global heap check (`HDF5GlobalHeapCheck`) found no `problem`; otherwise the
+    /// file is closed and the problem thrown. Runs before anything else is read from the file.
+    private static func refusingCorruptHeaps(_ id: hid_t, problem: String?) throws(HDF5Error) -> hid_t {
+        guard let problem else { return id }
+        H5Fclose(id)
+        throw HDF5Error(kind: .library, call: "H5Fopen", message: problem)
     }
 
     deinit {
