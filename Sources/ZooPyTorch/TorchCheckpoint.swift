@@ -24,7 +24,7 @@ public struct TorchCheckpoint: Sendable {
         do {
             let (root, storages): (PickleValue, StorageSource)
             if head == [0x50, 0x4B, 0x03, 0x04] {
-                (root, storages) = try ZipCheckpoint.read(url: url, data: data)
+                (root, storages) = try ZipCheckpoint.read(url: url)
             } else if head.first == 0x80 {
                 (root, storages) = try LegacyCheckpoint.read(data: data)
             } else if head.isEmpty {

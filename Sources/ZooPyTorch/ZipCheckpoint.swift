@@ -7,9 +7,11 @@ enum ZipCheckpoint {
     /// A storage larger than this is refused before it is read (4x VGG's largest layer).
     static let maxEntryBytes: UInt64 = 2 << 30
 
-    static func read(url: URL, data: Data) throws -> (PickleValue, StorageSource) {
+    static func read(url: URL) throws -> (PickleValue, StorageSource) {
         let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch {
+        // From the file, not from the mapped bytes: ZIPFoundation's in-memory archive keeps the
+        // whole Data alive forever when the archive turns out to be broken.
+        do { archive = try Archive(url: url, accessMode: .read) } catch {
             // The caller has seen the zip signature: the end-of-archive records are what is missing.
             throw CheckpointError("truncated or corrupt zip archive (\(error))")
         }
