@@ -145,8 +145,9 @@ import ZooFetch
             let cancelled = Date()
             task.cancel()
             await #expect(throws: CancellationError.self) { _ = try await task.value }
-            // The server stalls for good: only a cancellation that does not wait for it ends quickly.
-            #expect(Date().timeIntervalSince(cancelled) < 10, "cancelling does not wait for the server")
+            // The server stalls for good: only a cancellation that does not wait for it ends before
+            // the time limit. Under ASan, with other suites busy on both cores, it took 10.6 s once.
+            #expect(Date().timeIntervalSince(cancelled) < 30, "cancelling does not wait for the server")
             #expect(TemporaryFolder.contents(of: cache.weightsFolder).isEmpty)
         }
     }
