@@ -17,7 +17,7 @@ final class LocalHTTPServer: @unchecked Sendable {
         case status(Int)
         /// 200 declaring `declared` bytes, then the connection closes after `body`.
         case truncated(declared: Int, body: Data)
-        /// 200 declaring `body.count` bytes; sends `sendFirst` of them, then waits (up to 5 s)
+        /// 200 declaring `body.count` bytes; sends `sendFirst` of them, then waits (up to 50 s)
         /// for the client to go away.
         case stall(body: Data, sendFirst: Int)
     }
@@ -110,7 +110,10 @@ final class LocalHTTPServer: @unchecked Sendable {
             sendAll(client, head(200, length: declared) + body)
         case let .stall(body, sendFirst):
             sendAll(client, head(200, length: body.count) + body.prefix(sendFirst))
-            // Wait until the client hangs up (recv returns 0 or fails) or 5 s pass.
+            // Wait until the client hangs up (recv returns 0 or fails) or 50 s pass: long enough
+            // that a test on a loaded machine cancels before the server gives up.
+            var stallTimeout = timeval(tv_sec: 50, tv_usec: 0)
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &stallTimeout, socklen_t(MemoryLayout<timeval>.size))
             var byte: UInt8 = 0
             _ = recv(client, &byte, 1, 0)
         }
