@@ -1,7 +1,8 @@
 // The thread pool behind every parallel kernel. Dispatch's concurrentPerform costs tens of
 // microseconds to wake its workers, once per layer; a MobileNetV2 has a hundred layers of a few
-// tens of microseconds each. These workers spin for about a millisecond after each job, so the
-// next layer finds them awake, then sleep on a futex.
+// tens of microseconds each. These workers spin for 2 ms after each job (timed by the clock: a
+// `pause` lasts anywhere from 10 to 140 cycles, depending on the CPU), so the next layer finds
+// them awake, then sleep on a futex.
 #include "zoo_pool.h"
 
 #if defined(__linux__)
@@ -10,9 +11,13 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
-enum { MAX_THREADS = 63, SPIN_ROUNDS = 10000 };
+enum { MAX_THREADS = 63 };
+
+/// How long an idle worker, or a caller waiting for the last piece, spins before sleeping.
+static const int64_t SPIN_NANOSECONDS = 2000000;
 
 /// next_slot between jobs: every slot handed out, with room for late claims to add to it.
 static const ptrdiff_t NO_JOB = PTRDIFF_MAX / 2;
@@ -48,6 +53,28 @@ static inline void pause_briefly(void) {
 #endif
 }
 
+static int64_t now_nanoseconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/// Spins until *value differs from `unchanged` or SPIN_NANOSECONDS pass; returns the last value read.
+static uint32_t spin_while_equal(_Atomic uint32_t *value, uint32_t unchanged) {
+    uint32_t now = atomic_load(value);
+    int64_t deadline = 0;
+    for (int round = 0; now == unchanged; round++) {
+        if ((round & 63) == 0) {  // the clock costs about 20 ns: read it now and then
+            int64_t t = now_nanoseconds();
+            if (deadline == 0) deadline = t + SPIN_NANOSECONDS;
+            else if (t >= deadline) break;
+        }
+        pause_briefly();
+        now = atomic_load(value);
+    }
+    return now;
+}
+
 static void finished(uint32_t count) {
     if (atomic_fetch_sub(&pool.remaining, count) == count && atomic_load(&pool.caller_waiting)) {
         futex_wake_all(&pool.remaining);
@@ -76,11 +103,7 @@ static void *worker_main(void *unused) {
     (void)unused;
     uint32_t seen = atomic_load(&pool.generation);
     for (;;) {
-        uint32_t now = atomic_load(&pool.generation);
-        for (int spin = 0; now == seen && spin < SPIN_ROUNDS; spin++) {
-            pause_briefly();
-            now = atomic_load(&pool.generation);
-        }
+        uint32_t now = spin_while_equal(&pool.generation, seen);
         if (now == seen) {
             atomic_fetch_add(&pool.sleepers, 1);
             if (atomic_load(&pool.generation) == seen) futex_wait(&pool.generation, seen);
@@ -138,11 +161,12 @@ int zoo_pool_run(ptrdiff_t workers, ptrdiff_t pieces, zoo_pool_task task, void *
         finished(1);
     }
     uint32_t left = atomic_load(&pool.remaining);
-    for (int spin = 0; left != 0 && spin < SPIN_ROUNDS * 10; spin++) {
-        pause_briefly();
-        left = atomic_load(&pool.remaining);
-    }
     while (left != 0) {
+        // Wait for the pieces other threads still hold: spin (they are usually microseconds
+        // from done), then sleep until the last one finishes.
+        uint32_t seen = left;
+        left = spin_while_equal(&pool.remaining, seen);
+        if (left != seen) continue;
         atomic_store(&pool.caller_waiting, 1);
         left = atomic_load(&pool.remaining);
         if (left != 0) futex_wait(&pool.remaining, left);
