@@ -10,8 +10,11 @@ Usage (in the venv of tools/bench/requirements.txt, from the repository root; se
         [--batches 1,8] [--threads 2] [--rounds 5] [--runs 3] [--source zoo|onnx] [--json FILE]
 
 How it measures (README.md has the reasoning):
-  zoo        `zoo bench --model F --batch B --threads T --warmup 1 --runs R --json`, a fresh process
-             per round; its median. F is the .zoo that this zoo converts from the .onnx at the start
+  zoo        `zoo bench --model F --batch B --threads T --warmup W --runs R --json`, a fresh process
+             per round; its median. W (--zoo-warmup, default 10) because a fresh zoo process with 2
+             threads runs its first few batches up to 3x slower (mobilenet_v2: about 17 ms for the
+             2nd to 4th run, 4.6 ms from the 10th on; 1 thread shows no such ramp), while the
+             onnxruntime and OpenVINO sessions live in this process for the whole comparison. F is the .zoo that this zoo converts from the .onnx at the start
              (same optimised graph and kernels as importing the .onnx, without re-importing every
              round); --source onnx benchmarks the .onnx itself.
   ort        onnxruntime InferenceSession in this process: intra_op_num_threads=T,
@@ -60,12 +63,12 @@ def run_zoo(zoo, args, timeout=1800):
 class Zoo:
     name = "zoo"
 
-    def __init__(self, binary, model_file, threads, runs):
-        self.binary, self.file, self.threads, self.runs = binary, model_file, threads, runs
+    def __init__(self, binary, model_file, threads, runs, warmup):
+        self.binary, self.file, self.threads, self.runs, self.warmup = binary, model_file, threads, runs, warmup
 
     def round(self, batch, x):
         out = run_zoo(self.binary, ["bench", "--model", self.file, "--batch", str(batch), "--threads", str(self.threads),
-                                    "--warmup", "1", "--runs", str(self.runs), "--json"])
+                                    "--warmup", str(self.warmup), "--runs", str(self.runs), "--json"])
         report = json.loads(out)
         return {"median_ms": report["latency_ms"]["median"], "min_ms": report["latency_ms"]["min"], "report": report}
 
@@ -181,7 +184,8 @@ def print_table(info, settings, rows, loads):
     print(f"Runtimes: zoo {settings['zoo']} (benchmarking the {settings['source']} file); onnxruntime {info['onnxruntime']}; "
           f"OpenVINO {info['openvino'] or 'not installed'}; {settings['threads']} threads each, fp32")
     print(f"Medians over {settings['rounds']} rounds of the per-round median of {settings['runs']} timed runs "
-          f"(after 1 untimed), rounds alternate zoo, ort, ov; 1-minute load average {min(loads):.1f} to {max(loads):.1f}")
+          f"(zoo: after {settings['zoo_warmup']} untimed in a fresh process; ort, ov: "
+          f"after 1 untimed in a session kept for the whole run), rounds alternate zoo, ort, ov; 1-minute load average {min(loads):.1f} to {max(loads):.1f}")
     print()
     print("| model | batch | zoo ms | ort ms | ov ms | zoo / ort | target | rel L2 | top-1 | zoo peak RSS MB "
           "| RSS / (weights + 2 act.) | RSS above the process floor / same |")
@@ -209,6 +213,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (default: %(default)s)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per runtime per round (default: %(default)s)")
+    parser.add_argument("--zoo-warmup", type=int, default=10,
+                        help="untimed runs in each fresh zoo process before its timed ones (default: %(default)s)")
     parser.add_argument("--source", choices=["zoo", "onnx"], default="zoo",
                         help="benchmark zoo on a .zoo converted from the .onnx (default) or on the .onnx itself")
     parser.add_argument("--no-openvino", action="store_true", help="leave OpenVINO out")
@@ -236,7 +242,7 @@ def main():
         model_file = prepare(zoo, name, onnx_paths[name], args.source, args.dir)
         ort_runtime = ONNXRuntime(onnx_paths[name], args.threads, args.runs)
         ov_runtime = OpenVINO(onnx_paths[name], args.threads, args.runs) if use_ov else None
-        runtimes = [Zoo(zoo, model_file, args.threads, args.runs), ort_runtime] + ([ov_runtime] if ov_runtime else [])
+        runtimes = [Zoo(zoo, model_file, args.threads, args.runs, args.zoo_warmup), ort_runtime] + ([ov_runtime] if ov_runtime else [])
         for batch in batches:
             check, x = check_outputs(zoo, model_file, ort_runtime, ov_runtime, batch, args.threads, workdir)
             log(f"{name} batch {batch}: rel L2 {check['rel_l2']:.2e}, top-1 {check['top1_agree']}/{batch}")
@@ -262,7 +268,8 @@ def main():
             os.unlink(os.path.join(workdir, leftover))
     os.rmdir(workdir)
 
-    settings = {"zoo": zoo, "source": "." + args.source, "threads": args.threads, "rounds": args.rounds, "runs": args.runs}
+    settings = {"zoo": zoo, "source": "." + args.source, "threads": args.threads, "rounds": args.rounds, "runs": args.runs,
+                "zoo_warmup": args.zoo_warmup}
     print()
     print_table(info, settings, rows, loads)
     log(f"\n(took {(time.monotonic() - started) / 60:.1f} minutes)")
