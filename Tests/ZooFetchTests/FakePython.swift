@@ -27,6 +27,7 @@ struct FakePython {
         }
         let script = """
             #!/bin/sh
+            [ -n "$FAKE_PYTHON_PROBE" ] && exit 0
             printf '%s\\n' "$@" > '\(argumentsFile.path)'
             dest=""
             while [ $# -gt 0 ]; do
@@ -38,6 +39,23 @@ struct FakePython {
             """
         try Data(script.utf8).write(to: executable)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable.path)
+        Self.waitUntilRunnable(executable)
+    }
+
+    /// Tests run in parallel and some start processes: a child forked while this script was
+    /// open for writing holds it open until it execs, and exec of the script then fails with
+    /// ETXTBSY ("Text file busy"). Runs the script in probe mode until it starts.
+    private static func waitUntilRunnable(_ executable: URL) {
+        for _ in 0..<100 {
+            let probe = Process()
+            probe.executableURL = executable
+            probe.environment = ["FAKE_PYTHON_PROBE": "1"]
+            if (try? probe.run()) != nil {
+                probe.waitUntilExit()
+                return
+            }
+            usleep(20_000)
+        }
     }
 
     /// The arguments of the last run, or nil if it never ran.
