@@ -195,7 +195,12 @@ struct PickleReader {
 
     private func recall(_ index: Int) throws -> PickleValue {
         guard let v = memo[index] else { throw fail("memo \(index) was never stored") }
-        return v
+        // A list or dict reached twice can be put inside itself: ARC never frees such a cycle
+        // and walking it never ends. torch.save recalls only strings and globals.
+        switch v {
+        case .list, .dict: throw fail("memo \(index) recalls a \(v.kind); a state dict refers to each list and dict once")
+        default: return v
+        }
     }
 
     private mutating func byte() throws -> UInt8 {

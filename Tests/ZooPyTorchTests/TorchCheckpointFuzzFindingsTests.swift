@@ -25,6 +25,19 @@ import ZooPyTorch
         }
     }
 
+    /// A dict recalled from the memo and stored into itself made a reference cycle: ARC leaked
+    /// it on every load (LeakSanitizer) and walking it for storages would never have ended.
+    @Test func dictStoredInsideItself() throws {
+        let magic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19, 0x2E]
+        let protocolVersion: [UInt8] = [0x80, 0x02, 0x4D, 0xE9, 0x03, 0x2E]     // 1001
+        let systemInfo: [UInt8] = [0x80, 0x02, 0x7D, 0x2E]                       // {}
+        // {} BINPUT 0, BINGET 0, BINGET 0, SETITEM: d[d] = d
+        let cyclic: [UInt8] = [0x80, 0x02, 0x7D, 0x71, 0x00, 0x68, 0x00, 0x68, 0x00, 0x73, 0x2E]
+        #expect { try load(magic + protocolVersion + systemInfo + cyclic) } throws: {
+            ($0 as? CheckpointError)?.detail.contains("recalls a dict") == true
+        }
+    }
+
     @Test func zipSignatureAlone() throws {
         #expect { try load([0x50, 0x4B, 0x03, 0x04]) } throws: {
             ($0 as? CheckpointError)?.detail.contains("zip archive") == true
