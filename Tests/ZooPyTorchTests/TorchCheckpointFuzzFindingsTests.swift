@@ -25,17 +25,34 @@ import ZooPyTorch
         }
     }
 
-    /// A dict recalled from the memo and stored into itself made a reference cycle: ARC leaked
-    /// it on every load (LeakSanitizer) and walking it for storages would never have ended.
-    @Test func dictStoredInsideItself() throws {
+    /// A legacy-layout checkpoint whose state-dict pickle is `root` (protocol 2, ending in STOP).
+    func legacy(_ root: [UInt8]) -> [UInt8] {
         let magic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19, 0x2E]
         let protocolVersion: [UInt8] = [0x80, 0x02, 0x4D, 0xE9, 0x03, 0x2E]     // 1001
         let systemInfo: [UInt8] = [0x80, 0x02, 0x7D, 0x2E]                       // {}
-        // {} BINPUT 0, BINGET 0, BINGET 0, SETITEM: d[d] = d
-        let cyclic: [UInt8] = [0x80, 0x02, 0x7D, 0x71, 0x00, 0x68, 0x00, 0x68, 0x00, 0x73, 0x2E]
-        #expect { try load(magic + protocolVersion + systemInfo + cyclic) } throws: {
-            ($0 as? CheckpointError)?.detail.contains("recalls a dict") == true
-        }
+        return magic + protocolVersion + systemInfo + [0x80, 0x02] + root + [0x2E]
+    }
+
+    func expectRefused(_ root: [UInt8], saying text: String) {
+        #expect { try load(legacy(root)) } throws: { ($0 as? CheckpointError)?.detail.contains(text) == true }
+    }
+
+    /// A dict recalled from the memo and stored into itself made a reference cycle: ARC leaked
+    /// it on every load (LeakSanitizer) and walking it for storages would never have ended.
+    @Test func dictStoredInsideItself() {
+        expectRefused([0x7D, 0x71, 0x00, 0x68, 0x00, 0x68, 0x00, 0x73], saying: "recalls a dict")  // d[d] = d
+    }
+
+    /// Shared tuples, (t, t) of (t, t) of ..., describe a tree exponentially larger than the file.
+    @Test func sharedTuple() {
+        expectRefused([0x29, 0x71, 0x00, 0x68, 0x00, 0x68, 0x00, 0x86], saying: "recalls a tuple")
+    }
+
+    /// 300,000 nested tuples or lists overflowed the stack when they were released.
+    @Test func deepNesting() {
+        let n = 300_000
+        expectRefused([0x29] + [UInt8](repeating: 0x85, count: n), saying: "nest more than")  // ((((),),),)...
+        expectRefused([UInt8](repeating: 0x5D, count: n) + [UInt8](repeating: 0x61, count: n - 1), saying: "nest more than")
     }
 
     @Test func zipSignatureAlone() throws {
