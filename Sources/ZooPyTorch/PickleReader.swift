@@ -16,8 +16,13 @@ struct PickleReader {
     private let bytes: [UInt8]
     private(set) var position: Int
     private var stack: [PickleValue] = []
+    /// How deeply each stack value nests (0 for a scalar, 1 for an empty container). Deep values
+    /// are refused: releasing or walking one recurses once per level and would overflow the stack.
+    private var depths: [Int] = []
     private var marks: [Int] = []
-    private var memo: [Int: PickleValue] = [:]
+    private var memo: [Int: (value: PickleValue, depth: Int)] = [:]
+    /// Deeper than any state dict (about 4) by far; shallow enough for any thread's stack.
+    static let maxDepth = 100
 
     init(bytes: [UInt8], position: Int = 0) {
         self.bytes = bytes
@@ -27,6 +32,7 @@ struct PickleReader {
     /// Reads one pickle (up to its STOP) and returns its value; `position` is then just past it.
     mutating func read() throws -> PickleValue {
         stack = []
+        depths = []
         marks = []
         memo = [:]
         while true {
@@ -36,67 +42,79 @@ struct PickleReader {
             case 0x95: _ = try take(8)                                 // FRAME: a length hint
             case 0x2E:                                                 // STOP
                 guard let result = stack.popLast() else { throw fail("STOP with an empty stack") }
+                depths.removeLast()
                 return result
             case 0x28: marks.append(stack.count)                       // MARK
-            case 0x7D: stack.append(.dict(PickleDict()))              // EMPTY_DICT
-            case 0x5D: stack.append(.list(PickleList()))              // EMPTY_LIST
-            case 0x29: stack.append(.tuple([]))                        // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popMark()))             // TUPLE
-            case 0x85: stack.append(.tuple(try pop(1)))                // TUPLE1
-            case 0x86: stack.append(.tuple(try pop(2)))                // TUPLE2
-            case 0x87: stack.append(.tuple(try pop(3)))                // TUPLE3
-            case 0x4E: stack.append(.none)                             // NONE
-            case 0x88: stack.append(.bool(true))                       // NEWTRUE
-            case 0x89: stack.append(.bool(false))                      // NEWFALSE
-            case 0x4B: stack.append(.int(Int(try byte())))             // BININT1
-            case 0x4D: stack.append(.int(Int(try littleEndian(2))))   // BININT2
-            case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try littleEndian(4)))))  // BININT
-            case 0x8A: stack.append(try long(Int(try byte())))         // LONG1
-            case 0x8B: stack.append(try long(try length(4)))           // LONG4
+            case 0x7D: try push(.dict(PickleDict()), depth: 1)    // EMPTY_DICT
+            case 0x5D: try push(.list(PickleList()), depth: 1)    // EMPTY_LIST
+            case 0x29: try push(.tuple([]), depth: 1)              // EMPTY_TUPLE
+            case 0x74:                                                 // TUPLE
+                let depth = try depthAboveMark() + 1
+                try push(.tuple(try popMark()), depth: depth)
+            case 0x85, 0x86, 0x87:                                     // TUPLE1, TUPLE2, TUPLE3
+                let n = Int(opcode - 0x84), depth = depthOfTop(n) + 1
+                try push(.tuple(try pop(n)), depth: depth)
+            case 0x4E: try push(.none)                             // NONE
+            case 0x88: try push(.bool(true))                       // NEWTRUE
+            case 0x89: try push(.bool(false))                      // NEWFALSE
+            case 0x4B: try push(.int(Int(try byte())))             // BININT1
+            case 0x4D: try push(.int(Int(try littleEndian(2))))   // BININT2
+            case 0x4A: try push(.int(Int(Int32(truncatingIfNeeded: try littleEndian(4)))))  // BININT
+            case 0x8A: try push(try long(Int(try byte())))         // LONG1
+            case 0x8B: try push(try long(try length(4)))           // LONG4
             case 0x47:                                                 // BINFLOAT (big-endian)
                 let raw = try take(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                stack.append(.float(Double(bitPattern: raw)))
-            case 0x58: stack.append(.string(try text(try length(4))))  // BINUNICODE
-            case 0x8C: stack.append(.string(try text(Int(try byte())))) // SHORT_BINUNICODE
-            case 0x8D: stack.append(.string(try text(try length(8))))  // BINUNICODE8
-            case 0x54: stack.append(.string(try text(try length(4))))  // BINSTRING (protocol 1 str)
-            case 0x55: stack.append(.string(try text(Int(try byte())))) // SHORT_BINSTRING
-            case 0x42: stack.append(.bytes(try take(try length(4))))   // BINBYTES
-            case 0x43: stack.append(.bytes(try take(Int(try byte())))) // SHORT_BINBYTES
-            case 0x71: memo[Int(try byte())] = try top()               // BINPUT
+                try push(.float(Double(bitPattern: raw)))
+            case 0x58: try push(.string(try text(try length(4))))  // BINUNICODE
+            case 0x8C: try push(.string(try text(Int(try byte())))) // SHORT_BINUNICODE
+            case 0x8D: try push(.string(try text(try length(8))))  // BINUNICODE8
+            case 0x54: try push(.string(try text(try length(4))))  // BINSTRING (protocol 1 str)
+            case 0x55: try push(.string(try text(Int(try byte())))) // SHORT_BINSTRING
+            case 0x42: try push(.bytes(try take(try length(4))))   // BINBYTES
+            case 0x43: try push(.bytes(try take(Int(try byte())))) // SHORT_BINBYTES
+            case 0x71: memo[Int(try byte())] = try topWithDepth()      // BINPUT
             // A memo index is a key, not a length: it may exceed the bytes that remain.
-            case 0x72: memo[Int(try littleEndian(4))] = try top()      // LONG_BINPUT
-            case 0x94: memo[memo.count] = try top()                    // MEMOIZE
-            case 0x68: stack.append(try recall(Int(try byte())))       // BINGET
-            case 0x6A: stack.append(try recall(Int(try littleEndian(4)))) // LONG_BINGET
+            case 0x72: memo[Int(try littleEndian(4))] = try topWithDepth() // LONG_BINPUT
+            case 0x94: memo[memo.count] = try topWithDepth()           // MEMOIZE
+            case 0x68: try recall(Int(try byte()))                     // BINGET
+            case 0x6A: try recall(Int(try littleEndian(4)))            // LONG_BINGET
             case 0x63:                                                 // GLOBAL "module\nname\n"
                 let module = try line(), name = try line()
-                stack.append(try global(module + "." + name))
+                try push(try global(module + "." + name))
             case 0x93:                                                 // STACK_GLOBAL
                 let parts = try pop(2)
                 guard case .string(let module) = parts[0], case .string(let name) = parts[1] else {
                     throw fail("STACK_GLOBAL needs two strings")
                 }
-                stack.append(try global(module + "." + name))
+                try push(try global(module + "." + name))
             case 0x73:                                                 // SETITEM
+                let depth = depthOfTop(2)
                 let kv = try pop(2)
                 try dictionary(try top()).set(kv[0], kv[1])
+                try deepenTop(to: depth + 1)
             case 0x75:                                                 // SETITEMS
+                let depth = try depthAboveMark()
                 let items = try popMark()
                 guard items.count % 2 == 0 else { throw fail("SETITEMS with an odd number of items") }
                 let d = try dictionary(try top())
                 for i in stride(from: 0, to: items.count, by: 2) { d.set(items[i], items[i + 1]) }
+                try deepenTop(to: depth + 1)
             case 0x61:                                                 // APPEND
+                let depth = depthOfTop(1)
                 let item = try pop(1)[0]
                 try list(try top()).items.append(item)
+                try deepenTop(to: depth + 1)
             case 0x65:                                                 // APPENDS
+                let depth = try depthAboveMark()
                 let items = try popMark()
                 try list(try top()).items.append(contentsOf: items)
+                try deepenTop(to: depth + 1)
             case 0x51:                                                 // BINPERSID
-                stack.append(try persistent(try pop(1)[0]))
-            case 0x52:                                                 // REDUCE
+                try push(try persistent(try pop(1)[0]))
+            case 0x52:                                                 // REDUCE: a new empty dict or a tensor
                 let parts = try pop(2)
-                stack.append(try call(parts[0], parts[1]))
+                let result = try call(parts[0], parts[1])
+                if case .dict = result { try push(result, depth: 1) } else { try push(result) }
             case 0x62:                                                 // BUILD
                 let state = try pop(1)[0]
                 // Only a dict may take state (OrderedDict's `_metadata`), which we ignore.
@@ -181,21 +199,53 @@ struct PickleReader {
         return v
     }
 
+    private func topWithDepth() throws -> (value: PickleValue, depth: Int) {
+        guard let v = stack.last, let d = depths.last else { throw fail("stack underflow") }
+        return (v, d)
+    }
+
+    private mutating func push(_ value: PickleValue, depth: Int = 0) throws {
+        guard depth <= Self.maxDepth else { throw fail("values nest more than \(Self.maxDepth) levels deep") }
+        stack.append(value)
+        depths.append(depth)
+    }
+
+    /// The top container now holds a value nesting `depth` levels.
+    private mutating func deepenTop(to depth: Int) throws {
+        guard depth <= Self.maxDepth else { throw fail("values nest more than \(Self.maxDepth) levels deep") }
+        depths[depths.count - 1] = max(depths[depths.count - 1], depth)
+    }
+
+    /// The deepest of the top `n` values (0 when there are fewer; `pop` then reports it).
+    private func depthOfTop(_ n: Int) -> Int { depths.suffix(n).max() ?? 0 }
+
+    private func depthAboveMark() throws -> Int {
+        guard let mark = marks.last, mark <= depths.count else { throw fail("no MARK to pop to") }
+        return depths[mark...].max() ?? 0
+    }
+
     private mutating func pop(_ n: Int) throws -> [PickleValue] {
         guard stack.count >= n, stack.count - n >= (marks.last ?? 0) else { throw fail("stack underflow") }
-        defer { stack.removeLast(n) }
+        defer { stack.removeLast(n); depths.removeLast(n) }
         return Array(stack.suffix(n))
     }
 
     private mutating func popMark() throws -> [PickleValue] {
         guard let mark = marks.popLast(), mark <= stack.count else { throw fail("no MARK to pop to") }
-        defer { stack.removeLast(stack.count - mark) }
+        defer { stack.removeLast(stack.count - mark); depths.removeLast(depths.count - mark) }
         return Array(stack[mark...])
     }
 
-    private func recall(_ index: Int) throws -> PickleValue {
-        guard let v = memo[index] else { throw fail("memo \(index) was never stored") }
-        return v
+    /// Pushes a memoized value. Only scalars come back: a list or dict reached twice can be put
+    /// inside itself (a cycle ARC never frees, and walking it never ends), and shared tuples let a
+    /// small pickle describe an exponentially large tree. torch.save recalls only strings and globals.
+    private mutating func recall(_ index: Int) throws {
+        guard let (v, depth) = memo[index] else { throw fail("memo \(index) was never stored") }
+        switch v {
+        case .list, .dict, .tuple:
+            throw fail("memo \(index) recalls a \(v.kind); a state dict refers to each list, dict and tuple once")
+        default: try push(v, depth: depth)
+        }
     }
 
     private mutating func byte() throws -> UInt8 {

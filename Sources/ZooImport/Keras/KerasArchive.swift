@@ -1,5 +1,6 @@
 import Foundation
 import ZIPFoundation
+import ZooPyTorch
 
 /// The parts of a Keras 3 `.keras` archive zoo reads: `config.json`, `metadata.json` and the
 /// bytes of `model.weights.h5`. Entries are checked before anything is extracted: names must
@@ -16,6 +17,9 @@ struct KerasArchive {
     var weights: [UInt8]
 
     init(url: URL) throws {
+        if let problem = try? ZIP64Check.problem(inFile: url) {
+            throw ImportError.malformed(file: url, at: "zip archive", detail: problem)
+        }
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)
