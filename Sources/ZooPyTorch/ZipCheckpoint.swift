@@ -8,9 +8,9 @@ enum ZipCheckpoint {
     static let maxEntryBytes: UInt64 = 2 << 30
 
     static func read(url: URL) throws -> (PickleValue, StorageSource) {
+        if let problem = try? ZIP64Check.problem(inFile: url) { throw CheckpointError("a broken zip archive (\(problem))") }
         // From the file, not from memory: ZIPFoundation's in-memory reader traps when an offset
         // points before or past the data (a 4-byte "PK\3\4" file was enough).
-        if let problem = try? ZIP64Check.problem(inFile: url) { throw CheckpointError("a broken zip archive (\(problem))") }
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw CheckpointError("a broken zip archive (\(error))")
