@@ -8,12 +8,12 @@ enum ZipCheckpoint {
     static let maxEntryBytes: UInt64 = 2 << 30
 
     static func read(url: URL) throws -> (PickleValue, StorageSource) {
-        // From the file, not from memory: ZIPFoundation's in-memory reader traps when an offset
-        // points before or past the data (a 4-byte "PK\3\4" file was enough), and keeps the whole
-        // Data alive when the archive turns out to be broken.
         if let problem = try? ZIP64Check.problem(inFile: url) {
             throw CheckpointError("truncated or corrupt zip archive (\(problem))")
         }
+        // From the file, not from memory: ZIPFoundation's in-memory reader traps when an offset
+        // points before or past the data (a 4-byte "PK\3\4" file was enough), and keeps the whole
+        // Data alive when the archive turns out to be broken.
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             // The caller has seen the zip signature: the end-of-archive records are what is missing.
