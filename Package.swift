@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "ZooVision", dependencies: ["CImageCodecs", "ZooTensor"]),
         // The zoo itself: model manifests and label files, shipped as resources.
         .target(name: "ZooCatalog", path: "zoo", exclude: ["samples", "imagenet_classes.md"],
-                resources: [.copy("manifests"), .copy("imagenet_classes.json")]),
+                resources: [.copy("manifests"), .copy("imagenet_classes.json"), .copy("tiny_cnn_classes.json")]),
         .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooFormat", "ZooVision", "ZooFetch", "ZooCatalog"]),
         // What `zoo bench` measures: latency, per-op profile, memory footprint, GEMM peak.
         .target(name: "ZooBench", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),

@@ -16,7 +16,8 @@ public enum ImageSource: Sendable {
         }
     }
 
-    func decoded(_ options: ImageDecoder.Options) throws -> RGBImage {
+    /// The image as RGB pixels, decoded with `options` where it is encoded.
+    public func decoded(_ options: ImageDecoder.Options) throws -> RGBImage {
         switch self {
         case .file(let url): try ImageDecoder.decode(contentsOf: url, options: options)
         case let .encoded(data, name): try ImageDecoder.decode(data, name: name, options: options)

@@ -7,38 +7,59 @@ import ZooVision
 /// A loaded model, ready to classify, embed or run raw tensors. Immutable and `Sendable`:
 /// one instance may serve many tasks at once (each run gets its own scratch memory).
 public final class Model: Sendable {
+    /// The zoo name, or the file's name.
     public let name: String
-    /// The optimised inference graph.
+    /// The optimised inference graph as it runs: NHWC input (see `takesChannelsFirstInput`).
     public let graph: Graph
     /// How images become its input; nil for a bare model file that does not say.
     public let pipeline: ImagePipeline?
+    /// The classes of its first output, when known.
     public let labels: ClassLabels?
     /// Whether the graph's first output is logits (softmax applied when classifying).
     public let outputsLogits: Bool
     /// The graph value `embed` returns by default (the pooled features).
     public let embeddingLayer: String?
-    private let executor: Executor
+    /// The zoo model a weights file was recognised as, when nothing named it.
+    public let recognizedAs: String?
+    /// Whether `run` takes its input NCHW, as the source framework does, while `graph` takes NHWC.
+    public let takesChannelsFirstInput: Bool
+    let executor: Executor
     /// Executors for `embed(layer:)` on layers other than the default, built once per layer
     /// (building one widens fp16 weights and plans memory).
     private let layerExecutors = Mutex<[String: Executor]>([:])
 
     init(name: String, graph: Graph, pipeline: ImagePipeline?, labels: ClassLabels?, outputsLogits: Bool,
-         embeddingLayer: String?, threads: Int) throws {
+         embeddingLayer: String?, recognizedAs: String? = nil, threads: Int) throws {
         self.name = name
         self.pipeline = pipeline
         self.labels = labels
         self.outputsLogits = outputsLogits
+        self.recognizedAs = recognizedAs
         // The embedding rides along as a second output, so one plan serves classify and embed.
         let runnable = try embeddingLayer.map { try graph.addingOutputs([$0]) } ?? graph
-        self.graph = runnable
+        let channelsLast = runnable.takingChannelsLastInput()
+        self.graph = channelsLast ?? runnable
+        takesChannelsFirstInput = channelsLast != nil
         self.embeddingLayer = embeddingLayer
-        executor = Executor(graph: runnable, threads: threads)
+        executor = Executor(graph: self.graph, threads: threads)
     }
 
-    /// Runs the graph on raw tensors, in the source framework's layout; returns every output.
-    public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] { try executor.run(inputs) }
+    /// The name of the (first) graph input.
+    public var inputName: String { graph.values[graph.inputs[0]].name }
 
-    /// The exact input tensor the model sees for these images (one batch).
+    /// The execution plan at a batch size: shapes, memory, kernels (what `zoo info` shows).
+    public func plan(batch: Int) throws -> ExecutionPlan { try executor.plan(batch: batch) }
+
+    /// Runs the graph on raw tensors, in the source framework's layout; returns every output.
+    public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
+        guard takesChannelsFirstInput, let x = inputs[inputName], x.shape.rank == 4 else { return try executor.run(inputs) }
+        var channelsLast = inputs
+        channelsLast[inputName] = x.transposed(Layout.nchwToNHWC)
+        return try executor.run(channelsLast)
+    }
+
+    /// The exact input tensor the model sees for these images (one batch), in the source
+    /// framework's layout: what `zoo preprocess` writes.
     public func preprocess(_ images: [ImageSource]) throws -> Tensor {
         guard let pipeline else { throw ZooError.noPreprocessing(model: name) }
         return try pipeline.tensor(from: images.map { try $0.decoded(pipeline.decodeOptions) })
@@ -46,39 +67,55 @@ public final class Model: Sendable {
 
     /// The top-`k` classes of one image, best first, ties in index order.
     public func classify(_ image: ImageSource, top k: Int = 5) throws -> [Prediction] {
-        try classify([image], top: k)[0]
+        try classify([image], top: k)[0].get()
     }
 
-    /// The top-`k` classes of each image, computed as one batch.
-    public func classify(_ images: [ImageSource], top k: Int = 5) throws -> [[Prediction]] {
-        guard let labels else { throw ZooError.noPreprocessing(model: name) }
-        let scores = try outputRows(images, output: graph.outputs[0].name)
-        if let width = scores.first?.count, width != labels.count {
-            throw ZooError.badArgument("\(name) outputs \(width) scores but has \(labels.count) class labels")
+    /// The top-`k` classes of each image: one result per image, its predictions or its own
+    /// error (a bad image does not stop the others). Images are decoded one at a time and
+    /// reduced to the model's input size at once, then run `batchSize` at a time; `onResult`
+    /// sees each result, in input order, as soon as its batch is done.
+    public func classify(_ images: [ImageSource], top k: Int = 5, batchSize: Int = 8,
+                         onResult: ((Int, ImageResult<[Prediction]>) -> Void)? = nil) -> [ImageResult<[Prediction]>] {
+        forEachBatch(images, batchSize: batchSize, onResult: onResult) { batch in
+            guard let labels else { throw ZooError.noPreprocessing(model: name) }
+            let out = try executor.run([inputName: batch])[graph.outputs[0].name]!
+            return try rows(out).map { row in
+                guard row.count == labels.count else {
+                    throw ZooError.badArgument("\(name) outputs \(row.count) scores but has \(labels.count) class labels")
+                }
+                return labels.top(k, of: outputsLogits ? softmax(row) : row)
+            }
         }
-        return scores.map { row in labels.top(k, of: outputsLogits ? softmax(row) : row) }
     }
 
     /// The pooled features of one image (VGG: fc2; most others: the global-average-pooled map).
     public func embed(_ image: ImageSource) throws -> [Float] {
-        try embed([image]).floats
+        try embed([image])[0].get()
     }
 
-    /// Features of each image as a `[N, D]` tensor, from `layer` (default: the model's embedding layer).
-    public func embed(_ images: [ImageSource], layer: String? = nil) throws -> Tensor {
+    /// Features of each image from `layer` (default: the model's embedding layer), flattened:
+    /// one result per image, as `classify(_:top:batchSize:onResult:)`.
+    public func embed(_ images: [ImageSource], layer: String? = nil, batchSize: Int = 8,
+                      onResult: ((Int, ImageResult<[Float]>) -> Void)? = nil) -> [ImageResult<[Float]>] {
+        forEachBatch(images, batchSize: batchSize, onResult: onResult) { batch in
+            try rows(try features(of: batch, layer: layer))
+        }
+    }
+
+    /// Features of every image as one `[N, D]` tensor; the first bad image is the error.
+    public func embeddings(_ images: [ImageSource], layer: String? = nil) throws -> Tensor {
+        let rows = try embed(images, layer: layer).map { try $0.get() }
+        let width = rows.first?.count ?? 0
+        return Tensor(shape: [rows.count, width], floats: rows.flatMap { $0 })
+    }
+
+    /// The output of `layer` (default: the embedding layer) for an input batch in the graph's layout.
+    func features(of batch: Tensor, layer: String?) throws -> Tensor {
         guard let name = layer ?? embeddingLayer else {
             throw ZooError.badArgument("\(self.name) has no default embedding layer: name one with --layer")
         }
-        let input = try preprocess(images)
-        let out: Tensor
-        if graph.outputs.contains(where: { $0.name == name }) {
-            out = try executor.run([graph.values[graph.inputs[0]].name: input])[name]!
-        } else {
-            let inner = try layerExecutor(name)
-            out = try inner.run([graph.values[graph.inputs[0]].name: input])[name]!
-        }
-        let rows = out.shape[0]
-        return out.reshaped([rows, out.elementCount / max(rows, 1)])
+        let runner = graph.outputs.contains(where: { $0.name == name }) ? executor : try layerExecutor(name)
+        return try runner.run([inputName: batch])[name]!
     }
 
     private func layerExecutor(_ name: String) throws -> Executor {
@@ -88,14 +125,22 @@ public final class Model: Sendable {
         return built
     }
 
-    private func outputRows(_ images: [ImageSource], output: String) throws -> [[Float]] {
-        let input = try preprocess(images)
-        let out = try executor.run([graph.values[graph.inputs[0]].name: input])[output]!
-        let values = out.floats
-        let width = values.count / max(images.count, 1)
-        return (0..<images.count).map { Array(values[($0 * width)..<(($0 + 1) * width)]) }
+    /// The pipeline writing `graph`'s own layout (NHWC where `run` takes NCHW): what batches of
+    /// images are fed, and what a model built on this graph (a fine-tuned head) records.
+    public var graphPipeline: ImagePipeline? {
+        guard var pipeline else { return nil }
+        if takesChannelsFirstInput { pipeline.layout = .nhwc }
+        return pipeline
+    }
+
+    func requirePipeline() throws -> ImagePipeline {
+        guard let graphPipeline else { throw ZooError.noPreprocessing(model: name) }
+        return graphPipeline
     }
 }
+
+/// What one image gave: its result, or the error that image alone met.
+public typealias ImageResult<Success> = Result<Success, any Error>
 
 /// Softmax in double precision (as the frameworks' float64 references are computed).
 func softmax(_ logits: [Float]) -> [Float] {
@@ -103,4 +148,12 @@ func softmax(_ logits: [Float]) -> [Float] {
     let exps = logits.map { Foundation.exp(Double($0) - top) }
     let sum = exps.reduce(0, +)
     return exps.map { Float($0 / sum) }
+}
+
+/// The rows of a `[N, ...]` tensor, each flattened.
+func rows(_ tensor: Tensor) throws -> [[Float]] {
+    let n = tensor.shape.rank > 0 ? tensor.shape[0] : 1
+    let values = tensor.floats
+    let width = values.count / max(n, 1)
+    return (0..<n).map { Array(values[($0 * width)..<(($0 + 1) * width)]) }
 }

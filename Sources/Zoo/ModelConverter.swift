@@ -29,22 +29,21 @@ public enum ModelConverter {
     public static let fp16Limit = 1e-2
 
     /// `source` is a model file or a zoo model name (converted from its cached weights). When a
-    /// manifest is known (the zoo name, or `architecture` naming a zoo model), its preprocessing
-    /// and labels go into the file, so the `.zoo` classifies on its own.
+    /// manifest is known (the zoo name, `architecture` naming a zoo model, or a recognised
+    /// weights file), its preprocessing and labels go into the file, so the `.zoo` classifies on its own.
     public static func convert(_ source: String, architecture: String? = nil, to output: URL, fp16: Bool = false,
                                reference: (input: URL, output: URL)? = nil, cache: WeightsCache = .default) throws -> Report {
-        let isFile = FileManager.default.fileExists(atPath: source)
-        let manifest = try ModelCatalog.manifest(named: isFile ? (architecture ?? "") : source)
-        let sourceFile = isFile ? source : try manifest.map { try Zoo.cachedWeights(for: $0, in: cache).path } ?? source
-        let graph = try ModelLoader.loadGraph(sourceFile, architecture: manifest?.architecture ?? architecture)
-        let provenance = try provenance(of: sourceFile, fp16: fp16)
-        var metadata = try manifest.map { try ModelCard.metadata($0, labels: try ModelCatalog.labels(for: $0), provenance: provenance) }
-            ?? ZooFileMetadata(provenance: provenance)
-        // A .zoo source (e.g. a fine-tuned model) keeps its own card and labels.
-        if manifest == nil, URL(fileURLWithPath: sourceFile).pathExtension == "zoo" {
-            let carried = try ZooFile.load(URL(fileURLWithPath: sourceFile)).metadata
-            metadata.preprocessing = carried.preprocessing
-            metadata.labels = carried.labels
+        let loaded = try ModelSource(source, options: LoadOptions(architecture: architecture, cache: cache)).read()
+        let graph = loaded.graph
+        let provenance = try provenance(of: loaded.file?.path ?? source, fp16: fp16)
+        let metadata: ZooFileMetadata
+        if let manifest = loaded.manifest {
+            metadata = try ModelCard(manifest).metadata(labels: loaded.labels, provenance: provenance)
+        } else if let card = loaded.card {
+            // A .zoo source (e.g. a fine-tuned model) keeps its own card and labels.
+            metadata = try card.metadata(labels: loaded.labels, provenance: provenance)
+        } else {
+            metadata = ZooFileMetadata(provenance: provenance)
         }
         try ZooFileWriter.write(graph, metadata: metadata, to: output, fp16: fp16)
         do {

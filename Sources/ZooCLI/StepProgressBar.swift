@@ -23,6 +23,15 @@ final class StepProgressBar {
         FileHandle.standardError.write(Data(("\r" + Self.render(label: label, done: done, total: total) + "\u{1B}[K").utf8))
     }
 
+    /// Wipes the bar, so a result printed to the same terminal starts on a clean line; the
+    /// next `update` draws it again.
+    func clear() {
+        guard isEnabled, drawn else { return }
+        drawn = false
+        lastDraw = .distantPast
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
     /// Ends the line, if anything was drawn.
     func finish() {
         guard isEnabled, drawn else { return }

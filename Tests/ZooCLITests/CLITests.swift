@@ -9,7 +9,7 @@ import ZooTestSupport
     @Test func infoSummarisesABuiltInModel() throws {
         let r = try CLIRunner.run(["info", "tiny-cnn"])
         #expect(r.status == 0, "\(r.stderr)")
-        let graph = try ModelLoader.loadGraph("tiny-cnn")
+        let graph = try Zoo.loadGraph("tiny-cnn")
         let digits = String(graph.parameterCount)
         let withCommas = digits.enumerated().map { i, c in (i > 0 && (digits.count - i) % 3 == 0 ? "," : "") + String(c) }.joined()
         #expect(r.stdout.contains("Parameters: \(withCommas)"), "\(r.stdout)")
@@ -32,7 +32,7 @@ import ZooTestSupport
         #expect(r.status == 0, "\(r.stderr)")
         let y = try NPY.read(contentsOf: dir.appendingPathComponent("y.npy"))
         #expect(y.shape == [2, 10])
-        let expected = try runGraph(ModelLoader.loadGraph("tiny-cnn"), x)
+        let expected = try runGraph(Zoo.loadGraph("tiny-cnn"), x)
         #expect(y.floats == expected.floats)
         let rowSum = y.floats[0..<10].reduce(0, +)
         #expect(abs(rowSum - 1) < 1e-5, "softmax output sums to 1")

@@ -48,7 +48,7 @@ enum InputFormat: String, CaseIterable, Sendable {
         case .zoo:
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-valid-\(UUID().uuidString).zoo")
             defer { try? FileManager.default.removeItem(at: url) }
-            try ZooFileWriter.write(try ModelLoader.loadGraph("tiny-cnn"), metadata: ZooFileMetadata(), to: url)
+            try ZooFileWriter.write(try Zoo.loadGraph("tiny-cnn"), metadata: ZooFileMetadata(), to: url)
             return try Data(contentsOf: url)
         case .npy: return NPY.encode(Tensor(shape: [1, 4, 4, 3], floats: (0..<48).map(Float.init)))
         case .jpeg: return try fixture("ZooVisionTests/Fixtures/cat.jpg")

@@ -52,8 +52,7 @@ import ZooTestSupport
         let url = scratch.folder.appendingPathComponent(format.fileName)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
         let kind = switch format {
-        case .onnx, .h5, .keras, .pthZip, .pthLegacy: "ZooError.badModel"
-        case .zoo: "ZooFileError"
+        case .onnx, .h5, .keras, .pthZip, .pthLegacy, .zoo: "ZooError.badModel"
         case .npy: "NPYError"
         case .jpeg, .png: "VisionError.unreadable"
         }

@@ -21,9 +21,9 @@ import ZooVision
         init(_ model: Model, task i: Int, images: [ImageSource]) throws {
             let image = images[i]
             predictions = try model.classify(image, top: 4)
-            batchPredictions = try model.classify(Array(images[...i]), top: 2)
+            batchPredictions = try model.classify(Array(images[...i]), top: 2).map { try $0.get() }
             embedding = try model.embed(image).map(\.bitPattern)
-            innerLayer = try model.embed([image], layer: "colour").floats.map(\.bitPattern)
+            innerLayer = try model.embeddings([image], layer: "colour").floats.map(\.bitPattern)
             raw = try model.run(["input": try model.preprocess([image])])["probabilities"]!.floats.map(\.bitPattern)
         }
     }
@@ -37,10 +37,10 @@ import ZooVision
         try tuned.save(to: scratch.url("shapes.zoo"))
         let images = data.samples.prefix(8).map(\.image)
 
-        let serialModel = try Zoo.load(file: scratch.url("shapes.zoo"), threads: 2)
+        let serialModel = try Zoo.load(file: scratch.url("shapes.zoo"), options: LoadOptions(threads: 2))
         let serial = try images.indices.map { try Outcome(serialModel, task: $0, images: images) }
 
-        let model = try Zoo.load(file: scratch.url("shapes.zoo"), threads: 2)
+        let model = try Zoo.load(file: scratch.url("shapes.zoo"), options: LoadOptions(threads: 2))
         let concurrent = try await withThrowingTaskGroup(of: (Int, Outcome).self) { group in
             for i in images.indices {
                 group.addTask { (i, try Outcome(model, task: i, images: images)) }

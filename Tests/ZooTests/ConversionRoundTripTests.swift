@@ -23,7 +23,7 @@ import ZooTensor
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-roundtrip-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let original = try ModelLoader.loadGraph(source, architecture: arch)
+        let original = try Zoo.loadGraph(source, options: LoadOptions(architecture: arch))
         let name = URL(fileURLWithPath: source).lastPathComponent
 
         let out32 = dir.appendingPathComponent("m.zoo")

@@ -75,8 +75,8 @@ import ZooVision
         let model = try Self.model()
         let image = ImageSource.file(Self.samples.appendingPathComponent("cat.jpg"))
         // The head conv after BN folding and ReLU6 fusion: a [1, 7, 7, 1280] map, one row per image.
-        let first = try model.embed([image], layer: "_conv_head")
-        let second = try model.embed([image], layer: "_conv_head")
+        let first = try model.embeddings([image], layer: "_conv_head")
+        let second = try model.embeddings([image], layer: "_conv_head")
         #expect(first.shape == [1, 7 * 7 * 1280])
         #expect(first.floats == second.floats)
         #expect(first.floats.allSatisfy { $0 >= 0 && $0 <= 6 }, "ReLU6 outputs")

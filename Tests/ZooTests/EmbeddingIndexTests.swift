@@ -78,11 +78,11 @@ import ZooTestSupport
         let data = try FineTuningFixtures.shapesDataset(perClass: 20, seed: 11)
         let backbone = try FineTuningFixtures.edgeBackbone()
         let (train, test) = data.stratifiedSplit(validationFraction: 0.5, seed: 1)
-        let features = try backbone.embed(train.map { data.samples[$0].image })
+        let features = try backbone.embeddings(train.map { data.samples[$0].image })
         let index = try EmbeddingIndex(embeddings: features, labels: train.map { data.classes[data.samples[$0].label] },
                                        model: backbone.name)
         #expect(index.count == 40 && index.dimension == 99 && index.entries[0].id == "blue_circle/1")
-        let queries = try backbone.embed(test.map { data.samples[$0].image })
+        let queries = try backbone.embeddings(test.map { data.samples[$0].image })
         let rows = (0..<test.count).map { Array(queries.floats[($0 * 99)..<(($0 + 1) * 99)]) }
         let predicted = try index.classify(rows, top: 1).map { $0[0].label }
         let correct = zip(predicted, test).filter { $0 == data.classes[data.samples[$1].label] }.count

@@ -27,13 +27,13 @@ import ZooTestSupport
 
         let images = data.samples.prefix(8).map(\.image)
         let inMemory = try tuned.classifier()
-        #expect(try loaded.classify(images, top: 4) == inMemory.classify(images, top: 4))
+        #expect(try loaded.classify(images, top: 4).map { try $0.get() } == inMemory.classify(images, top: 4).map { try $0.get() })
         let x = try loaded.preprocess(images)
         let fromFile = try loaded.run(["input": x])["probabilities"]!.floats
         #expect(fromFile == (try inMemory.run(["input": x])["probabilities"]!.floats))
 
         // The float64 training head agrees to float32 rounding.
-        let features = try backbone.embed(images).floats.map(Double.init)
+        let features = try backbone.embeddings(images).floats.map(Double.init)
         let logits = tuned.head.logits(features, count: 8)
         for r in 0..<8 {
             let row = logits[(r * 4)..<(r * 4 + 4)]
@@ -41,7 +41,7 @@ import ZooTestSupport
             for j in 0..<4 { #expect(abs(exp(row[r * 4 + j] - row.max()!) / sum - Double(fromFile[r * 4 + j])) < 1e-5) }
         }
         // The backbone's embedding is still there.
-        #expect(try loaded.embed(images).floats == backbone.embed(images).floats)
+        #expect(try loaded.embeddings(images).floats == backbone.embeddings(images).floats)
 
         let provenance = try #require(try ZooFile.load(url).metadata.provenance)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(provenance.utf8)) as? [String: Any])
@@ -70,7 +70,7 @@ import ZooTestSupport
     }
 
     @Test func truncationKeepsOnlyWhatTheValueNeeds() throws {
-        let graph = try ModelLoader.loadGraph("tiny-cnn")
+        let graph = try Zoo.loadGraph("tiny-cnn")
         let cut = try graph.truncated(at: "avg_pool", outputName: "features")
         #expect(cut.outputs.map(\.name) == ["features"])
         #expect(!cut.nodes.contains { $0.name == "predictions" } && cut.value(named: "predictions/kernel") == nil)

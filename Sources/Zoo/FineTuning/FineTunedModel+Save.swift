@@ -42,7 +42,7 @@ extension FineTunedModel {
     /// The fine-tuned classifier as a plain `Model` (what loading the saved file gives):
     /// `classify` names the new classes, `embed` still gives the backbone's features.
     public func classifier(threads: Int = ThreadCount.default) throws -> Model {
-        try Model(name: base.name.hasSuffix("-finetuned") ? base.name : base.name + "-finetuned", graph: GraphOptimizer.optimize(try graph()), pipeline: base.pipeline,
+        try Model(name: base.name.hasSuffix("-finetuned") ? base.name : base.name + "-finetuned", graph: GraphOptimizer.optimize(try graph()), pipeline: base.graphPipeline,
                   labels: ClassLabels(names: classes), outputsLogits: false, embeddingLayer: embeddingLayer, threads: threads)
     }
 
@@ -50,11 +50,11 @@ extension FineTunedModel {
     /// preprocessing, output "probabilities", the class names as labels, and provenance JSON
     /// (base model, head, the last training's dataset counts, settings and final metrics).
     public func save(to url: URL) throws {
-        guard let pipeline = base.pipeline else { throw ZooError.noPreprocessing(model: base.name) }
+        guard let pipeline = base.graphPipeline else { throw ZooError.noPreprocessing(model: base.name) }
         let composed = try graph()
-        let card = try ModelManifest(cardFor: pipeline, name: url.deletingPathExtension().lastPathComponent, architecture: base.name,
-                                     inputName: composed.values[composed.inputs[0]].name, output: "probabilities", embedding: embeddingLayer)
-        let metadata = try ModelCard.metadata(card, labels: ClassLabels(names: classes), provenance: try provenance())
+        let card = try ModelCard(for: pipeline, name: url.deletingPathExtension().lastPathComponent, architecture: base.name,
+                                 inputName: composed.values[composed.inputs[0]].name, output: .probabilities, embedding: embeddingLayer)
+        let metadata = try card.metadata(labels: ClassLabels(names: classes), provenance: try provenance())
         try ZooFileWriter.write(composed, metadata: metadata, to: url)
     }
 

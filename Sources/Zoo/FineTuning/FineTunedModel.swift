@@ -48,7 +48,7 @@ public struct FineTunedModel: Sendable {
                 var rng = SplitMix64.derived(seed: seed, 0xA06, UInt64(i))
                 return .rgb(augmentation.applied(to: try samples[i].image.decoded(pipeline.decodeOptions), rng: &rng))
             }
-            let out = try base.embed(images, layer: embeddingLayer)
+            let out = try base.embeddings(images, layer: embeddingLayer)
             dimension = out.shape[1]
             features += out.floats
             progress?(batch.upperBound, samples.count)

@@ -11,16 +11,13 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure a model's latency, throughput, load time and memory on synthetic input.")
 
-    @OptionGroup var modelOptions: ModelOptions
+    @Argument(help: "A zoo model name, tiny-cnn, or a model file (or give --model).")
+    var name: String?
 
-    @Option(name: .long, help: "A weights file you downloaded yourself, for a zoo model name.")
-    var weights: String?
+    @OptionGroup var options: ModelOptions
 
     @Option(name: .long, help: "Images per batch.")
     var batch = 1
-
-    @Option(name: .long, help: "Threads to use (default: the CPUs this process may use).")
-    var threads: Int?
 
     @Option(name: .long, help: "Timed runs.")
     var runs = 10
@@ -45,31 +42,20 @@ struct BenchCommand: ParsableCommand {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard name != nil || options.model != nil else { throw ValidationError("name the model: zoo bench --model M") }
     }
 
     func run() throws {
         let started = ContinuousClock.now
-        let settings = BenchmarkSettings(batch: batch, threads: threads ?? ThreadCount.default, runs: runs, warmup: warmup,
+        let settings = BenchmarkSettings(batch: batch, threads: options.threads ?? ThreadCount.default, runs: runs, warmup: warmup,
                                          profile: profile, topNodes: top, gemmPeak: gemmPeak)
-        let result = try Benchmark.run(model: modelOptions.model, settings: settings, started: started, load: loadGraph)
+        let result = try Benchmark.run(model: name ?? options.model ?? "", settings: settings, started: started) {
+            try options.load(positional: name).graph
+        }
         if json {
             print(try BenchReport(result).jsonString())
         } else {
             print(result.textReport())
         }
-    }
-
-    /// A zoo model name goes through the zoo (cached or --weights file); files and built-in
-    /// models load as `zoo info` and `zoo infer` load them.
-    private func loadGraph() throws -> Graph {
-        let spec = modelOptions.model
-        if !FileManager.default.fileExists(atPath: spec), try ModelCatalog.manifest(named: spec) != nil {
-            // Zoo.load always optimises; saying nothing would benchmark something else than asked.
-            if modelOptions.noOptimize { throw ValidationError("--no-optimize works with model files, not with the zoo model \(spec)") }
-            return try Zoo.load(spec, weights: weights.map { URL(fileURLWithPath: $0) }).graph
-        }
-        if weights != nil { throw ValidationError("--weights goes with a zoo model name, not with \(spec)") }
-        return try modelOptions.loadGraph()
     }
 }

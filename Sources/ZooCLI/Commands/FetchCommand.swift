@@ -20,6 +20,7 @@ struct FetchCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let manifest = try ModelCatalog.manifest(named: model) else { throw ZooError.unknownModel(model) }
+        guard !manifest.hasBuiltinWeights else { return print("\(model): built in, nothing to fetch") }
         guard let source = manifest.weights.first else { throw CLIError("\(model): the manifest lists no weights") }
         let cache = WeightsCache.default
         let weights: URL

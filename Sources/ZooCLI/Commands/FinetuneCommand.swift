@@ -15,7 +15,7 @@ struct FinetuneCommand: ParsableCommand {
             `zoo predict --model OUT.zoo IMAGE` prints the new class names.
             """)
 
-    @OptionGroup var options: ImageModelOptions
+    @OptionGroup var options: ModelOptions
 
     @Option(name: .long, help: "The dataset folder: one sub-folder of JPEG/PNG images per class.")
     var data: String

@@ -8,29 +8,28 @@ struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info", abstract: "Show a model's layers, shapes, parameter count and FLOPs.")
 
-    @Argument(help: "A zoo model name or a model file.")
-    var model: String
+    @Argument(help: "A zoo model name, tiny-cnn, or a model file (or give --model).")
+    var name: String?
 
-    @Option(name: .long, help: "Architecture of a weights-only file.")
-    var arch: String?
+    @OptionGroup var options: ModelOptions
 
     @Option(name: .long, help: "Batch size for shapes and FLOPs.")
     var batch = 1
 
-    @Flag(name: .long, help: "Show the graph as imported, before optimisation.")
-    var noOptimize = false
-
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard name != nil || options.model != nil else { throw ValidationError("name the model: zoo info M, or --model M") }
     }
 
     func run() throws {
-        let graph = try ModelLoader.loadGraph(model, architecture: arch, optimize: !noOptimize)
+        let model = try options.load(positional: name)
+        let graph = model.graph
         let rows = try graph.summary(batch: batch)
-        let plan = try Executor(graph: graph, threads: 1).plan(batch: batch)
+        let plan = try model.plan(batch: batch)
         print("Model: \(graph.name)")
         for id in graph.inputs {
-            print("Input  \(graph.values[id].name): \(graph.values[id].shape) \(graph.values[id].dtype)")
+            print("Input  \(graph.values[id].name): \(graph.values[id].shape) \(graph.values[id].dtype)"
+                  + (model.takesChannelsFirstInput ? " (NHWC inside; `zoo infer` takes it NCHW)" : ""))
         }
         for out in graph.outputs { print("Output \(out.name): \(plan.shapes[out.value])") }
         let nameWidth = min(40, max(10, rows.map(\.name.count).max() ?? 10))

@@ -13,7 +13,7 @@ struct ListCommand: ParsableCommand {
         for m in try ModelCatalog.all() {
             let converted = FileManager.default.fileExists(atPath: Zoo.convertedFile(for: m, in: cache).path)
             let source = m.weights.contains { cache.cachedFile(for: $0) != nil }
-            let state = converted ? "cached (.zoo)" : source ? "cached"
+            let state = m.hasBuiltinWeights ? "built in" : converted ? "cached (.zoo)" : source ? "cached"
                 : m.weights.isEmpty ? "no published hash to fetch against: use --weights FILE" : "not cached: zoo fetch \(m.name)"
             let params = m.parameters.map { grouped($0) } ?? "?"
             print("  \(m.name.padding(toLength: 20, withPad: " ", startingAt: 0))  \(m.family.padding(toLength: 18, withPad: " ", startingAt: 0))  \(m.input.size)x\(m.input.size)  \(params.padding(toLength: 12, withPad: " ", startingAt: 0))  \(state)")

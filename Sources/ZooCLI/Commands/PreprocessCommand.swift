@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
+import Zoo
 import ZooTensor
 
-/// `zoo preprocess`: the exact input tensor a model would see for an image.
+/// `zoo preprocess`: the exact input tensor a model would see for an image. A zoo model
+/// needs no weights for this: its manifest says how images become its input.
 struct PreprocessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "preprocess", abstract: "Write the input tensor a model sees for an image, as .npy.")
+        commandName: "preprocess", abstract: "Write the input tensor a model sees for images (one batch), as .npy.")
 
-    @OptionGroup var options: ImageModelOptions
+    @OptionGroup var options: ModelOptions
 
     @Option(name: .shortAndLong, help: "The .npy file to write.")
     var output: String
@@ -17,8 +19,14 @@ struct PreprocessCommand: ParsableCommand {
 
     func run() throws {
         try checkedOutputFolder(output)
-        let model = try options.load()
-        let tensor = try model.preprocess(try imageFiles(images).map { .file($0.url) })
+        let files = try imageFiles(images).map { ImageSource.file(URL(fileURLWithPath: $0)) }
+        let source = try options.source()
+        let tensor: Tensor
+        if let pipeline = try source.pipeline() {
+            tensor = try pipeline.tensor(from: files.map { try $0.decoded(pipeline.decodeOptions) })
+        } else {
+            tensor = try Zoo.load(source).preprocess(files)
+        }
         try NPY.write(tensor, to: URL(fileURLWithPath: output))
     }
 }

@@ -1,20 +1,71 @@
 import ArgumentParser
+import Foundation
 import Zoo
+import ZooVision
 import ZooGraph
 
-/// How a command names its model: a zoo model name or a model file, with an architecture for
-/// weights-only files.
+/// How every command names its model, the same way everywhere: `--model M`, where M is a zoo
+/// model name (see `zoo list`; `tiny-cnn` is built in) or a model file, plus the choices that
+/// go with it. `zoo info` and `zoo bench` also take M as their argument.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "A zoo model name or a model file (.onnx, .h5, .keras).")
-    var model: String
+    @Option(name: .long, help: "A zoo model name (see `zoo list`), tiny-cnn, or a model file (.zoo, .onnx, .h5, .keras, .pth). Default: efficientnet-lite0.")
+    var model: String?
 
-    @Option(name: .long, help: "Architecture of a weights-only file (for example vgg16, resnet50).")
+    @Option(name: .long, help: "The zoo model or architecture a file is (supplies its architecture, preprocessing and labels).")
     var arch: String?
+
+    @Option(name: .long, help: "A weights file you downloaded yourself, for a zoo model name.")
+    var weights: String?
+
+    @Option(name: .long, help: "Threads to use (default: the CPUs this process may use).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Ignore EXIF orientation, as Keras and torchvision do.")
+    var noExif = false
 
     @Flag(name: .long, help: "Skip the graph optimisations (batch-norm folding, fusion).")
     var noOptimize = false
 
-    func loadGraph() throws -> Graph {
-        try ModelLoader.loadGraph(model, architecture: arch, optimize: !noOptimize)
+    /// The model when none is named.
+    static let defaultModel = "efficientnet-lite0"
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
+
+    var loadOptions: LoadOptions {
+        LoadOptions(architecture: arch, weights: weights.map { URL(fileURLWithPath: $0) }, threads: threads ?? ThreadCount.default,
+                    appliesEXIFOrientation: !noExif, optimize: !noOptimize)
+    }
+
+    /// The model named by `--model`, or by `positional` for the commands that also take it as their argument.
+    func source(positional: String? = nil) throws -> ModelSource {
+        if let positional, let model, positional != model {
+            throw ValidationError("the model is named twice: \(positional) and --model \(model)")
+        }
+        return try ModelSource(positional ?? model ?? Self.defaultModel, options: loadOptions)
+    }
+
+    /// Loads the model, saying on stderr which zoo model a weights file was recognised as.
+    func load(positional: String? = nil) throws -> Model {
+        let model = try Zoo.load(source(positional: positional))
+        if let recognized = model.recognizedAs {
+            FileHandle.standardError.write(Data("zoo: \(model.name) is \(recognized) (recognised from its weights)\n".utf8))
+        }
+        return model
+    }
+}
+
+/// Image files named on the command line: folders expanded, what was skipped said in one line.
+func imageFiles(_ paths: [String]) throws -> [String] {
+    let list = try ImageFileList(paths)
+    if !list.skipped.isEmpty {
+        FileHandle.standardError.write(Data("zoo: skipped \(list.summary)\n".utf8))
+    }
+    return list.files
+}
+
+/// Writes one `zoo: error:` line to stderr without stopping (for per-image failures).
+func reportError(_ message: String) {
+    FileHandle.standardError.write(Data("zoo: error: \(message)\n".utf8))
 }

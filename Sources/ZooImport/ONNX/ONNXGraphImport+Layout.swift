@@ -14,13 +14,13 @@ extension ONNXGraphImport {
             id = try constant(name, t)
         } else if let v = s.nhwc {
             let batchFree = reshapeTarget(s.shape, batchLeading: s.batchLeading)
-            id = NHWC.isTrivial(s.shape)
+            id = Layout.isTrivialTranspose(nchw: s.shape)
                 ? try add(.reshape(batchFree), [v], name: name + "/nchw")
-                : try add(.transpose(NHWC.toNCHW), [v], name: name + "/nchw")
+                : try add(.transpose(Layout.nhwcToNCHW), [v], name: name + "/nchw")
         } else if let f = s.hwcFlat {
             let n = s.batchLeading ? 0 : s.shape[0]
             let image = try add(.reshape([n, f.h, f.w, f.c]), [f.value], name: name + "/hwc")
-            let chw = try add(.transpose(NHWC.toNCHW), [image], name: name + "/chw")
+            let chw = try add(.transpose(Layout.nhwcToNCHW), [image], name: name + "/chw")
             id = try add(.flatten(axis: 1), [chw], name: name + "/nchw")
         } else {
             throw malformed("'\(name)' has no value")
@@ -36,13 +36,13 @@ extension ONNXGraphImport {
         guard s.rank == 4 else { throw malformed("'\(name)' has shape \(Shape(s.shape)); a 4-D NCHW tensor is needed") }
         let id: ValueID
         if let t = s.known {
-            id = try constant(name + "/nhwc", t.transposed(NHWC.toNHWC))
+            id = try constant(name + "/nhwc", t.transposed(Layout.nchwToNHWC))
         } else {
             let p = try plain(name)
             let d = s.shape
-            id = NHWC.isTrivial(d)
+            id = Layout.isTrivialTranspose(nchw: d)
                 ? try add(.reshape(reshapeTarget([d[0], d[2], d[3], d[1]], batchLeading: s.batchLeading)), [p], name: name + "/nhwc")
-                : try add(.transpose(NHWC.toNHWC), [p], name: name + "/nhwc")
+                : try add(.transpose(Layout.nchwToNHWC), [p], name: name + "/nhwc")
         }
         update(name) { $0.nhwc = id }
         return id
@@ -56,15 +56,15 @@ extension ONNXGraphImport {
         if s.rank == 4 { return try nhwc(name) }
         guard s.rank < 4 else { throw malformed("'\(name)' has rank \(s.rank), more than the 4-D result") }
         let padded = [Int](repeating: 1, count: 4 - s.rank) + s.shape
-        let nhwcShape = NHWC.toNHWC.map { padded[$0] }
+        let nhwcShape = Layout.nchwToNHWC.map { padded[$0] }
         if let t = s.known {
-            return try constant(name + "/nhwc", t.reshaped(Shape(padded)).transposed(NHWC.toNHWC))
+            return try constant(name + "/nhwc", t.reshaped(Shape(padded)).transposed(Layout.nchwToNHWC))
         }
         let p = try plain(name)
         let image = try add(.reshape(padded), [p], name: name + "/4d")
-        return NHWC.isTrivial(padded)
+        return Layout.isTrivialTranspose(nchw: padded)
             ? try add(.reshape(nhwcShape), [image], name: name + "/nhwc")
-            : try add(.transpose(NHWC.toNHWC), [image], name: name + "/nhwc")
+            : try add(.transpose(Layout.nchwToNHWC), [image], name: name + "/nhwc")
     }
 
     /// A value for an op that does not care about layout (activations, Identity): its NHWC

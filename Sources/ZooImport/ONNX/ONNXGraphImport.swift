@@ -64,7 +64,7 @@ final class ONNXGraphImport {
     /// Defines `name` as the rank-4 graph value `id`, which holds it as NHWC.
     func defineNHWC(_ name: String, _ id: ValueID, batchLeading: Bool) throws {
         let d = builder.shape(of: id).dims
-        var s = ONNXSlot(shape: NHWC.toNCHW.map { d[$0] }, batchLeading: batchLeading)
+        var s = ONNXSlot(shape: Layout.nhwcToNCHW.map { d[$0] }, batchLeading: batchLeading)
         s.nhwc = id
         try define(name, s)
     }

@@ -29,7 +29,7 @@ extension ONNXGraphImport {
         }
         let batchLeading = axis != 0 && slots.contains { $0.batchLeading }
         if first.rank == 4, slots.contains(where: { $0.nhwc != nil }) {
-            let y = try add(.concat(axis: NHWC.position(ofNCHWAxis: axis)), try names.map { try nhwc($0) }, name: n.output)
+            let y = try add(.concat(axis: Layout.nhwcToNCHW[axis]), try names.map { try nhwc($0) }, name: n.output)
             try defineNHWC(n.output, y, batchLeading: batchLeading)
         } else {
             let y = try add(.concat(axis: axis), try names.map { try plain($0) }, name: n.output)
@@ -51,7 +51,7 @@ extension ONNXGraphImport {
         let trailing = xs.shape[(axis + 1)...].reduce(1, *)
         if n.version >= 13 || trailing == 1 {
             if xs.rank == 4, xs.nhwc != nil {
-                let y = try add(.softmax(axis: NHWC.position(ofNCHWAxis: axis)), [try nhwc(x)], name: n.output)
+                let y = try add(.softmax(axis: Layout.nhwcToNCHW[axis]), [try nhwc(x)], name: n.output)
                 return try defineNHWC(n.output, y, batchLeading: xs.batchLeading)
             }
             let y = try add(.softmax(axis: axis), [try plain(x)], name: n.output)
@@ -104,7 +104,7 @@ extension ONNXGraphImport {
         }
         let batchLeading = xs.batchLeading && before[0] == 0 && after[0] == 0
         if xs.rank == 4, xs.nhwc != nil || xs.plain == nil {
-            let op = Op.pad(before: NHWC.toNHWC.map { before[$0] }, after: NHWC.toNHWC.map { after[$0] }, value: value)
+            let op = Op.pad(before: Layout.nchwToNHWC.map { before[$0] }, after: Layout.nchwToNHWC.map { after[$0] }, value: value)
             let y = try add(op, [try nhwc(x)], name: n.output)
             return try defineNHWC(n.output, y, batchLeading: batchLeading)
         }

@@ -29,8 +29,7 @@ extension ONNXGraphImport {
         let window = try windowGeometry(n, kernel: [kh, kw], input: [xs.shape[2], xs.shape[3]], allowsDilations: true)
         let params = Conv2DParams(kernel: Size2D(kh, kw), strides: window.strides, dilations: window.dilations,
                                   padding: window.padding, groups: groups)
-        // OIHW -> HWIO, once: [KH, KW, C/group, O], what the grouped/depthwise kernel expects.
-        let hwio = w.converted(to: .float32).transposed([2, 3, 1, 0])
+        let hwio = Layout.hwio(fromOIHW: w.converted(to: .float32))
         let weights = try constant(n.output + "/kernel", hwio)
         let b = try constant(n.output + "/bias", bias ?? Tensor(zeros: [o]))
         let y = try add(.conv2d(params), [try nhwc(x), weights, b], name: n.output)
@@ -99,14 +98,10 @@ extension ONNXGraphImport {
         case "VALID":
             pads = [0, 0, 0, 0]
         case "SAME_UPPER", "SAME_LOWER":
-            // Output = ceil(input / stride); the odd pixel of padding goes at the end (UPPER) or start (LOWER).
             for axis in 0..<2 {
-                let out = (input[axis] + strides[axis] - 1) / strides[axis]
-                let span = (kernel[axis] - 1) * dilations[axis] + 1
-                let total = max(0, (out - 1) * strides[axis] + span - input[axis])
-                let small = total / 2, large = total - small
-                pads[axis] = autoPad == "SAME_UPPER" ? small : large
-                pads[axis + 2] = autoPad == "SAME_UPPER" ? large : small
+                let same = SamePadding.resolve(input: input[axis], kernel: kernel[axis], stride: strides[axis],
+                                               dilation: dilations[axis], oddPixelFirst: autoPad == "SAME_LOWER")
+                (pads[axis], pads[axis + 2]) = (same.before, same.after)
             }
         default:
             throw n.unsupported("auto_pad '\(autoPad)'")

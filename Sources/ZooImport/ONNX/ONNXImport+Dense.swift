@@ -24,7 +24,7 @@ extension ONNXGraphImport {
         var weights: ValueID
         var scaleAfter: Float?
         if var w = sb.known?.converted(to: .float32) {
-            if transB { w = w.transposed([1, 0]) }
+            if transB { w = Layout.inputMajor(fromOutputMajor: w) }
             if alpha != 1 { w = w.scaled(by: alpha) }
             if let f = rowOrder { w = hwcRows(w, f) }
             weights = try constant(n.output + "/kernel", w)
@@ -97,11 +97,8 @@ extension ONNXGraphImport {
         return (try plain(name), nil)
     }
 
-    /// Reorders the rows of `[C*H*W, N]` weights to H,W,C order: row `(h*W + w)*C + c` of the
-    /// result is row `c*H*W + h*W + w` of the original.
     private func hwcRows(_ weights: Tensor, _ f: ONNXSlot.HWCFlat) -> Tensor {
-        let cols = weights.shape[1]
-        return weights.reshaped([f.c, f.h * f.w, cols]).transposed([1, 0, 2]).reshaped([f.c * f.h * f.w, cols])
+        Layout.hwcRows(weights, channels: f.c, height: f.h, width: f.w)
     }
 }
 

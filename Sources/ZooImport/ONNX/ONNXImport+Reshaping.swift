@@ -65,7 +65,7 @@ extension ONNXGraphImport {
         let batchLeading = xs.batchLeading && perm.first == 0
         if xs.plain == nil, let v = xs.nhwc {
             // Compose with the layout: output NHWC axis j holds input NHWC axis q[j].
-            let q = NHWC.toNHWC.map { NHWC.toNCHW[perm[$0]] }
+            let q = Layout.nchwToNHWC.map { Layout.nhwcToNCHW[perm[$0]] }
             let y = q == [0, 1, 2, 3] ? v : try add(.transpose(q), [v], name: n.output)
             return try defineNHWC(n.output, y, batchLeading: batchLeading)
         }
@@ -127,7 +127,7 @@ extension ONNXGraphImport {
         }
         guard xs.rank == 4, let v = xs.nhwc else { return false }
         let y = try add(.flatten(axis: 1), [v], name: output)
-        if NHWC.isTrivial(xs.shape) {
+        if Layout.isTrivialTranspose(nchw: xs.shape) {
             try definePlain(output, y, batchLeading: xs.batchLeading)
         } else {
             var s = ONNXSlot(shape: shape(of: y), batchLeading: xs.batchLeading)

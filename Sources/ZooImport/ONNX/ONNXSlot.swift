@@ -37,18 +37,3 @@ struct ONNXSlot {
 
     var rank: Int { shape.count }
 }
-
-/// Axis orders between ONNX's NCHW and the graph's NHWC.
-enum NHWC {
-    /// NHWC axis `i` holds NCHW axis `toNHWC[i]`.
-    static let toNHWC = [0, 2, 3, 1]
-    /// NCHW axis `i` holds NHWC axis `toNCHW[i]`; equivalently, NCHW axis `a` sits at NHWC position `toNCHW[a]`.
-    static let toNCHW = [0, 3, 1, 2]
-
-    /// Where NCHW axis `axis` sits in NHWC storage.
-    static func position(ofNCHWAxis axis: Int) -> Int { toNCHW[axis] }
-
-    /// Whether NCHW and NHWC orders hold the same bytes in the same order, so that a reshape
-    /// (free) can replace the transpose: at most one of C and H*W is larger than 1.
-    static func isTrivial(_ nchw: [Int]) -> Bool { nchw[1] == 1 || nchw[2] * nchw[3] == 1 }
-}

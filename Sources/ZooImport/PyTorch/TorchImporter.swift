@@ -45,7 +45,7 @@ public enum TorchImporter {
             let side = TorchvisionVGG.pooledSize
             return try TorchvisionVGG.graph(config, imageSize: imageSize, name: arch.rawValue) { name in
                 let t = try layout(tensors)(name)
-                return name == "classifier.0.weight" ? t.hwcRows(channels: config.lastChannels, height: side, width: side) : t
+                return name == "classifier.0.weight" ? Layout.hwcRows(t, channels: config.lastChannels, height: side, width: side) : t
             }
         case .mobileNetV2:
             let config = TorchvisionMobileNetV2.Config().inferred(from: shape)
@@ -94,8 +94,8 @@ public enum TorchImporter {
     /// PyTorch layout to zoo layout: OIHW -> HWIO for convs, [out, in] -> [in, out] for Linear.
     static func zooLayout(_ t: Tensor) -> Tensor {
         switch t.shape.rank {
-        case 4: t.transposed([2, 3, 1, 0])
-        case 2: t.transposed([1, 0])
+        case 4: Layout.hwio(fromOIHW: t)
+        case 2: Layout.inputMajor(fromOutputMajor: t)
         default: t
         }
     }

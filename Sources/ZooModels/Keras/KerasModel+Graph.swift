@@ -63,7 +63,7 @@ private struct LayerLowering {
             }
         case .depthwiseConv2D(let c):
             let k = weights[0].shape
-            let kernel = weights[0].reshaped([k[0], k[1], 1, k[2] * k[3]])
+            let kernel = Layout.groupedHWIO(fromKerasDepthwise: weights[0])
             let params = convParams(c, groups: k[2])
             return try finish(&builder, c.activation, as: name) { b, n, act in
                 var p = params
@@ -72,7 +72,7 @@ private struct LayerLowering {
             }
         case .separableConv2D(let c):
             let k = weights[0].shape
-            let depthwise = try builder.conv2d(x, weights: weights[0].reshaped([k[0], k[1], 1, k[2] * k[3]]), bias: nil,
+            let depthwise = try builder.conv2d(x, weights: Layout.groupedHWIO(fromKerasDepthwise: weights[0]), bias: nil,
                                                params: convParams(c, groups: k[2]), name: name + "/depthwise")
             return try finish(&builder, c.activation, as: name) { b, n, act in
                 try b.conv2d(depthwise, weights: weights[1], bias: c.useBias ? weights[2] : nil,

@@ -5,14 +5,12 @@ extension KerasPadding {
     /// Output extent and explicit (before, after) padding along one axis, Keras/TensorFlow style:
     /// `same` gives `ceil(input / stride)` and puts the odd pixel after.
     func resolve(input: Int, kernel: Int, stride: Int, dilation: Int) -> (output: Int, before: Int, after: Int) {
-        let span = (kernel - 1) * dilation + 1
         switch self {
         case .valid:
+            let span = (kernel - 1) * dilation + 1
             return (input >= span ? (input - span) / stride + 1 : 0, 0, 0)
         case .same:
-            let output = (input + stride - 1) / stride
-            let total = max((output - 1) * stride + span - input, 0)
-            return (output, total / 2, total - total / 2)
+            return SamePadding.resolve(input: input, kernel: kernel, stride: stride, dilation: dilation)
         }
     }
 }

@@ -71,7 +71,7 @@ public enum EfficientNetLite {
     public static func lite0(imageSize: Int = 224, classes: Int = 1000, weight: (String) throws -> Tensor) throws -> Graph {
         var b = GraphBuilder(name: "efficientnet-lite0")
         let input = try b.input("input", shape: [1, 3, imageSize, imageSize])
-        var x = try b.add(.transpose([0, 2, 3, 1]), inputs: [input], name: "to_nhwc")
+        var x = try b.add(.transpose(Layout.nchwToNHWC), inputs: [input], name: "to_nhwc")
 
         func convBN(_ x: ValueID, conv: String, bn: String, kernel: Int, stride: Int, groups: Int, relu6: Bool) throws -> ValueID {
             let shape = b.shape(of: x)
@@ -110,12 +110,9 @@ public enum EfficientNetLite {
 
     /// TensorFlow "SAME" padding: output ceil(in / stride), the odd pixel goes bottom/right.
     static func samePadding(height: Int, width: Int, kernel: Int, stride: Int) -> Padding2D {
-        func split(_ size: Int) -> (Int, Int) {
-            let out = (size + stride - 1) / stride
-            let total = max((out - 1) * stride + kernel - size, 0)
-            return (total / 2, total - total / 2)
-        }
-        let (top, bottom) = split(height), (left, right) = split(width)
+        let v = SamePadding.resolve(input: height, kernel: kernel, stride: stride)
+        let h = SamePadding.resolve(input: width, kernel: kernel, stride: stride)
+        let (top, bottom, left, right) = (v.before, v.after, h.before, h.after)
         return Padding2D(top: top, left: left, bottom: bottom, right: right)
     }
 }

@@ -63,7 +63,7 @@ struct TorchvisionGraph {
     /// The `input` `[1, 3, size, size]` (NCHW, batch free), transposed to NHWC for the body.
     mutating func nchwInput(imageSize: Int) throws -> ValueID {
         let input = try builder.input("input", shape: [1, 3, imageSize, imageSize])
-        return try builder.add(.transpose([0, 2, 3, 1]), inputs: [input], name: "to_nhwc")
+        return try builder.add(.transpose(Layout.nchwToNHWC), inputs: [input], name: "to_nhwc")
     }
 
     /// `nn.Conv2d` with PyTorch's symmetric `padding`; no bias unless the module has one.

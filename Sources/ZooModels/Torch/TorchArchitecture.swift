@@ -29,7 +29,7 @@ public enum TorchArchitecture: String, CaseIterable, Sendable {
 
     /// The architecture a state dict's parameter names and shapes point to, as a person
     /// reading the names would tell; nil when none fits. `hint` says what was seen.
-    static func recognise(_ shapes: [String: Shape]) -> (architecture: TorchArchitecture?, hint: String?) {
+    public static func recognise(_ shapes: [String: Shape]) -> (architecture: TorchArchitecture?, hint: String?) {
         func has(_ name: String) -> Bool { shapes[name] != nil }
         if has("_conv_stem.weight"), has("_blocks.0._depthwise_conv.weight") {
             return has("_blocks.15._project_conv.weight") && !has("_blocks.16._project_conv.weight")

@@ -2,20 +2,10 @@ import ZooGraph
 import ZooKernels
 import ZooTensor
 
-/// Models defined in code, usable without any weights file (random weights, fixed seed):
-/// for `zoo info`, `zoo bench` and smoke tests. Real zoo architectures join here.
-enum BuiltinModels {
-    static let names = ["tiny-cnn"]
-
-    static func graph(named name: String) throws -> Graph? {
-        switch name {
-        case "tiny-cnn": return try tinyCNN()
-        default: return nil
-        }
-    }
-
-    /// A small residual CNN on 32x32 RGB: conv-BN-ReLU, a residual block, pooling and a classifier.
-    static func tinyCNN() throws -> Graph {
+/// `tiny-cnn`: a small residual CNN on 32x32 RGB (conv-BN-ReLU, a residual block, pooling and
+/// a 10-class classifier) with random weights from a fixed seed, the same on every machine.
+enum TinyCNN {
+    static func graph() throws -> Graph {
         var rng = LinearCongruential(seed: 42)
         func random(_ shape: Shape, scale: Float) -> Tensor {
             Tensor(shape: shape, floats: (0..<shape.elementCount).map { _ in rng.uniform() * scale })

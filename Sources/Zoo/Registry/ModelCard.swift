@@ -7,26 +7,31 @@ import ZooVision
 /// `preprocessing`), and the class names (in `labels`).
 struct ModelCard: Codable {
     var name: String
+    /// The architecture it was built as, or the model it was fine-tuned from: for people.
     var architecture: String
     var input: ModelManifest.Input
-    var preprocessing: ModelManifest.PreprocessingSpec
-    var output: String
+    var preprocessing: PreprocessingSpec
+    var output: ModelManifest.Output
     var embedding: String?
 
+    init(name: String, architecture: String, input: ModelManifest.Input, preprocessing: PreprocessingSpec,
+         output: ModelManifest.Output, embedding: String?) {
+        self.name = name; self.architecture = architecture; self.input = input
+        self.preprocessing = preprocessing; self.output = output; self.embedding = embedding
+    }
+
     init(_ m: ModelManifest) {
-        name = m.name; architecture = m.architecture; input = m.input
-        preprocessing = m.preprocessing; output = m.output; embedding = m.embedding
+        self.init(name: m.name, architecture: m.architecture.description, input: m.input, preprocessing: m.preprocessing,
+                  output: m.output, embedding: m.embedding)
     }
 
-    /// A manifest-shaped view, for building the image pipeline.
-    func manifest() -> ModelManifest {
-        ModelManifest(name: name, family: "", architecture: architecture, description: nil, input: input,
-                      preprocessing: preprocessing, output: output, embedding: embedding, labels: "",
-                      parameters: nil, weights: [], license: "")
+    func pipeline(appliesEXIFOrientation: Bool) throws -> ImagePipeline {
+        try preprocessing.pipeline(input: input, appliesEXIFOrientation: appliesEXIFOrientation, model: name)
     }
 
-    static func metadata(_ manifest: ModelManifest, labels: ClassLabels?, provenance: String?) throws -> ZooFileMetadata {
-        let card = String(decoding: try JSONEncoder().encode(ModelCard(manifest)), as: UTF8.self)
+    /// The `.zoo` metadata holding this card, the labels' `[id, name]` pairs and provenance JSON.
+    func metadata(labels: ClassLabels?, provenance: String?) throws -> ZooFileMetadata {
+        let card = String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
         let names = labels.map { l in l.classes.map { [$0.id, $0.name] } }
         let labelText = try names.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         return ZooFileMetadata(preprocessing: card, labels: labelText, provenance: provenance)

@@ -1,0 +1,31 @@
+import Foundation
+import ZooFetch
+import ZooGraph
+
+/// The choices that go with naming a model: what a file is, where a zoo model's weights are,
+/// and how the loaded model runs. The same options serve every command and the Swift API.
+public struct LoadOptions: Sendable {
+    /// The zoo model or architecture a file is (`--arch`): its architecture for a weights-only
+    /// file, its preprocessing and labels for any file. Nil: recognised from the file where it can be.
+    public var architecture: String?
+    /// A weights file for a zoo model name (`--weights`), instead of the cache.
+    public var weights: URL?
+    /// Threads each run may use.
+    public var threads: Int
+    /// Whether decoded photos are turned upright by their EXIF orientation (Keras and torchvision do not).
+    public var appliesEXIFOrientation: Bool
+    /// Whether the imported graph is optimised (batch-norm folding, fusion); a `.zoo` already is.
+    public var optimize: Bool
+    /// Where zoo models' weights are cached (`$ZOO_HOME`).
+    public var cache: WeightsCache
+
+    public init(architecture: String? = nil, weights: URL? = nil, threads: Int = ThreadCount.default,
+                appliesEXIFOrientation: Bool = true, optimize: Bool = true, cache: WeightsCache = .default) {
+        self.architecture = architecture
+        self.weights = weights
+        self.threads = threads
+        self.appliesEXIFOrientation = appliesEXIFOrientation
+        self.optimize = optimize
+        self.cache = cache
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import ZooFetch
+import ZooGraph
+import ZooModels
+import ZooVision
+
+/// What a user named, resolved before any weights are read: a zoo model (by name, with its
+/// manifest) or a model file (with the manifest of the zoo model `--arch` names, if any).
+/// Every command and `Zoo.load` go through here, so every spelling works the same everywhere.
+public struct ModelSource: Sendable {
+    /// The name used in messages and reports: the zoo name, or the file's name.
+    public let name: String
+    /// The zoo model, when the source is one or `--arch` names one; known without reading weights.
+    public let manifest: ModelManifest?
+    /// The model file when the source is a file path.
+    public let file: URL?
+    let options: LoadOptions
+
+    /// Resolves `source`: an existing file path, else a zoo model name (see `zoo list`).
+    public init(_ source: String, options: LoadOptions = LoadOptions()) throws {
+        self.options = options
+        let url = URL(fileURLWithPath: (source as NSString).expandingTildeInPath)
+        if FileManager.default.fileExists(atPath: url.path) || ModelFile.format(of: url) != nil || source.contains("/") {
+            if options.weights != nil { throw ZooError.badArgument("--weights goes with a zoo model name, not with the file \(source)") }
+            name = url.lastPathComponent
+            file = url
+            manifest = try options.architecture.flatMap(Self.manifest(forArch:))
+            return
+        }
+        guard let manifest = try ModelCatalog.manifest(named: source, cache: options.cache) else { throw ZooError.unknownModel(source) }
+        if let weights = options.weights, !FileManager.default.fileExists(atPath: weights.path) {
+            throw ZooError.badModel(file: weights, detail: "no such file (given as the weights of \(source))")
+        }
+        name = source
+        file = nil
+        self.manifest = manifest
+    }
+
+    /// How images become this model's input, from the manifest alone: needs no weights.
+    /// Nil for a file whose card (a `.zoo`) or recognised architecture is only known on loading.
+    public func pipeline() throws -> ImagePipeline? {
+        try manifest?.pipeline(appliesEXIFOrientation: options.appliesEXIFOrientation)
+    }
+
+    /// Reads the graph and everything that describes it.
+    func read() throws -> LoadedModel {
+        guard let manifest, file == nil else { return try readFile(file!) }
+        if case .builtin(let builtin) = manifest.architecture, options.weights == nil {
+            let contents = ModelFile.Contents(graph: try builtin.graph(), isOptimized: false)
+            return try LoadedModel(contents, file: nil, manifest: manifest, recognized: false, options: options)
+        }
+        let weights = try options.weights ?? cachedWeights(for: manifest)
+        let contents = try ModelFile(weights).read(architecture: manifest.architecture.description)
+        return try LoadedModel(contents, file: weights, manifest: manifest, recognized: false, options: options)
+    }
+
+    private func readFile(_ url: URL) throws -> LoadedModel {
+        let contents = try ModelFile(url).read(architecture: options.architecture)
+        // A weights file whose network an importer recognised gets that zoo model's preprocessing and labels.
+        if manifest == nil, contents.card == nil, let built = try? ModelArchitecture(parsing: contents.graph.name),
+           let recognised = try ModelCatalog.manifest(for: built, cache: options.cache) {
+            return try LoadedModel(contents, file: url, manifest: recognised, recognized: true, options: options)
+        }
+        return try LoadedModel(contents, file: url, manifest: manifest, recognized: false, options: options)
+    }
+
+    /// Where a zoo model's weights are in the cache: the `.zoo` converted from them if there is
+    /// one, else the downloaded source file.
+    func cachedWeights(for manifest: ModelManifest) throws -> URL {
+        let converted = Zoo.convertedFile(for: manifest, in: options.cache)
+        if FileManager.default.fileExists(atPath: converted.path) { return converted }
+        for source in manifest.weights {
+            if let file = options.cache.cachedFile(for: source) { return file }
+        }
+        throw ZooError.weightsNotCached(model: manifest.name, file: manifest.weights.first?.file ?? "weights")
+    }
+
+    /// The manifest `--arch` names: a zoo model name, or an architecture some zoo model is built as.
+    private static func manifest(forArch arch: String) throws -> ModelManifest? {
+        if let named = try ModelCatalog.manifest(named: arch) { return named }
+        guard let architecture = try? ModelArchitecture(parsing: arch) else { return nil }
+        return try ModelCatalog.manifest(for: architecture)
+    }
+}
+
+/// A graph read and described: what `Model` is built from.
+struct LoadedModel {
+    var graph: Graph
+    /// The file the graph came from (nil for a built-in architecture).
+    var file: URL?
+    /// The zoo model it is, by name, `--arch` or recognition.
+    var manifest: ModelManifest?
+    /// What a `.zoo` file said of itself.
+    var card: ModelCard?
+    var pipeline: ImagePipeline?
+    var labels: ClassLabels?
+    var outputsLogits: Bool
+    var embeddingLayer: String?
+    /// The zoo model an importer recognised the file as, when no `--arch` said it.
+    var recognizedAs: String?
+
+    init(_ contents: ModelFile.Contents, file: URL?, manifest: ModelManifest?, recognized: Bool, options: LoadOptions) throws {
+        graph = options.optimize && !contents.isOptimized ? GraphOptimizer.optimize(contents.graph) : contents.graph
+        self.file = file
+        self.manifest = manifest
+        card = contents.card
+        let exif = options.appliesEXIFOrientation
+        if let manifest {
+            pipeline = try manifest.pipeline(appliesEXIFOrientation: exif)
+            labels = try ModelCatalog.labels(for: manifest, cache: options.cache)
+            outputsLogits = manifest.output == .logits
+            embeddingLayer = manifest.embedding
+            recognizedAs = recognized ? manifest.name : nil
+        } else {
+            // A .zoo converted from a zoo model or fine-tuned carries its card and labels.
+            pipeline = try contents.card?.pipeline(appliesEXIFOrientation: exif)
+            labels = contents.labels
+            outputsLogits = contents.card?.output != .probabilities
+            embeddingLayer = contents.card?.embedding
+        }
+    }
+}
