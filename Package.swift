@@ -27,9 +27,12 @@ let package = Package(
 
         // MARK: Swift modules
         .target(name: "ZooTensor"),
-        // Hand-written AVX-512 GEMM (C intrinsics, chosen at run time): weights read in place, epilogue fused.
+        // Hand-written AVX-512 and AVX512-BF16 kernels (C intrinsics behind x86-64 guards, chosen at run time).
         .target(name: "CZooKernels"),
-        .target(name: "ZooKernels", dependencies: ["ZooTensor", "COpenBLAS", "CZooKernels"]),
+        // The portable GEMM is OpenBLAS on Linux and Accelerate on macOS (Sources/ZooKernels/BLAS.swift).
+        .target(name: "ZooKernels", dependencies: ["ZooTensor", "CZooKernels",
+                                                   .target(name: "COpenBLAS", condition: .when(platforms: [.linux]))],
+                linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
         .target(name: "ZooGraph", dependencies: ["ZooTensor", "ZooKernels"]),
         .target(name: "ZooHDF5", dependencies: ["CHDF5"]),
         // protobuf-c code generated from onnx.proto (tools/onnx/regenerate-proto), committed.
@@ -56,7 +59,7 @@ let package = Package(
         .target(name: "ZooBench", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
         .executableTarget(
             name: "ZooCLI",
-            dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooImport", "ZooBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooKernels", "ZooImport", "ZooBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: Tests

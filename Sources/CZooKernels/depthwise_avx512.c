@@ -2,6 +2,7 @@
 // a handful of 16-channel vectors summed over the kernel's taps, finished by the fused epilogue.
 #include "zoo_depthwise.h"
 
+#if defined(__x86_64__)
 #include <immintrin.h>
 #include <math.h>
 
@@ -113,3 +114,15 @@ ZOO_AVX512 void zoo_depthwise_row(const zoo_depthwise_shape *s, ptrdiff_t oh, co
         }
     }
 }
+
+#else  // not x86-64: the dispatch takes the portable Swift loop instead.
+
+#include <stdlib.h>
+
+void zoo_depthwise_row(const zoo_depthwise_shape *shape, ptrdiff_t oh, const float *image, const float *weights,
+                       float *out, const zoo_epilogue *epilogue) {
+    (void)shape, (void)oh, (void)image, (void)weights, (void)out, (void)epilogue;
+    abort();  // unreachable: zoo_gemm_available() is 0
+}
+
+#endif

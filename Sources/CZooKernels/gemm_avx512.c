@@ -10,6 +10,7 @@
 // sizes, row count or column split, so results do not depend on the batch size or thread count.
 #include "zoo_gemm.h"
 
+#if defined(__x86_64__)
 #include <immintrin.h>
 #include <math.h>
 #include <pthread.h>
@@ -25,14 +26,10 @@ enum {
 };
 
 int zoo_gemm_available(void) {
-#if defined(__x86_64__)
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
            __builtin_cpu_supports("fma");
-#else
-    return 0;
-#endif
 }
 
 // MARK: - Per-thread packing buffer
@@ -230,3 +227,15 @@ int zoo_sgemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t l
     blocked(m, n, k, a, lda, b, ldb, c, ldc, e, panel);
     return 0;
 }
+
+#else  // not x86-64: no AVX-512; the dispatch takes the portable path (BLAS) instead.
+
+int zoo_gemm_available(void) { return 0; }
+
+int zoo_sgemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const float *b,
+              ptrdiff_t ldb, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
+    (void)m, (void)n, (void)k, (void)a, (void)lda, (void)b, (void)ldb, (void)c, (void)ldc, (void)epilogue;
+    return -1;  // unreachable (zoo_gemm_available() is 0); -1 sends a caller to BLAS anyway
+}
+
+#endif

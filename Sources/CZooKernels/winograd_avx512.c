@@ -3,6 +3,7 @@
 // caller's. Each transform is applied down the columns of a tile, then along its rows.
 #include "zoo_winograd.h"
 
+#if defined(__x86_64__)
 #include <immintrin.h>
 #include <math.h>
 
@@ -143,3 +144,27 @@ ZOO_AVX512 void zoo_winograd_output(const zoo_winograd_shape *s, ptrdiff_t t0, p
         }
     }
 }
+
+#else  // not x86-64: Winograd is off and 3x3 convolutions go through im2col.
+
+#include <stdlib.h>
+
+// Unreachable: zoo_gemm_available() is 0, so no executor chooses Winograd.
+void zoo_winograd_weights(ptrdiff_t channels, ptrdiff_t out_channels, const float *w, float *u) {
+    (void)channels, (void)out_channels, (void)w, (void)u;
+    abort();
+}
+
+void zoo_winograd_input(const zoo_winograd_shape *shape, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
+                        const float *input, float *v) {
+    (void)shape, (void)t0, (void)t1, (void)block, (void)input, (void)v;
+    abort();
+}
+
+void zoo_winograd_output(const zoo_winograd_shape *shape, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
+                         const float *m, float *out, const zoo_epilogue *epilogue) {
+    (void)shape, (void)t0, (void)t1, (void)block, (void)m, (void)out, (void)epilogue;
+    abort();
+}
+
+#endif

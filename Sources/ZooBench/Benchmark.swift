@@ -15,11 +15,14 @@ public struct BenchmarkSettings: Sendable {
     /// How many of the slowest nodes the profile lists.
     public var topNodes: Int
     public var gemmPeak: Bool
+    /// The kernel paths and precision the executor is built with (`--precision bf16` sets
+    /// `kernels.precision`).
+    public var kernels: KernelOptions
 
     public init(batch: Int = 1, threads: Int = ThreadCount.default, runs: Int = 10, warmup: Int = 2,
-                profile: Bool = false, topNodes: Int = 10, gemmPeak: Bool = false) {
+                profile: Bool = false, topNodes: Int = 10, gemmPeak: Bool = false, kernels: KernelOptions = .default) {
         self.batch = batch; self.threads = threads; self.runs = runs; self.warmup = warmup
-        self.profile = profile; self.topNodes = topNodes; self.gemmPeak = gemmPeak
+        self.profile = profile; self.topNodes = topNodes; self.gemmPeak = gemmPeak; self.kernels = kernels
     }
 }
 
@@ -27,8 +30,8 @@ public struct BenchmarkSettings: Sendable {
 public struct BenchmarkResult: Sendable {
     public var model: String
     public var settings: BenchmarkSettings
-    /// Which code multiplies (`BLASInfo.gemmKernel`): "zoo AVX-512, Winograd F(4x4,3x3)", or
-    /// "OpenBLAS <core>" on CPUs without AVX-512.
+    /// Which code multiplies (`BLASInfo.gemmKernel`): "zoo AVX-512, Winograd F(4x4,3x3)",
+    /// "zoo AVX512-BF16 (fp32 accumulate)", or "OpenBLAS <core>" on CPUs without AVX-512.
     public var gemm: String
     /// From the command's start to the model being ready: loaded (imported or mapped),
     /// optimised, executor built, plan for the batch size made.
@@ -67,7 +70,7 @@ public enum Benchmark {
                            load: () throws -> Graph) throws -> BenchmarkResult {
         let startRSS = ResidentMemory.currentBytes()
         let graph = try load()
-        let executor = Executor(graph: graph, threads: settings.threads)
+        let executor = Executor(graph: graph, threads: settings.threads, kernels: settings.kernels)
         let plan = try executor.plan(batch: settings.batch)
         let loadSeconds = (ContinuousClock.now - started).seconds
         let loadPeakRSS = ResidentMemory.peakBytes()
@@ -89,7 +92,7 @@ public enum Benchmark {
         let runPeakRSS = ResidentMemory.peakBytes()
 
         return BenchmarkResult(
-            model: model, settings: settings, gemm: BLASInfo.gemmKernel, loadSeconds: loadSeconds,
+            model: model, settings: settings, gemm: BLASInfo.gemmKernel(executor.kernels), loadSeconds: loadSeconds,
             firstRunSeconds: firstRun, latency: LatencyStatistics(samples: samples),
             flopsPerImage: try graph.convAndDenseFLOPs(batch: 1),
             memory: MemoryFootprint(graph: graph, plan: plan), peakRSSBytes: max(loadPeakRSS, runPeakRSS), peakRSSAfterLoadBytes: canResetPeak ? runPeakRSS : nil,

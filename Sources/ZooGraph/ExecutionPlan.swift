@@ -25,7 +25,8 @@ public struct ExecutionPlan: Sendable {
     let locations: [ValueLocation?]
     let steps: [PlannedStep]
 
-    init(graph: Graph, batch: Int, threads: Int, constants: [Tensor?], preparedWeights: PreparedWeights = PreparedWeights()) throws {
+    init(graph: Graph, batch: Int, threads: Int, constants: [Tensor?], preparedWeights: PreparedWeights = PreparedWeights(),
+         kernels: KernelOptions) throws {
         self.batch = batch
         let shapes = try graph.shapes(batch: batch)
         self.shapes = shapes
@@ -54,7 +55,7 @@ public struct ExecutionPlan: Sendable {
 
         for (i, node) in graph.nodes.enumerated() {
             let kernel = try KernelDispatch.prepare(node: node, index: i, shapes: shapes, constants: constants,
-                                                    preparedWeights: preparedWeights)
+                                                    preparedWeights: preparedWeights, kernels: kernels)
             let out = node.output
             if !node.op.isAlias {
                 offsets[out] = allocator.allocate(shapes[out].elementCount * 4)

@@ -7,15 +7,21 @@ import ZooTensor
 public final class Executor: Sendable {
     public let graph: Graph
     public let threads: Int
+    /// The kernel paths every run of this executor takes (runnable on this CPU).
+    public let kernels: KernelOptions
     /// Constants as float32 (float16 storage is widened once, here).
     private let constants: [Tensor?]
     private let plans = Mutex<[Int: ExecutionPlan]>([:])
     private let arenas = Mutex<[Int: [Arena]]>([:])
     private let preparedWeights = PreparedWeights()
 
-    public init(graph: Graph, threads: Int = ThreadCount.default) {
+    /// `kernels` picks the kernel paths and precision (`KernelOptions.default`: the fastest fp32
+    /// paths, unless the environment says otherwise); paths this CPU lacks are replaced by ones it
+    /// runs (see `KernelOptions.runnable`, and `unavailableNote` for a line to tell the user).
+    public init(graph: Graph, threads: Int = ThreadCount.default, kernels: KernelOptions = .default) {
         self.graph = graph
         self.threads = max(1, threads)
+        self.kernels = kernels.runnable
         constants = graph.values.map { $0.constant?.converted(to: .float32) }
     }
 
@@ -23,7 +29,7 @@ public final class Executor: Sendable {
     public func plan(batch: Int) throws -> ExecutionPlan {
         if let plan = plans.withLock({ $0[batch] }) { return plan }
         let plan = try ExecutionPlan(graph: graph, batch: batch, threads: threads, constants: constants,
-                                     preparedWeights: preparedWeights)
+                                     preparedWeights: preparedWeights, kernels: kernels)
         plans.withLock { $0[batch] = plan }
         return plan
     }
@@ -56,7 +62,7 @@ public final class Executor: Sendable {
             guard case .arena(let offset) = plan.locations[node.output]! else { continue }
             func execute() {
                 KernelDispatch.execute(step.kernel, inputs: node.inputs.map(pointer), output: arena.bytes + offset,
-                                       scratch: arena.bytes + step.scratchOffset, threads: threads)
+                                       scratch: arena.bytes + step.scratchOffset, threads: threads, kernels: kernels)
             }
             if let wrap { wrap(step.node, execute) } else { execute() }
         }

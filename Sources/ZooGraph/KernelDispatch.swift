@@ -3,10 +3,11 @@ import ZooTensor
 
 /// A node's kernel with every size bound for one batch size.
 enum PreparedKernel: Sendable {
-    case conv2d(Conv2DGeometry, hasResidual: Bool)
+    /// With `bf16` weights when the executor's precision is bf16 (not for depthwise convolutions).
+    case conv2d(Conv2DGeometry, bf16: BF16Weights?, hasResidual: Bool)
     /// A 3x3 stride-1 conv by Winograd F(4x4, 3x3), with its weights transformed.
     case winogradConv2d(Conv2DGeometry, weights: WinogradWeights, hasResidual: Bool)
-    case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, hasResidual: Bool)
+    case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, bf16: BF16Weights?, hasResidual: Bool)
     /// Inference batch norm that no pass could fold: y = x * scale + shift per channel.
     case channelAffine(scale: [Float], shift: [Float], count: Int)
     case activation(Activation, count: Int)
@@ -25,7 +26,7 @@ enum PreparedKernel: Sendable {
 /// runs a prepared kernel. Both switches are exhaustive, so a new op cannot be forgotten.
 enum KernelDispatch {
     static func prepare(node: Node, index: Int, shapes: [Shape], constants: [Tensor?],
-                        preparedWeights: PreparedWeights) throws -> PreparedKernel {
+                        preparedWeights: PreparedWeights, kernels: KernelOptions) throws -> PreparedKernel {
         let x = shapes[node.inputs[0]]
         let out = shapes[node.output]
         switch node.op {
@@ -33,17 +34,22 @@ enum KernelDispatch {
             let w = shapes[node.inputs[1]]
             let g = Conv2DGeometry(batch: x[0], inH: x[1], inW: x[2], inC: x[3], outC: w[3], params: p)
             let hasResidual = node.inputs.count == 4
-            if WinogradConv2D.applies(to: g), let weights = constants[node.inputs[1]] {
+            if WinogradConv2D.applies(to: g, kernels: kernels), let weights = constants[node.inputs[1]] {
                 let transformed = preparedWeights.winograd(node: index) {
                     weights.withUnsafeFloats { WinogradWeights(weights: $0.baseAddress!, channels: g.inC, outChannels: g.outC) }
                 }
                 return .winogradConv2d(g, weights: transformed, hasResidual: hasResidual)
             }
-            return .conv2d(g, hasResidual: hasResidual)
+            let bf16 = g.isDepthwise ? nil : bf16Weights(node: node, index: index, constants: constants,
+                                                           depth: w[0] * w[1] * w[2], groups: p.groups,
+                                                           preparedWeights: preparedWeights, kernels: kernels)
+            return .conv2d(g, bf16: bf16, hasResidual: hasResidual)
         case .dense(let p):
             let w = shapes[node.inputs[1]]
+            let bf16 = bf16Weights(node: node, index: index, constants: constants, depth: w[0], groups: 1,
+                                   preparedWeights: preparedWeights, kernels: kernels)
             return .dense(rows: x.elementCount / w[0], inFeatures: w[0], outFeatures: w[1],
-                          activation: p.activation, hasResidual: node.inputs.count == 4)
+                          activation: p.activation, bf16: bf16, hasResidual: node.inputs.count == 4)
         case .batchNorm(let epsilon):
             let params = node.inputs.dropFirst().map { constants[$0]?.floats }
             guard let gamma = params[0], let beta = params[1], let mean = params[2], let variance = params[3] else {
@@ -73,28 +79,43 @@ enum KernelDispatch {
         }
     }
 
+    /// The node's constant weights ([depth, groups * columns]) packed for the bf16 GEMM, once per
+    /// executor; nil at fp32 or when the weights are not a constant.
+    private static func bf16Weights(node: Node, index: Int, constants: [Tensor?], depth: Int, groups: Int,
+                                    preparedWeights: PreparedWeights, kernels: KernelOptions) -> BF16Weights? {
+        guard kernels.precision == .bf16, let weights = constants[node.inputs[1]] else { return nil }
+        let columns = weights.shape.elementCount / max(depth, 1)
+        return preparedWeights.bf16(node: index) {
+            weights.withUnsafeFloats {
+                BF16Weights(weights: $0.baseAddress!, depth: depth, groupColumns: columns / groups, groups: groups)
+            }
+        }
+    }
+
     static func scratchFloats(_ kernel: PreparedKernel, threads: Int) -> Int {
         switch kernel {
-        case .conv2d(let g, _): Conv2D.scratchCount(g, threads: threads)
+        case .conv2d(let g, _, _): Conv2D.scratchCount(g, threads: threads)
         case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g)
         default: 0
         }
     }
 
     static func execute(_ kernel: PreparedKernel, inputs: [UnsafeRawPointer], output: UnsafeMutableRawPointer,
-                        scratch: UnsafeMutableRawPointer, threads: Int) {
+                        scratch: UnsafeMutableRawPointer, threads: Int, kernels: KernelOptions) {
         let f = inputs.map { $0.assumingMemoryBound(to: Float.self) }
         let y = output.assumingMemoryBound(to: Float.self)
         switch kernel {
-        case let .conv2d(g, hasResidual):
-            Conv2D.run(g, input: f[0], weights: f[1], bias: f[2], residual: hasResidual ? f[3] : nil,
-                       output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads)
+        case let .conv2d(g, bf16, hasResidual):
+            Conv2D.run(g, input: f[0], weights: f[1], bf16Weights: bf16, bias: f[2], residual: hasResidual ? f[3] : nil,
+                       output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
         case let .winogradConv2d(g, weights, hasResidual):
             WinogradConv2D.run(g, weights: weights, input: f[0], bias: f[2], residual: hasResidual ? f[3] : nil,
-                               output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads)
-        case let .dense(rows, inFeatures, outFeatures, activation, hasResidual):
+                               output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,
+                               kernels: kernels)
+        case let .dense(rows, inFeatures, outFeatures, activation, bf16, hasResidual):
             Dense.run(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, input: f[0], weights: f[1],
-                      bias: f[2], residual: hasResidual ? f[3] : nil, activation: activation, output: y, threads: threads)
+                      bf16Weights: bf16, bias: f[2], residual: hasResidual ? f[3] : nil, activation: activation,
+                      output: y, threads: threads, kernels: kernels)
         case let .channelAffine(scale, shift, count):
             Elementwise.channelAffine(input: f[0], scale: scale, shift: shift, channels: scale.count,
                                       count: count, output: y, threads: threads)

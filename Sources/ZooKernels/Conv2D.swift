@@ -9,16 +9,19 @@ public enum Conv2D {
 
     /// output[N,OH,OW,O] = act(conv(input[N,H,W,C], weights[KH,KW,C/groups,O]) + bias[O] + residual[N,OH,OW,O])
     /// `output` must not overlap `input` or `residual`; `scratch` holds `scratchCount(g, threads:)` floats.
+    /// `kernels` must be runnable; with `bf16Weights` (packed from `weights`) and bf16 precision, the
+    /// GEMM multiplies in bfloat16 (depthwise convolutions stay float32).
     public static func run(_ g: Conv2DGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-                           bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
-                           output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>?, threads: Int) {
+                           bf16Weights: BF16Weights? = nil, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+                           output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>?, threads: Int,
+                           kernels: KernelOptions) {
         let groups = g.params.groups
         precondition(groups >= 1 && g.inC % groups == 0 && g.outC % groups == 0,
                      "conv: \(g.inC) -> \(g.outC) channels do not split into \(groups) groups")
         guard g.batch > 0, g.outH > 0, g.outW > 0, g.outC > 0 else { return }
         if g.isDepthwise {
             runDepthwise(g, input: input, weights: weights, bias: bias, residual: residual,
-                         output: output, threads: threads)
+                         output: output, threads: threads, path: kernels.depthwise)
             return
         }
         let plan = ConvPlan(g)
@@ -26,23 +29,23 @@ public enum Conv2D {
         if plan.isPointwise {
             // NHWC input already is the [N*H*W, C] GEMM operand: no copy.
             GEMM.run(m: plan.pixels, n: plan.groupOut, k: plan.groupIn, groups: groups,
-                     a: input, lda: g.inC, b: weights, ldb: g.outC, c: output, ldc: g.outC,
-                     epilogue: epilogue, threads: threads)
+                     a: input, lda: g.inC, b: weights, ldb: g.outC, packed: bf16Weights, c: output, ldc: g.outC,
+                     epilogue: epilogue, threads: threads, kernels: kernels)
             return
         }
         guard let scratch else {
             preconditionFailure("conv: \(scratchCount(g, threads: threads)) floats of scratch required, none given")
         }
-        runIm2col(plan, input: SharedConstPointer(input), weights: SharedConstPointer(weights),
+        runIm2col(plan, input: SharedConstPointer(input), weights: SharedConstPointer(weights), bf16Weights: bf16Weights,
                   output: SharedPointer(output), scratch: SharedPointer(scratch), epilogue: epilogue,
-                  threads: threads)
+                  threads: threads, kernels: kernels)
     }
 
     /// Output pixels in row tiles: each tile's patches are gathered into the worker's scratch,
     /// multiplied per group and column block, and finished by the epilogue while still in cache.
     private static func runIm2col(_ plan: ConvPlan, input: SharedConstPointer<Float>, weights: SharedConstPointer<Float>,
-                                  output: SharedPointer<Float>, scratch: SharedPointer<Float>,
-                                  epilogue: Epilogue, threads: Int) {
+                                  bf16Weights: BF16Weights?, output: SharedPointer<Float>, scratch: SharedPointer<Float>,
+                                  epilogue: Epilogue, threads: Int, kernels: KernelOptions) {
         let t = plan.tiling, outC = plan.g.outC, patch = plan.patchLength
         let perRowTile = plan.g.params.groups * t.colBlocks
         parallelFor(count: plan.tasks, threads: threads) { worker, tasks in
@@ -60,8 +63,8 @@ public enum Conv2D {
                 let out = output.base + rows.lowerBound * outC + col0
                 GEMM.block(rows: rows.count, cols: cols.count, k: plan.groupK,
                            a: patches + group * plan.groupK, lda: patch,
-                           b: weights.base + col0, ldb: outC, c: out, ldc: outC,
-                           epilogue: epilogue, row0: rows.lowerBound, col0: col0)
+                           b: weights.base + col0, ldb: outC, packed: bf16Weights, c: out, ldc: outC,
+                           epilogue: epilogue, row0: rows.lowerBound, col0: col0, kernels: kernels)
             }
         }
     }

@@ -1,13 +1,16 @@
 public enum Dense {
     /// output[rows,out] = act(input[rows,in] x weights[in,out] + bias[out] + residual[rows,out])
-    /// `output` must not overlap `input` or `residual`.
+    /// `output` must not overlap `input` or `residual`. `kernels` must be runnable; with
+    /// `bf16Weights` (packed from `weights`) and bf16 precision, the product is taken in bfloat16.
     public static func run(rows: Int, inFeatures: Int, outFeatures: Int, input: UnsafePointer<Float>,
-                           weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
-                           activation: Activation, output: UnsafeMutablePointer<Float>, threads: Int) {
+                           weights: UnsafePointer<Float>, bf16Weights: BF16Weights? = nil,
+                           bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+                           activation: Activation, output: UnsafeMutablePointer<Float>, threads: Int,
+                           kernels: KernelOptions) {
         // Few rows (batch-1 classifiers) are split by column blocks inside GEMM.run.
         GEMM.run(m: rows, n: outFeatures, k: inFeatures, a: input, lda: inFeatures,
-                 b: weights, ldb: outFeatures, c: output, ldc: outFeatures,
+                 b: weights, ldb: outFeatures, packed: bf16Weights, c: output, ldc: outFeatures,
                  epilogue: Epilogue(bias: bias, residual: residual, ldr: outFeatures, activation: activation),
-                 threads: threads)
+                 threads: threads, kernels: kernels)
     }
 }

@@ -5,14 +5,14 @@ extension Conv2D {
     /// innermost loop runs over contiguous channels.
     static func runDepthwise(_ g: Conv2DGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
                              bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
-                             output: UnsafeMutablePointer<Float>, threads: Int) {
+                             output: UnsafeMutablePointer<Float>, threads: Int, path: KernelOptions.DepthwisePath) {
         let p = g.params, c = g.inC, o = g.outC, multiplier = g.outC / g.inC
         precondition(multiplier >= 1 && multiplier * c == o, "depthwise: \(c) -> \(o) channels")
         let epilogue = Epilogue(bias: bias, residual: residual, ldr: o, activation: p.activation)
         let x = SharedConstPointer(input), w = SharedConstPointer(weights), y = SharedPointer(output)
         let rowWork = g.outW * o * p.kernel.h * p.kernel.w
         let rowGrain = max(1, (1 << 15) / max(rowWork, 1))
-        if multiplier == 1 && GEMM.usesOwnKernel {
+        if multiplier == 1 && path == .avx512 {
             runDepthwiseRows(g, input: x, weights: w, epilogue: epilogue, output: y, grain: rowGrain, threads: threads)
             return
         }

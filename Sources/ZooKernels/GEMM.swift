@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import COpenBLAS
 import CZooKernels
 
 /// The bias/residual/activation tail fused onto a GEMM output block: `act(acc + bias + residual)`.
@@ -90,64 +89,50 @@ struct GEMMTiling: Sendable {
 }
 
 enum GEMM {
-    /// Which implementation multiplies: our AVX-512 kernel where the CPU has it, OpenBLAS elsewhere
-    /// (or when `ZOO_GEMM=openblas` asks for it, to compare).
-    static let usesOwnKernel: Bool = {
-        _ = blasSingleThreaded  // OpenBLAS's own threads must never compete with ours, used or not
-        if let choice = getenv("ZOO_GEMM"), String(cString: choice) == "openblas" { return false }
-        return zoo_gemm_available() != 0
-    }()
-
-    /// Our workers do the threading; OpenBLAS threads on top would oversubscribe the cores.
-    static let blasSingleThreaded: Bool = {
-        openblas_set_num_threads(1)
-        return true
-    }()
+    /// Our workers do the threading; BLAS threads on top would oversubscribe the cores.
+    static var blasSingleThreaded: Bool { BLAS.singleThreaded }
 
     /// The `rows x cols` block of c at (`row0`, `col0`) of the full output: a x b, then the epilogue.
     /// `a` points at the block's first row, `b` at its first column, `c` at its top-left element.
+    /// With `packed` (bf16 weights, `kernels.precision == .bf16`) b is read from there instead.
     static func block(rows: Int, cols: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-                      b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                      epilogue: Epilogue, row0: Int, col0: Int) {
+                      b: UnsafePointer<Float>, ldb: Int, packed: BF16Weights? = nil,
+                      c: UnsafeMutablePointer<Float>, ldc: Int,
+                      epilogue: Epilogue, row0: Int, col0: Int, kernels: KernelOptions) {
         guard rows > 0, cols > 0 else { return }
-        if usesOwnKernel {
+        if let packed, kernels.precision == .bf16 {
             var e = epilogue.fusable(row0: row0, col0: col0)
-            if zoo_sgemm(rows, cols, k, a, lda, b, ldb, c, ldc, &e) == 0 {
-                if epilogue.activation.clampBounds == nil {
-                    for r in 0..<rows { applyActivation(epilogue.activation, c + r * ldc, count: cols) }
-                }
+            if zoo_sgemm_bf16(rows, cols, k, a, lda, packed.panel(column: col0), c, ldc, &e) == 0 {
+                finishActivation(epilogue, rows: rows, cols: cols, c: c, ldc: ldc)
                 return
             }
-            // No memory for the packing buffer: OpenBLAS needs none of ours.
+            // No memory for the activation buffer: fp32 needs none of ours.
         }
-        multiply(m: rows, n: cols, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+        if kernels.gemm == .avx512 {
+            var e = epilogue.fusable(row0: row0, col0: col0)
+            if zoo_sgemm(rows, cols, k, a, lda, b, ldb, c, ldc, &e) == 0 {
+                finishActivation(epilogue, rows: rows, cols: cols, c: c, ldc: ldc)
+                return
+            }
+            // No memory for the packing buffer: BLAS needs none of ours.
+        }
+        BLAS.multiply(m: rows, n: cols, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
         epilogue.apply(rows: rows, cols: cols, row0: row0, col0: col0, c: c, ldc: ldc)
     }
 
-    /// c[m,n] = a[m,k] x b[k,n] through OpenBLAS, all row-major with the given leading dimensions.
-    static func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-                         b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        _ = blasSingleThreaded
-        guard m > 0, n > 0 else { return }
-        guard k > 0 else {
-            for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) }
-            return
-        }
-        if m == 1 {
-            // One row is a matrix-vector product; sgemv streams the weights once.
-            cblas_sgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(n), 1, b, blasint(ldb),
-                        a, 1, 0, c, 1)
-        } else {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k),
-                        1, a, blasint(lda), b, blasint(ldb), 0, c, blasint(ldc))
+    /// The activations the C kernels leave (all but clamps), over a finished block.
+    private static func finishActivation(_ epilogue: Epilogue, rows: Int, cols: Int,
+                                         c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if epilogue.activation.clampBounds == nil {
+            for r in 0..<rows { applyActivation(epilogue.activation, c + r * ldc, count: cols) }
         }
     }
 
     /// Grouped, tiled, parallel GEMM with a fused epilogue. Group `g` multiplies
     /// a[:, g*k ..< (g+1)*k] by b[:, g*n ..< (g+1)*n] into c[:, g*n ..< (g+1)*n].
     static func run(m: Int, n: Int, k: Int, groups: Int = 1,
-                    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                    c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, threads: Int) {
+                    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, packed: BF16Weights? = nil,
+                    c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, threads: Int, kernels: KernelOptions) {
         let tiling = GEMMTiling(m: m, n: n, k: k, maxRowTile: 256)
         let a = SharedConstPointer(a), b = SharedConstPointer(b), c = SharedPointer(c)
         // Tasks run group-major so each group's weights stay in cache across its row tiles.
@@ -159,8 +144,8 @@ enum GEMM {
                 let out = c.base + rows.lowerBound * ldc + col0
                 block(rows: rows.count, cols: cols.count, k: k,
                       a: a.base + rows.lowerBound * lda + g * k, lda: lda,
-                      b: b.base + col0, ldb: ldb, c: out, ldc: ldc,
-                      epilogue: epilogue, row0: rows.lowerBound, col0: col0)
+                      b: b.base + col0, ldb: ldb, packed: packed, c: out, ldc: ldc,
+                      epilogue: epilogue, row0: rows.lowerBound, col0: col0, kernels: kernels)
             }
         }
     }
@@ -170,18 +155,3 @@ func onlineProcessorCount() -> Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))
 
 @inline(__always) func ceilDiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
 @inline(__always) func roundUp(_ a: Int, _ multiple: Int) -> Int { ceilDiv(a, multiple) * multiple }
-
-/// What the linked OpenBLAS is doing, for `zoo bench` and diagnostics.
-public enum BLASInfo {
-    /// The CPU kernel set OpenBLAS chose when it loaded, e.g. "SkylakeX" or "Haswell". In VMs that
-    /// hide the CPU model it can fall back to "Prescott" (SSE3, ~3-4x slower GEMM); setting
-    /// `OPENBLAS_CORETYPE=SkylakeX` (or `Haswell`) in the environment before launch fixes that.
-    public static var coreName: String { String(cString: openblas_get_corename()) }
-
-    /// Which code multiplies, for reports: "zoo AVX-512, Winograd F(4x4,3x3)", "zoo AVX-512"
-    /// (with `ZOO_WINOGRAD=0`) or, on CPUs without AVX-512, "OpenBLAS <core>".
-    public static var gemmKernel: String {
-        guard GEMM.usesOwnKernel else { return "OpenBLAS \(coreName)" }
-        return WinogradConv2D.enabled ? "zoo AVX-512, Winograd F(4x4,3x3)" : "zoo AVX-512"
-    }
-}

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CZooKernels
 
 /// 3x3 weights transformed once for Winograd F(4x4, 3x3): 36 matrices [C, K], four times the
@@ -30,22 +25,18 @@ public final class WinogradWeights: @unchecked Sendable {
 /// convolution by rounding only (relative L2 around 1e-6 per layer).
 public enum WinogradConv2D {
     /// Whether this CPU runs the transforms (AVX-512); `run` must not be called otherwise.
-    public static var isAvailable: Bool { GEMM.usesOwnKernel }
-
-    /// Off with `ZOO_WINOGRAD=0` (to compare against direct convolution).
-    static let enabled: Bool = {
-        if let value = getenv("ZOO_WINOGRAD"), String(cString: value) == "0" { return false }
-        return isAvailable
-    }()
+    public static var isAvailable: Bool { KernelOptions.isAvailable(KernelOptions.WinogradPath.avx512) }
 
     /// Below this many tiles per run the GEMMs are too short to beat im2col, and the transformed
     /// weights (4x the bytes) are read for too little work.
     static let minimumTiles = 48
 
-    /// Whether `g` is a convolution this kernel computes, and one where it pays off.
-    public static func applies(to g: Conv2DGeometry) -> Bool {
+    /// Whether `g` is a convolution this kernel computes, and one where it pays off, with `kernels`
+    /// (Winograd on; at bf16 these layers stay fp32 Winograd: its 2.25x fewer multiplies beat
+    /// bf16 im2col's 2x, measured on vgg16).
+    public static func applies(to g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
         let p = g.params
-        guard enabled, p.kernel == Size2D(3, 3), p.strides == .one, p.dilations == .one, p.groups == 1 else { return false }
+        guard kernels.winograd == .avx512, p.kernel == Size2D(3, 3), p.strides == .one, p.dilations == .one, p.groups == 1 else { return false }
         guard g.inC >= 16, g.outC >= 16 else { return false }
         return Tiling(g).total >= minimumTiles
     }
@@ -57,10 +48,12 @@ public enum WinogradConv2D {
     }
 
     /// output[N,OH,OW,K] = act(conv3x3(input) + bias + residual), `weights` transformed from the
-    /// HWIO weights of this geometry; `scratch` holds `scratchCount(g)` floats.
+    /// HWIO weights of this geometry; `scratch` holds `scratchCount(g)` floats. The 36 GEMMs take
+    /// `kernels.gemm` (AVX-512 or BLAS); the transforms are AVX-512 (`isAvailable`).
     public static func run(_ g: Conv2DGeometry, weights: WinogradWeights, input: UnsafePointer<Float>,
                            bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
-                           output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int) {
+                           output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int,
+                           kernels: KernelOptions) {
         precondition(weights.channels == g.inC && weights.outChannels == g.outC,
                      "winograd: weights for \(weights.channels) -> \(weights.outChannels), conv is \(g.inC) -> \(g.outC)")
         let t = Tiling(g), c = g.inC, k = g.outC
@@ -86,7 +79,8 @@ public enum WinogradConv2D {
                     let rows = min(rowTile, count - r0)
                     GEMM.block(rows: rows, cols: k, k: c, a: v.base + (xi * t.block + r0) * c, lda: c,
                                b: u.base + xi * c * k, ldb: k, c: products.base + (xi * t.block + r0) * k, ldc: k,
-                               epilogue: Epilogue(bias: nil, residual: nil, ldr: k, activation: .none), row0: 0, col0: 0)
+                               epilogue: Epilogue(bias: nil, residual: nil, ldr: k, activation: .none), row0: 0, col0: 0,
+                               kernels: kernels)
                 }
             }
             parallelFor(count: count, threads: threads) { _, tiles in

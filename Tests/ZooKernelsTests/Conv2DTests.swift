@@ -70,20 +70,25 @@ struct ConvCase: CustomStringConvertible, Sendable {
 /// Runs the kernel with exactly `scratchCount` floats of scratch, followed by a guard band
 /// that must come back untouched.
 func runConv(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
-             threads: Int) -> [Float] {
+             threads: Int, kernels: KernelOptions = .portable) -> [Float] {
     let guardBand = 64, sentinel: Float = 12345
     let needed = Conv2D.scratchCount(g, threads: threads)
     var scratch = unwritten(needed) + [Float](repeating: sentinel, count: guardBand)
     var out = unwritten(g.batch * g.outH * g.outW * g.outC)
     input.withUnsafeBufferPointer { x in
         weights.withUnsafeBufferPointer { w in
+            // The packed weights an executor would prepare for this path.
+            let packed = kernels.precision == .bf16 && !g.isDepthwise
+                ? BF16Weights(weights: w.baseAddress!, depth: g.params.kernel.h * g.params.kernel.w * (g.inC / g.params.groups),
+                              groupColumns: g.outC / g.params.groups, groups: g.params.groups)
+                : nil
             withOptionalPointer(bias) { b in
                 withOptionalPointer(residual) { r in
                     out.withUnsafeMutableBufferPointer { y in
                         scratch.withUnsafeMutableBufferPointer { s in
-                            Conv2D.run(g, input: x.baseAddress!, weights: w.baseAddress!, bias: b, residual: r,
-                                       output: y.baseAddress!, scratch: needed > 0 ? s.baseAddress! : nil,
-                                       threads: threads)
+                            Conv2D.run(g, input: x.baseAddress!, weights: w.baseAddress!, bf16Weights: packed,
+                                       bias: b, residual: r, output: y.baseAddress!,
+                                       scratch: needed > 0 ? s.baseAddress! : nil, threads: threads, kernels: kernels)
                         }
                     }
                 }
@@ -94,24 +99,39 @@ func runConv(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float
     return out
 }
 
-@Suite struct Conv2DTests {
-    @Test(arguments: ConvCase.all)
-    func matchesReference(_ c: ConvCase) {
-        let g = c.geometry
-        var rng = SeededRandom(seed: 42)
-        let input = rng.floats(g.batch * g.inH * g.inW * g.inC)
-        let weights = rng.floats(g.params.kernel.h * g.params.kernel.w * (g.inC / g.params.groups) * g.outC)
-        let bias = c.bias ? rng.floats(g.outC) : nil
-        let residual = c.residual ? rng.floats(g.batch * g.outH * g.outW * g.outC) : nil
-        let expected = ReferenceKernels.conv2d(g, input: input, weights: weights, bias: bias, residual: residual)
-        let single = runConv(g, input: input, weights: weights, bias: bias, residual: residual, threads: 1)
-        let error = relativeL2(single, expected)
-        #expect(error <= 1e-5, "\(c): relative L2 \(error)")
-        for threads in threadCounts.dropFirst() {
-            let multi = runConv(g, input: input, weights: weights, bias: bias, residual: residual, threads: threads)
-            #expect(bitsEqual(multi, single), "\(c): \(threads) threads differ from 1 thread")
-        }
+/// Checks one case on one kernel path against the float64 reference (of bf16-rounded inputs when
+/// the path multiplies in bf16), and that every thread count gives the same bits.
+func checkConv(_ c: ConvCase, kernels: KernelOptions) {
+    let g = c.geometry
+    var rng = SeededRandom(seed: 42)
+    let input = rng.floats(g.batch * g.inH * g.inW * g.inC)
+    let weights = rng.floats(g.params.kernel.h * g.params.kernel.w * (g.inC / g.params.groups) * g.outC)
+    let bias = c.bias ? rng.floats(g.outC) : nil
+    let residual = c.residual ? rng.floats(g.batch * g.outH * g.outW * g.outC) : nil
+    let inBF16 = kernels.precision == .bf16 && !g.isDepthwise  // depthwise stays float32
+    let expected = ReferenceKernels.conv2d(g, input: inBF16 ? bf16Rounded(input) : input,
+                                           weights: inBF16 ? bf16Rounded(weights) : weights, bias: bias, residual: residual)
+    let single = runConv(g, input: input, weights: weights, bias: bias, residual: residual, threads: 1, kernels: kernels)
+    let error = relativeL2(single, expected)
+    #expect(error <= 1e-5, "\(c) [\(kernels)]: relative L2 \(error)")
+    for threads in threadCounts.dropFirst() {
+        let multi = runConv(g, input: input, weights: weights, bias: bias, residual: residual, threads: threads, kernels: kernels)
+        #expect(bitsEqual(multi, single), "\(c) [\(kernels)]: \(threads) threads differ from 1 thread")
     }
+}
+
+@Suite struct Conv2DTests {
+    /// BLAS GEMM, Swift depthwise loop: runs everywhere.
+    @Test(arguments: ConvCase.all)
+    func portableMatchesReference(_ c: ConvCase) { checkConv(c, kernels: .portable) }
+
+    /// Our AVX-512 GEMM and depthwise kernels, on the same cases.
+    @Test(.enabled(if: CPUFeatures.avx512, "\(noAVX512)"), arguments: ConvCase.all)
+    func avx512MatchesReference(_ c: ConvCase) { checkConv(c, kernels: .avx512) }
+
+    /// The AVX512-BF16 GEMM (1x1 and im2col'd convolutions), on the same cases.
+    @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: ConvCase.all)
+    func bf16MatchesReference(_ c: ConvCase) { checkConv(c, kernels: .avx512BF16) }
 
     /// A 3x3 all-ones kernel over an all-ones image counts the taps inside the image.
     @Test func onesKernelCountsTaps() {

@@ -24,16 +24,18 @@ struct DenseCase: CustomStringConvertible, Sendable {
 }
 
 func runDense(_ c: DenseCase, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
-              threads: Int) -> [Float] {
+              threads: Int, kernels: KernelOptions = .portable) -> [Float] {
     var out = unwritten(c.rows * c.outFeatures)
     input.withUnsafeBufferPointer { x in
         weights.withUnsafeBufferPointer { w in
+            let packed = kernels.precision == .bf16
+                ? BF16Weights(weights: w.baseAddress!, depth: c.inFeatures, groupColumns: c.outFeatures) : nil
             withOptionalPointer(bias) { b in
                 withOptionalPointer(residual) { r in
                     out.withUnsafeMutableBufferPointer { y in
                         Dense.run(rows: c.rows, inFeatures: c.inFeatures, outFeatures: c.outFeatures,
-                                  input: x.baseAddress!, weights: w.baseAddress!, bias: b, residual: r,
-                                  activation: c.activation, output: y.baseAddress!, threads: threads)
+                                  input: x.baseAddress!, weights: w.baseAddress!, bf16Weights: packed, bias: b, residual: r,
+                                  activation: c.activation, output: y.baseAddress!, threads: threads, kernels: kernels)
                     }
                 }
             }
@@ -42,24 +44,36 @@ func runDense(_ c: DenseCase, input: [Float], weights: [Float], bias: [Float]?, 
     return out
 }
 
+/// One case on one path against the float64 reference (of bf16-rounded inputs for bf16), and
+/// the same bits for every thread count.
+func checkDense(_ c: DenseCase, kernels: KernelOptions) {
+    var rng = SeededRandom(seed: 7)
+    let input = rng.floats(c.rows * c.inFeatures), weights = rng.floats(c.inFeatures * c.outFeatures)
+    let bias = c.bias ? rng.floats(c.outFeatures) : nil
+    let residual = c.residual ? rng.floats(c.rows * c.outFeatures) : nil
+    let inBF16 = kernels.precision == .bf16
+    let expected = ReferenceKernels.dense(rows: c.rows, inFeatures: c.inFeatures, outFeatures: c.outFeatures,
+                                          input: inBF16 ? bf16Rounded(input) : input,
+                                          weights: inBF16 ? bf16Rounded(weights) : weights,
+                                          bias: bias, residual: residual, activation: c.activation)
+    let single = runDense(c, input: input, weights: weights, bias: bias, residual: residual, threads: 1, kernels: kernels)
+    let error = relativeL2(single, expected)
+    #expect(error <= 1e-5, "\(c) [\(kernels)]: relative L2 \(error)")
+    for threads in threadCounts.dropFirst() {
+        let multi = runDense(c, input: input, weights: weights, bias: bias, residual: residual, threads: threads, kernels: kernels)
+        #expect(bitsEqual(multi, single), "\(c) [\(kernels)]: \(threads) threads differ from 1 thread")
+    }
+}
+
 @Suite struct DenseTests {
     @Test(arguments: DenseCase.all)
-    func matchesReference(_ c: DenseCase) {
-        var rng = SeededRandom(seed: 7)
-        let input = rng.floats(c.rows * c.inFeatures), weights = rng.floats(c.inFeatures * c.outFeatures)
-        let bias = c.bias ? rng.floats(c.outFeatures) : nil
-        let residual = c.residual ? rng.floats(c.rows * c.outFeatures) : nil
-        let expected = ReferenceKernels.dense(rows: c.rows, inFeatures: c.inFeatures, outFeatures: c.outFeatures,
-                                              input: input, weights: weights, bias: bias, residual: residual,
-                                              activation: c.activation)
-        let single = runDense(c, input: input, weights: weights, bias: bias, residual: residual, threads: 1)
-        let error = relativeL2(single, expected)
-        #expect(error <= 1e-5, "\(c): relative L2 \(error)")
-        for threads in threadCounts.dropFirst() {
-            let multi = runDense(c, input: input, weights: weights, bias: bias, residual: residual, threads: threads)
-            #expect(bitsEqual(multi, single), "\(c): \(threads) threads differ from 1 thread")
-        }
-    }
+    func portableMatchesReference(_ c: DenseCase) { checkDense(c, kernels: .portable) }
+
+    @Test(.enabled(if: CPUFeatures.avx512, "\(noAVX512)"), arguments: DenseCase.all)
+    func avx512MatchesReference(_ c: DenseCase) { checkDense(c, kernels: .avx512) }
+
+    @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: DenseCase.all)
+    func bf16MatchesReference(_ c: DenseCase) { checkDense(c, kernels: .avx512BF16) }
 
     @Test func handComputed() {
         // [[1,2],[3,4]] x [[1,0,1],[0,1,1]] + [0.5,0,-1]

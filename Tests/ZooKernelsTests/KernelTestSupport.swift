@@ -25,3 +25,21 @@ func unwritten(_ count: Int) -> [Float] { [Float](repeating: .nan, count: count)
 func bitsEqual(_ a: [Float], _ b: [Float]) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
 }
+
+/// The kernel paths of the twin tests. Each test runs every path this CPU has against the float64
+/// reference; a path the CPU lacks is a separate test, skipped by name with the reason.
+extension KernelOptions {
+    /// Every AVX-512 path (needs `CPUFeatures.avx512`).
+    static let avx512 = KernelOptions(gemm: .avx512, winograd: .avx512, depthwise: .avx512)
+    /// Winograd's transforms with the BLAS doing its 36 GEMMs (needs `CPUFeatures.avx512`).
+    static let winogradWithBLAS = KernelOptions(gemm: .portable, winograd: .avx512, depthwise: .portable)
+    /// The AVX512-BF16 GEMM (needs `CPUFeatures.avx512BF16`); depthwise stays float32 AVX-512.
+    static let avx512BF16 = KernelOptions(gemm: .avx512, winograd: .off, depthwise: .avx512, precision: .bf16)
+}
+
+let noAVX512 = "this CPU has no AVX-512 (F, BW, DQ, VL): the AVX-512 paths cannot run here"
+let noBF16 = "this CPU has no AVX512-BF16: the bf16 GEMM cannot run here"
+
+/// The float64 reference's inputs for a bf16 kernel: each value rounded to bfloat16 as the kernel
+/// rounds it, so the comparison measures the kernel's float32 accumulation, not bf16's precision.
+func bf16Rounded(_ values: [Float]) -> [Float] { values.map(roundedToBF16) }

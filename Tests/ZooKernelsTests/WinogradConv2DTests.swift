@@ -4,7 +4,7 @@ import ZooTestSupport
 
 /// Runs the Winograd kernel with exactly `scratchCount` floats of scratch and a guard band after it.
 private func runWinograd(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float], residual: [Float]?,
-                         threads: Int) -> [Float] {
+                         threads: Int, kernels: KernelOptions) -> [Float] {
     let guardBand = 64, sentinel: Float = 12345
     var scratch = unwritten(WinogradConv2D.scratchCount(g)) + [Float](repeating: sentinel, count: guardBand)
     var out = unwritten(g.batch * g.outH * g.outW * g.outC)
@@ -17,7 +17,8 @@ private func runWinograd(_ g: Conv2DGeometry, input: [Float], weights: [Float], 
                 out.withUnsafeMutableBufferPointer { y in
                     scratch.withUnsafeMutableBufferPointer { s in
                         WinogradConv2D.run(g, weights: transformed, input: x.baseAddress!, bias: b.baseAddress!,
-                                           residual: r, output: y.baseAddress!, scratch: s.baseAddress!, threads: threads)
+                                           residual: r, output: y.baseAddress!, scratch: s.baseAddress!, threads: threads,
+                                           kernels: kernels)
                     }
                 }
             }
@@ -29,8 +30,9 @@ private func runWinograd(_ g: Conv2DGeometry, input: [Float], weights: [Float], 
 
 private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
 
-@Suite(.enabled(if: WinogradConv2D.isAvailable, "needs AVX-512"))
-struct WinogradConv2DTests {
+/// Winograd on (its transforms are AVX-512, its 36 GEMMs ours or the BLAS's) and off (the same
+/// cases through Conv2D's im2col, with either GEMM), each against the float64 reference.
+@Suite struct WinogradConv2DTests {
     static let cases: [ConvCase] = [
         ConvCase(h: 28, w: 28, c: 16, o: 32, padding: same, activation: .relu, residual: true),
         // Edges: output sizes not a multiple of 4, channel counts not a multiple of 16, asymmetric pads.
@@ -42,8 +44,21 @@ struct WinogradConv2DTests {
         ConvCase(batch: 2, h: 124, w: 120, c: 16, o: 16, padding: same, activation: .relu),
     ]
 
+    @Test(.enabled(if: WinogradConv2D.isAvailable, "\(noAVX512)"), arguments: cases)
+    func avx512MatchesReference(_ c: ConvCase) { check(c, kernels: .avx512) }
+
+    @Test(.enabled(if: WinogradConv2D.isAvailable, "\(noAVX512)"), arguments: cases)
+    func avx512WithBLASMatchesReference(_ c: ConvCase) { check(c, kernels: .winogradWithBLAS) }
+
+    /// Winograd off: the same shapes by im2col, on every GEMM this CPU runs.
     @Test(arguments: cases)
-    func matchesReference(_ c: ConvCase) {
+    func offMatchesReference(_ c: ConvCase) {
+        for gemm in KernelOptions.GEMMPath.allCases where KernelOptions.isAvailable(gemm) {
+            checkConv(c, kernels: KernelOptions(gemm: gemm, winograd: .off, depthwise: .portable))
+        }
+    }
+
+    private func check(_ c: ConvCase, kernels: KernelOptions) {
         let g = c.geometry
         var rng = SeededRandom(seed: 7)
         let input = rng.floats(g.batch * g.inH * g.inW * g.inC)
@@ -51,22 +66,28 @@ struct WinogradConv2DTests {
         let bias = rng.floats(g.outC)
         let residual = c.residual ? rng.floats(g.batch * g.outH * g.outW * g.outC) : nil
         let expected = ReferenceKernels.conv2d(g, input: input, weights: weights, bias: bias, residual: residual)
-        let single = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 1)
+        let single = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 1, kernels: kernels)
         let error = relativeL2(single, expected)
-        #expect(error <= 1e-5, "\(c): relative L2 \(error)")
-        let multi = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 3)
-        #expect(bitsEqual(multi, single), "\(c): 3 threads differ from 1 thread")
+        #expect(error <= 1e-5, "\(c) [\(kernels)]: relative L2 \(error)")
+        let multi = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 3, kernels: kernels)
+        #expect(bitsEqual(multi, single), "\(c) [\(kernels)]: 3 threads differ from 1 thread")
     }
 
-    /// Only 3x3, stride 1, undilated, ungrouped convolutions with enough tiles take this path.
-    @Test func appliesOnlyWhereItPays() {
-        #expect(WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same).geometry))
-        #expect(WinogradConv2D.applies(to: ConvCase(batch: 8, h: 14, w: 14, c: 256, o: 256, padding: same).geometry))
-        #expect(!WinogradConv2D.applies(to: ConvCase(h: 7, w: 7, c: 512, o: 512, padding: same).geometry))
-        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, strides: Size2D(2, 2), padding: same).geometry))
-        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, dilations: Size2D(2, 2), padding: same).geometry))
-        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same, groups: 2).geometry))
-        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, kernel: .one).geometry))
-        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 3, o: 64, padding: same).geometry))
+    /// Only 3x3, stride 1, undilated, ungrouped convolutions with enough tiles take this path,
+    /// and only when the executor's kernels have Winograd on at fp32.
+    @Test(.enabled(if: WinogradConv2D.isAvailable, "\(noAVX512)"))
+    func appliesOnlyWhereItPays() {
+        let big = ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same).geometry
+        #expect(!WinogradConv2D.applies(to: big, kernels: .portable))
+        #expect(!WinogradConv2D.applies(to: big, kernels: KernelOptions(gemm: .avx512, winograd: .off, depthwise: .avx512)))
+        #expect(!WinogradConv2D.applies(to: big, kernels: .avx512BF16))
+        #expect(WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same).geometry, kernels: .avx512))
+        #expect(WinogradConv2D.applies(to: ConvCase(batch: 8, h: 14, w: 14, c: 256, o: 256, padding: same).geometry, kernels: .avx512))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 7, w: 7, c: 512, o: 512, padding: same).geometry, kernels: .avx512))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, strides: Size2D(2, 2), padding: same).geometry, kernels: .avx512))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, dilations: Size2D(2, 2), padding: same).geometry, kernels: .avx512))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same, groups: 2).geometry, kernels: .avx512))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, kernel: .one).geometry, kernels: .avx512))
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 3, o: 64, padding: same).geometry, kernels: .avx512))
     }
 }

@@ -1,6 +1,7 @@
 #ifndef CZOOKERNELS_H
 #define CZOOKERNELS_H
 #include "zoo_gemm.h"
+#include "zoo_gemm_bf16.h"
 #include "zoo_depthwise.h"
 #include "zoo_winograd.h"
 #include "zoo_pool.h"

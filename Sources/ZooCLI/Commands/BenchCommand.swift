@@ -3,6 +3,7 @@ import Foundation
 import Zoo
 import ZooBench
 import ZooGraph
+import ZooKernels
 
 /// `zoo bench`: latency, throughput, load time and memory of a model on synthetic input, with
 /// an optional per-op profile and GEMM peak. Timings are wall clock on whatever else the machine
@@ -37,6 +38,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Also measure sgemm GFLOP/s through zoo's GEMM path, and the time the model's FLOPs take at that rate.")
     var gemmPeak = false
 
+    @Option(name: .long, help: "Arithmetic of convolutions and dense layers: fp32, or bf16 (bfloat16 products, fp32 sums) where the CPU has AVX512-BF16.")
+    var precision: KernelOptions.Precision = .fp32
+
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
@@ -48,7 +52,8 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let started = ContinuousClock.now
         let settings = BenchmarkSettings(batch: batch, threads: options.threads ?? ThreadCount.default, runs: runs, warmup: warmup,
-                                         profile: profile, topNodes: top, gemmPeak: gemmPeak)
+                                         profile: profile, topNodes: top, gemmPeak: gemmPeak,
+                                         kernels: .forCommand(precision: precision))
         let result = try Benchmark.run(model: name ?? options.model ?? "", settings: settings, started: started) {
             try options.load(positional: name).graph
         }

@@ -1,0 +1,214 @@
+// bfloat16 GEMM for AVX512-BF16: VDPBF16PS multiplies pairs of bf16 values and adds both
+// products to a float32 lane, so one instruction does 32 multiply-adds where an fp32 FMA does 16.
+//
+// The weights are packed once (per executor) into 32-column panels of depth pairs, the layout
+// VDPBF16PS reads; the activations are rounded to bf16 per call, a block of rows x 256 depths at a
+// time into a per-thread buffer, and reused for every column panel. As in the fp32 kernel, each
+// output element is one chain of multiply-adds over the depth in order, so results do not depend
+// on the row or column split, the batch size or the thread count.
+#include "zoo_gemm_bf16.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#define ZOO_BF16 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma,avx512bf16")))
+
+enum {
+    MR = 14,     // rows per micro-tile: 28 accumulators + 2 weight vectors fit the 32 registers
+    NR = 32,     // columns per panel: two 16-lane vectors
+    KP = 128,    // depth pairs per block: a 128-pair panel slice is 16 KB, inside L1
+    MC = 256,    // rows whose bf16 activations are kept at once (128 KB, inside L2)
+};
+
+int zoo_gemm_bf16_available(void) {
+    __builtin_cpu_init();
+    return zoo_gemm_available() && __builtin_cpu_supports("avx512bf16");
+}
+
+size_t zoo_bf16_packed_count(ptrdiff_t k, ptrdiff_t n) {
+    size_t panels = (size_t)((n + NR - 1) / NR), pairs = (size_t)((k + 1) / 2);
+    return panels * pairs * 2 * NR;
+}
+
+static inline __mmask16 lane_mask(ptrdiff_t lanes) {
+    if (lanes >= 16) return 0xFFFF;
+    if (lanes <= 0) return 0;
+    return (__mmask16)((1u << lanes) - 1);
+}
+
+/// 32 consecutive floats (zeros past `count`) rounded to 32 bf16 values, in order.
+ZOO_BF16 static inline __m512i to_bf16(const float *x, ptrdiff_t count) {
+    __m512 lo = _mm512_maskz_loadu_ps(lane_mask(count), x);
+    __m512 hi = _mm512_maskz_loadu_ps(lane_mask(count - 16), x + 16);
+    return (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
+}
+
+ZOO_BF16 void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t ldb, uint16_t *packed) {
+    ptrdiff_t pairs = (k + 1) / 2;
+    for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
+        ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
+        uint16_t *panel = packed + (j0 / NR) * pairs * 2 * NR;
+        for (ptrdiff_t p = 0; p < pairs; p++) {
+            // Round two weight rows, then interleave them column by column.
+            uint16_t even[NR], odd[NR];
+            _mm512_storeu_si512(even, to_bf16(b + 2 * p * ldb + j0, cols));
+            if (2 * p + 1 < k) {
+                _mm512_storeu_si512(odd, to_bf16(b + (2 * p + 1) * ldb + j0, cols));
+            } else {
+                _mm512_storeu_si512(odd, _mm512_setzero_si512());
+            }
+            for (int col = 0; col < NR; col++) {
+                panel[p * 2 * NR + 2 * col] = even[col];
+                panel[p * 2 * NR + 2 * col + 1] = odd[col];
+            }
+        }
+    }
+}
+
+// MARK: - Per-thread activation buffer
+
+static pthread_key_t rows_key;
+static pthread_once_t rows_once = PTHREAD_ONCE_INIT;
+
+static void make_rows_key(void) { pthread_key_create(&rows_key, free); }
+
+/// MC rows x KP depth pairs, each pair one 32-bit word (what VDPBF16PS broadcasts).
+static uint32_t *rows_buffer(void) {
+    pthread_once(&rows_once, make_rows_key);
+    uint32_t *buffer = pthread_getspecific(rows_key);
+    if (buffer == NULL) {
+        buffer = aligned_alloc(64, sizeof(uint32_t) * MC * KP);
+        if (buffer != NULL && pthread_setspecific(rows_key, buffer) != 0) {
+            free(buffer);
+            buffer = NULL;
+        }
+    }
+    return buffer;
+}
+
+/// Rows [0, rows) of a, depths [d0, d0 + 2 * kp) (zeros past k), rounded into dst[row][KP].
+ZOO_BF16 static void convert_rows(ptrdiff_t rows, ptrdiff_t d0, ptrdiff_t kp, ptrdiff_t k, const float *a,
+                                  ptrdiff_t lda, uint32_t *dst) {
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        const float *src = a + r * lda + d0;
+        uint32_t *out = dst + r * KP;
+        ptrdiff_t depth = k - d0 < 2 * kp ? k - d0 : 2 * kp;
+        for (ptrdiff_t p = 0; p < kp; p += 16) _mm512_storeu_si512(out + p, to_bf16(src + 2 * p, depth - 2 * p));
+    }
+}
+
+// MARK: - Epilogue and micro-kernel
+
+ZOO_BF16 static inline __m512 finish(__m512 acc, const zoo_epilogue *e, ptrdiff_t row, ptrdiff_t col, __mmask16 mask) {
+    if (e->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->bias + col));
+    if (e->residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->residual + row * e->ldr + col));
+    // The bound is the first operand: max/min return the second when either is NaN, so NaN stays NaN.
+    if (e->lo > -INFINITY) acc = _mm512_max_ps(_mm512_set1_ps(e->lo), acc);
+    if (e->hi < INFINITY) acc = _mm512_min_ps(_mm512_set1_ps(e->hi), acc);
+    return acc;
+}
+
+/// Adds R converted rows (`a`, KP words apart) times `kp` pairs of the panel slice `bp` onto c's
+/// R x 32 tile; `accumulate` starts from c's values, `last` applies the epilogue before storing.
+ZOO_BF16 static inline __attribute__((always_inline)) void
+micro(const int R, ptrdiff_t kp, const uint32_t *a, const uint16_t *bp, float *c, ptrdiff_t ldc,
+      __mmask16 m0, __mmask16 m1, int accumulate, int last, const zoo_epilogue *e, ptrdiff_t row0, ptrdiff_t col0) {
+    __m512 acc0[MR], acc1[MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) {
+        acc0[r] = accumulate ? _mm512_maskz_loadu_ps(m0, c + r * ldc) : _mm512_setzero_ps();
+        acc1[r] = accumulate ? _mm512_maskz_loadu_ps(m1, c + r * ldc + 16) : _mm512_setzero_ps();
+    }
+    for (ptrdiff_t p = 0; p < kp; p++) {
+        __m512bh b0 = (__m512bh)_mm512_load_si512(bp + p * 2 * NR);
+        __m512bh b1 = (__m512bh)_mm512_load_si512(bp + p * 2 * NR + NR);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < R; r++) {
+            __m512bh av = (__m512bh)_mm512_set1_epi32((int)a[r * KP + p]);
+            acc0[r] = _mm512_dpbf16_ps(acc0[r], av, b0);
+            acc1[r] = _mm512_dpbf16_ps(acc1[r], av, b1);
+        }
+    }
+#pragma clang loop unroll(full)
+    for (int r = 0; r < R; r++) {
+        __m512 v0 = acc0[r], v1 = acc1[r];
+        if (last) {
+            v0 = finish(v0, e, row0 + r, col0, m0);
+            v1 = finish(v1, e, row0 + r, col0 + 16, m1);
+        }
+        _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
+        _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);
+    }
+}
+
+#define MICRO_CASE(R) \
+    case R: micro(R, kp, a, bp, c, ldc, m0, m1, accumulate, last, e, row0, col0); break;
+
+ZOO_BF16 static void micro_rows(int rows, ptrdiff_t kp, const uint32_t *a, const uint16_t *bp, float *c, ptrdiff_t ldc,
+                                __mmask16 m0, __mmask16 m1, int accumulate, int last, const zoo_epilogue *e,
+                                ptrdiff_t row0, ptrdiff_t col0) {
+    switch (rows) {
+        MICRO_CASE(1) MICRO_CASE(2) MICRO_CASE(3) MICRO_CASE(4) MICRO_CASE(5) MICRO_CASE(6) MICRO_CASE(7)
+        MICRO_CASE(8) MICRO_CASE(9) MICRO_CASE(10) MICRO_CASE(11) MICRO_CASE(12) MICRO_CASE(13) MICRO_CASE(14)
+        default: break;
+    }
+}
+
+// MARK: - Driver
+
+ZOO_BF16 int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                            const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
+    if (m <= 0 || n <= 0) return 0;
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
+    const zoo_epilogue *e = epilogue ? epilogue : &none;
+    uint32_t *rows = rows_buffer();
+    if (rows == NULL) return -1;
+    const ptrdiff_t pairs = (k + 1) / 2;
+    const ptrdiff_t blocks = pairs > 0 ? pairs : 1;  // k == 0 still runs one (empty) block for the epilogue
+    for (ptrdiff_t i0 = 0; i0 < m; i0 += MC) {
+        ptrdiff_t mc = m - i0 < MC ? m - i0 : MC;
+        for (ptrdiff_t p0 = 0; p0 < blocks; p0 += KP) {
+            ptrdiff_t kp = pairs - p0 < KP ? pairs - p0 : KP;
+            if (kp < 0) kp = 0;
+            int accumulate = p0 > 0, last = p0 + KP >= blocks;
+            convert_rows(mc, 2 * p0, kp, k, a + i0 * lda, lda, rows);
+            for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
+                ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
+                const uint16_t *bp = packed + ((j0 / NR) * pairs + p0) * 2 * NR;
+                __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
+                for (ptrdiff_t r0 = 0; r0 < mc; r0 += MR) {
+                    int r = (int)(mc - r0 < MR ? mc - r0 : MR);
+                    micro_rows(r, kp, rows + r0 * KP, bp, c + (i0 + r0) * ldc + j0, ldc, m0, m1,
+                               accumulate, last, e, i0 + r0, j0);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+#else  // not x86-64: no bf16 kernel; the dispatch never calls the functions below.
+
+#include <stdlib.h>
+
+int zoo_gemm_bf16_available(void) { return 0; }
+
+size_t zoo_bf16_packed_count(ptrdiff_t k, ptrdiff_t n) {
+    return (size_t)((n + 31) / 32) * (size_t)((k + 1) / 2) * 64;
+}
+
+void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t ldb, uint16_t *packed) {
+    (void)k, (void)n, (void)b, (void)ldb, (void)packed;
+    abort();  // unreachable: zoo_gemm_bf16_available() is 0
+}
+
+int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                   const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
+    (void)m, (void)n, (void)k, (void)a, (void)lda, (void)packed, (void)c, (void)ldc, (void)epilogue;
+    return -1;
+}
+
+#endif
