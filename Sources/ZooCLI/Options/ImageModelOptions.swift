@@ -40,7 +40,7 @@ struct ImageFile {
 /// The image files named on a command line: files as given, folders expanded to the images
 /// directly inside them (sorted). A missing path is an error naming it.
 func imageFiles(_ paths: [String]) throws -> [ImageFile] {
-    let extensions: Set<String> = ["jpg", "jpeg", "png"]
+    let extensions: Set<String> = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif", "bmp"]
     var files: [ImageFile] = []
     for path in paths {
         var isDir: ObjCBool = false
