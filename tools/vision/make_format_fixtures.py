@@ -38,13 +38,20 @@ def write(name, data):
         f.write(data)
 
 
-def add_decode(file, note):
-    """Records what Pillow reads: convert('RGB'), EXIF ignored (as Keras and torchvision)."""
+def add_decode(file, note, same_as=None):
+    """Records what Pillow reads: convert('RGB'), EXIF ignored (as Keras and torchvision), as a
+    PNG next to the file, or `same_as` when that PNG already holds exactly these pixels."""
     with Image.open(path(file)) as im:
         rgb = im.convert("RGB")
-    rgb.save(path(file + ".expected.png"))
+    expected = file + ".expected.png"
+    if same_as:
+        with Image.open(path(same_as)) as im:
+            assert im.convert("RGB").tobytes() == rgb.tobytes(), f"{file} differs from {same_as}"
+        expected = same_as
+    else:
+        rgb.save(path(expected))
     manifest["decode"].append({"file": file, "note": note, "width": rgb.width, "height": rgb.height,
-                               "expected": file + ".expected.png"})
+                               "expected": expected})
 
 
 def add_exif(file, orientation):
@@ -342,6 +349,20 @@ def make_bad():
     add_bad("huge.webp", "tooManyPixels", bytes(webp))
 
 
+def make_cli_samples():
+    """The sample cat in every format, for `zoo predict` (Tests/ZooCLITests): PNG, lossless
+    WebP, Deflate TIFF and BMP hold the same pixels; the GIF is quantized to 256 colours."""
+    cat = Image.open(os.path.join(ROOT, "zoo", "samples", "cat.jpg")).convert("RGB").resize((96, 64), Image.BICUBIC)
+    cat.save(path("cat96.png"))
+    cat.save(path("cat96.webp"), lossless=True)
+    cat.save(path("cat96.tif"), compression="tiff_adobe_deflate")
+    cat.save(path("cat96.bmp"))
+    cat.save(path("cat96.gif"))
+    for ext in ("webp", "tif", "bmp"):
+        add_decode(f"cat96.{ext}", f"the sample cat, 96x64, as {ext.upper()}", same_as="cat96.png")
+    add_decode("cat96.gif", "the sample cat, 96x64, as GIF")
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
@@ -354,6 +375,7 @@ def main():
     make_tiff(tile, rgba)
     make_gif(tile)
     make_bmp(tile, rgba)
+    make_cli_samples()
     make_bad()
     with open(path("formats.json"), "w") as f:
         json.dump(manifest, f, indent=1)
