@@ -1,7 +1,7 @@
 /// BMP files to RGB, pixel for pixel as Pillow's `Image.open(f).convert("RGB")`. Debian ships
 /// no maintained BMP library, so this small reader is our own: uncompressed 1, 2, 4 and 8-bit
 /// palette, 16-bit (5-5-5 and 5-6-5), 24-bit and 32-bit pixels, BI_BITFIELDS with the masks
-/// Pillow reads, bottom-up and top-down rows, OS/2 and Windows headers. RLE is refused.
+/// Pillow reads, BI_RLE8 and BI_RLE4, bottom-up and top-down rows, OS/2 and Windows headers.
 enum BMPDecoder {
     static func decode(_ bytes: UnsafeRawBufferPointer, file: String, maxPixels: Int) throws -> RGBImage {
         let header = try BMPHeader(bytes,
@@ -12,6 +12,9 @@ enum BMPDecoder {
         let (pixelCount, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixelCount <= maxPixels else {
             throw VisionError.tooManyPixels(file: file, width: width, height: height, limit: maxPixels)
+        }
+        if case let .rle(nibbles) = header.layout {
+            return try expandRunLengths(bytes, header: header, nibbles: nibbles, file: file)
         }
         // Every row must be there before anything is allocated (pixelCount is bounded, so the
         // product cannot overflow).
@@ -24,6 +27,31 @@ enum BMPDecoder {
                 let stored = header.topDown ? y : height - 1 - y
                 let row = UnsafeRawBufferPointer(rebasing: bytes[(header.pixelOffset + stored * header.rowStride)...])
                 convert(row: row, header: header, into: UnsafeMutableBufferPointer(rebasing: out[(y * width * 3)...]))
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+
+    private static func expandRunLengths(_ bytes: UnsafeRawBufferPointer, header: BMPHeader, nibbles: Bool,
+                                         file: String) throws -> RGBImage {
+        let (width, height) = (header.width, header.height)
+        let indices: [UInt8]
+        do {
+            indices = try BMPRunLengths.expand(bytes, from: header.pixelOffset, width: width, height: height, nibbles: nibbles)
+        } catch .truncated {
+            throw VisionError.truncated(file: file, format: .bmp)
+        } catch .tooFewPixels {
+            throw VisionError.corrupt(file: file, format: .bmp, detail: "RLE data ends (end of bitmap) before the last pixel")
+        }
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            let stored = (header.topDown ? y : height - 1 - y) * width
+            for x in 0..<width {
+                let (r, g, b) = color(Int(indices[stored + x]), header)
+                let at = (y * width + x) * 3
+                pixels[at] = r
+                pixels[at + 1] = g
+                pixels[at + 2] = b
             }
         }
         return RGBImage(width: width, height: height, pixels: pixels)
@@ -44,6 +72,8 @@ enum BMPDecoder {
                 let word = UInt32(row[4 * x]) | UInt32(row[4 * x + 1]) << 8 | UInt32(row[4 * x + 2]) << 16 | UInt32(row[4 * x + 3]) << 24
                 (r, g, b) = (UInt8(truncatingIfNeeded: word >> red), UInt8(truncatingIfNeeded: word >> green),
                              UInt8(truncatingIfNeeded: word >> blue))
+            case .rle:
+                preconditionFailure("run-length data is expanded by BMPRunLengths")
             case let .words16(greenBits):
                 let word = Int(row[2 * x]) | Int(row[2 * x + 1]) << 8
                 let greenMax = (1 << greenBits) - 1

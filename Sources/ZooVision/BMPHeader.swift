@@ -13,6 +13,11 @@ struct BMPHeader {
         case words32(red: Int, green: Int, blue: Int)
         /// 16-bit little-endian words, 5-5-5 (`greenBits` 5) or 5-6-5 (`greenBits` 6).
         case words16(greenBits: Int)
+        /// Run-length encoded palette indices: BI_RLE8, or BI_RLE4 (`nibbles`).
+        case rle(nibbles: Bool)
+
+        /// Pixels are indices into the palette.
+        var usesPalette: Bool { self == .indexed || self == .rle(nibbles: true) || self == .rle(nibbles: false) }
     }
 
     static let bitfields = 3
@@ -81,8 +86,10 @@ struct BMPHeader {
                 throw unsupported("\(bitsPerPixel)-bit BI_BITFIELDS masks \(masks.map { "0x" + String($0, radix: 16) })")
             }
             layout = known
+        case (1, 8): layout = .rle(nibbles: false)
+        case (2, 4): layout = .rle(nibbles: true)
         case (1, _), (2, _):
-            throw unsupported("RLE compression")
+            throw unsupported("RLE compression of \(bitsPerPixel)-bit pixels")
         case (_, 1), (_, 2), (_, 4), (_, 8), (_, 16), (_, 24), (_, 32):
             throw unsupported("compression \(compression)")
         default:
@@ -90,7 +97,7 @@ struct BMPHeader {
         }
 
         var palette: [UInt8] = [], gray = true
-        if layout == .indexed {
+        if layout.usesPalette {
             if colors == 0 { colors = 1 << bitsPerPixel }
             guard colors <= 65536 else { throw corrupt("palette of \(colors) colours") }
             let used = min(colors, 256)
@@ -109,8 +116,8 @@ struct BMPHeader {
         paletteIsGray = gray
         // Pillow skips a palette that the file offset forgets, and uses the position after the
         // headers when the offset is 0.
-        let afterPalette = cursor + (layout == .indexed ? paletteEntrySize * colors : 0)
-        pixelOffset = fileOffset == 0 || (fileOffset == 14 + headerSize && layout == .indexed) ? afterPalette : fileOffset
+        let afterPalette = cursor + (layout.usesPalette ? paletteEntrySize * colors : 0)
+        pixelOffset = fileOffset == 0 || (fileOffset == 14 + headerSize && layout.usesPalette) ? afterPalette : fileOffset
         let (bits, overflow) = width.multipliedReportingOverflow(by: bitsPerPixel)
         guard !overflow else { throw corrupt("row size overflows") }
         rowStride = ((bits + 31) >> 3) & ~3

@@ -251,13 +251,14 @@ def make_gif(tile):
 
 # ---------------------------------------------------------------- BMP
 
-def bmp(width, height, bits, rows, palette=b"", compression=0, masks=None, core=False, top_down=False):
-    """A BMP from packed rows (top row first; stored bottom-up unless `top_down`)."""
+def bmp(width, height, bits, rows, palette=b"", compression=0, masks=None, core=False, top_down=False, data=None):
+    """A BMP from packed rows (top row first; stored bottom-up unless `top_down`), or from
+    `data` already in stored order (run-length encoded pixels)."""
     stride = ((width * bits + 31) // 32) * 4
     stored = [r.ljust(stride, b"\0") for r in rows]
     if not top_down:
         stored.reverse()
-    pixels = b"".join(stored)
+    pixels = data if data is not None else b"".join(stored)
     if core:
         info = struct.pack("<IHHHH", 12, width, height, 1, bits)
     else:
@@ -270,6 +271,33 @@ def bmp(width, height, bits, rows, palette=b"", compression=0, masks=None, core=
             info += struct.pack("<III", *masks)
     offset = 14 + len(info) + len(palette)
     return b"BM" + struct.pack("<IHHI", offset + len(pixels), 0, 0, offset) + info + palette + pixels
+
+
+def rle(indices, nibbles):
+    """BI_RLE8/BI_RLE4 data for rows of indices (stored order): each row mixes an encoded run,
+    an absolute run and an end-of-line; one row is skipped with a delta. Ends with end-of-bitmap."""
+    out = bytearray()
+    h = len(indices)
+    for y, row in enumerate(indices):
+        if y == 2:
+            out += bytes([0, 2, 0, 1])  # delta: up one row, the skipped row becomes index 0
+            continue
+        row = list(row)
+        run = 5
+        value = row[0]
+        out += bytes([run, (value << 4 | row[1]) if nibbles else value])
+        rest = row[run:]
+        n = len(rest) - 3  # leave 3 pixels to the end-of-line padding
+        if nibbles:
+            packed = bytes((rest[i] << 4 | (rest[i + 1] if i + 1 < n else 0)) for i in range(0, n, 2))
+        else:
+            packed = bytes(rest[:n])
+        out += bytes([0, n]) + packed
+        if len(out) % 2:
+            out += b"\0"
+        out += bytes([0, 0])
+    out += bytes([0, 1])
+    return bytes(out)
 
 
 def make_bmp(tile, rgba):
@@ -299,6 +327,11 @@ def make_bmp(tile, rgba):
     write("palette8_core.bmp", bmp(w, h, 8, [bytes(r) for r in idx], b"".join(
         bytes([pal[3 * i + 2], pal[3 * i + 1], pal[3 * i]]) for i in range(16)) + b"\0" * 3 * 240, core=True))
     add_decode("palette8_core.bmp", "BMP 8-bit, OS/2 core header (3-byte palette entries)")
+    stored = idx[::-1]
+    write("rle8.bmp", bmp(w, h, 8, [], bgrx, compression=1, data=rle(stored, False)))
+    add_decode("rle8.bmp", "BMP BI_RLE8: encoded and absolute runs, end-of-line, delta")
+    write("rle4.bmp", bmp(w, h, 4, [], bgrx, compression=2, data=rle(stored, True)))
+    add_decode("rle4.bmp", "BMP BI_RLE4: encoded and absolute runs, end-of-line, delta")
     bgr = a[..., ::-1]
     write("rgb24_topdown.bmp", bmp(w, h, 24, [r.tobytes() for r in bgr], top_down=True))
     add_decode("rgb24_topdown.bmp", "BMP 24-bit, top-down (negative height)")
@@ -333,7 +366,9 @@ def make_bad():
     gif[d + 10] = 12  # LZW minimum code size beyond the limit of 8 (+1 = 13 bits)
     add_bad("corrupt.gif", "corrupt", bytes(gif))
     add_bad("empty_ifd.tif", "corrupt", b"II*\x00" + struct.pack("<I", 8) + b"\0" * 32)
-    add_bad("rle8.bmp", "unsupported", bmp(4, 2, 8, [b"\0\0\0\0", b"\0\0\0\0"], b"\0" * 1024, compression=1))
+    add_bad("rle8_short.bmp", "corrupt", bmp(4, 2, 8, [], b"\0" * 1024, compression=1, data=bytes([4, 7, 0, 1])))
+    add_bad("bitfields_10bit.bmp", "unsupported", bmp(2, 2, 32, [b"\0" * 8] * 2, compression=3,
+                                                     masks=(0x3FF00000, 0xFFC00, 0x3FF)))
     # Headers that claim far more than PIL's 178,956,970-pixel limit, with almost no data.
     add_bad("huge.bmp", "tooManyPixels", bmp(30000, 30000, 24, [])[:54] + b"\0" * 64)
     add_bad("huge.tif", "tooManyPixels", tiff(100000, 100000, 1, 8, 1, b"\0" * 64))
