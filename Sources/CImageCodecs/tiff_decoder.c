@@ -304,6 +304,8 @@ static int read_tiles(struct zoo_tiff_decoder *d, uint8_t *rgb) {
     tmsize_t tile_size = TIFFTileSize(d->tif), row_size = TIFFTileRowSize(d->tif);
     if (tile_width == 0 || tile_height == 0 || tile_size <= 0 || row_size <= 0)
         return fail(d, ZOO_CODEC_CORRUPT, "bad tile size");
+    /* The pixel limit bounds the image, not its tiles: a 65536x65536 tile on a tiny image is hostile. */
+    if (tile_size > ZOO_TIFF_MAX_ALLOC) return fail(d, ZOO_CODEC_CORRUPT, "tile larger than 1 GiB");
     d->buffer = malloc((size_t)tile_size);
     if (!d->buffer) return fail(d, ZOO_CODEC_RESOURCE, "out of memory");
     for (uint32_t y = 0; y < d->height; y += tile_height) {

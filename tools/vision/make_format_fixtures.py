@@ -372,6 +372,7 @@ def make_bad():
     # Headers that claim far more than PIL's 178,956,970-pixel limit, with almost no data.
     add_bad("huge.bmp", "tooManyPixels", bmp(30000, 30000, 24, [])[:54] + b"\0" * 64)
     add_bad("huge.tif", "tooManyPixels", tiff(100000, 100000, 1, 8, 1, b"\0" * 64))
+    add_bad("huge_tile.tif", "corrupt", tiff(4, 4, 1, 8, 1, [b"\0" * 64], tile=(65536, 65536)))
     huge_gif = bytearray(open(path("plain.gif"), "rb").read())
     huge_gif[6:10] = struct.pack("<HH", 65535, 65535)
     add_bad("huge.gif", "tooManyPixels", bytes(huge_gif))
