@@ -57,7 +57,7 @@ typedef struct {
     size_t exif_size;
     /* TIFF: the Orientation tag of the image's own directory (1-8), 0 when not given. */
     int orientation;
-    /* GIF, WebP: the number of frames (only the first is decoded). */
+    /* WebP: the number of frames (only the first is decoded); 0 when not counted. */
     int frames;
 } zoo_image_header;
 
