@@ -24,6 +24,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"]), .brew(["webp"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"]), .brew(["libtiff"])]),
+        .systemLibrary(name: "CGIF", pkgConfig: "libgif", providers: [.apt(["libgif-dev"]), .brew(["giflib"])]),
 
         // MARK: Swift modules
         .target(name: "ZooTensor"),
@@ -48,8 +51,9 @@ let package = Package(
         .target(name: "ZooFetch", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The native .zoo format: safetensors-compatible, memory-mapped.
         .target(name: "ZooFormat", dependencies: ["ZooGraph", "ZooTensor"]),
-        // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame.
-        .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
+        // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame;
+        // libtiff through handlers, giflib and libwebp through codes, all turned into status + message.
+        .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG", "CWebP", "CTIFF", "CGIF"]),
         .target(name: "ZooVision", dependencies: ["CImageCodecs", "ZooTensor"]),
         // The zoo itself: model manifests and label files, shipped as resources.
         .target(name: "ZooCatalog", path: "zoo", exclude: ["samples", "imagenet_classes.md"],

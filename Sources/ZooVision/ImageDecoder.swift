@@ -1,8 +1,9 @@
 import Foundation
 import ZooTensor
 
-/// Reads JPEG (baseline, progressive, grayscale, CMYK/YCCK) and PNG (1-16 bit, gray, palette,
-/// alpha, interlaced) files into 8-bit RGB, giving the same pixels as PIL's
+/// Reads JPEG (baseline, progressive, grayscale, CMYK/YCCK), PNG (1-16 bit, gray, palette,
+/// alpha, interlaced), WebP (lossy, lossless, alpha; first frame), TIFF (see `zoo_tiff_read_rgb`),
+/// GIF (first frame) and BMP (see `BMPDecoder`) files into 8-bit RGB, giving the same pixels as PIL's
 /// `Image.open(path).convert('RGB')`: alpha is dropped, not composited, and CMYK uses PIL's
 /// inverted-Adobe convention. Every failure is a `VisionError` naming the file.
 public enum ImageDecoder {
@@ -55,8 +56,28 @@ public enum ImageDecoder {
         guard let format = ImageFormat(sniffing: bytes) else {
             throw GitLFSPointer.matches(bytes.prefix(64)) ? VisionError.gitLFSPointer(file: name) : VisionError.notAnImage(file: name)
         }
-        let (image, tag) = try NativeDecoder.forFormat(format).decode(bytes, file: name, maxPixels: options.maxPixels)
+        var (image, tag) = try decode(bytes, as: format, file: name, maxPixels: options.maxPixels)
+        if format == .tiff, let orientation = EXIFOrientation(rawValue: tag) {
+            // Pillow turns a TIFF upright as it loads it (its own Orientation tag, not an EXIF
+            // block), so Keras and torchvision see it upright too.
+            image = orientation.applied(to: image)
+            tag = EXIFOrientation.up.rawValue
+        }
         guard options.appliesEXIFOrientation, let orientation = EXIFOrientation(rawValue: tag) else { return image }
         return orientation.applied(to: image)
+    }
+
+    /// The decoder for each format: C libraries behind the shims, BMP in Swift (Debian has no
+    /// maintained BMP library).
+    private static func decode(_ bytes: UnsafeRawBufferPointer, as format: ImageFormat, file: String,
+                               maxPixels: Int) throws -> (RGBImage, orientation: Int) {
+        switch format {
+        case .jpeg: try NativeDecoder.jpeg.decode(bytes, file: file, maxPixels: maxPixels)
+        case .png: try NativeDecoder.png.decode(bytes, file: file, maxPixels: maxPixels)
+        case .webp: try NativeDecoder.webp.decode(bytes, file: file, maxPixels: maxPixels)
+        case .tiff: try NativeDecoder.tiff.decode(bytes, file: file, maxPixels: maxPixels)
+        case .gif: try NativeDecoder.gif.decode(bytes, file: file, maxPixels: maxPixels)
+        case .bmp: (try BMPDecoder.decode(bytes, file: file, maxPixels: maxPixels), 1)
+        }
     }
 }

@@ -16,7 +16,7 @@ public struct ImageFileList: Sendable {
 
     /// File name extensions taken from folders (any case), those of every format zoo decodes.
     /// A file named on its own is always taken: its content decides its format.
-    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "gif", "bmp", "dib"]
+    public static var imageExtensions: Set<String> { ImageFormat.fileExtensions }
 
     /// Expands `paths`. A path that does not exist is an error naming it; so is a list that
     /// ends up with no image at all.

@@ -1,8 +1,9 @@
 import CImageCodecs
 
-/// One of the C decoder shims (Sources/CImageCodecs), driven the same way for JPEG and PNG:
+/// One of the C decoder shims (Sources/CImageCodecs), driven the same way for every format:
 /// read the header, check the pixel count, allocate, decode, close. All libjpeg/libpng error
-/// handling (setjmp/longjmp) stays inside the C code; here only status codes arrive.
+/// handling (setjmp/longjmp, libtiff's handlers, giflib's codes) stays inside the C code; here
+/// only status codes arrive.
 struct NativeDecoder: Sendable {
     typealias Open = @Sendable (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<zoo_image_header>?,
                                 UnsafeMutablePointer<zoo_codec_error>?) -> OpaquePointer?
@@ -19,13 +20,12 @@ struct NativeDecoder: Sendable {
                                     read: { zoo_jpeg_read_rgb($0, $1, $2, $3) }, close: { zoo_jpeg_close($0) })
     static let png = NativeDecoder(format: .png, open: { zoo_png_open($0, $1, $2, $3) },
                                    read: { zoo_png_read_rgb($0, $1, $2, $3) }, close: { zoo_png_close($0) })
-
-    static func forFormat(_ format: ImageFormat) -> NativeDecoder {
-        switch format {
-        case .jpeg: jpeg
-        case .png: png
-        }
-    }
+    static let webp = NativeDecoder(format: .webp, open: { zoo_webp_open($0, $1, $2, $3) },
+                                    read: { zoo_webp_read_rgb($0, $1, $2, $3) }, close: { zoo_webp_close($0) })
+    static let tiff = NativeDecoder(format: .tiff, open: { zoo_tiff_open($0, $1, $2, $3) },
+                                    read: { zoo_tiff_read_rgb($0, $1, $2, $3) }, close: { zoo_tiff_close($0) })
+    static let gif = NativeDecoder(format: .gif, open: { zoo_gif_open($0, $1, $2, $3) },
+                                   read: { zoo_gif_read_rgb($0, $1, $2, $3) }, close: { zoo_gif_close($0) })
 
     /// Decodes `bytes` to RGB and returns the EXIF orientation tag found in the file (1 when
     /// there is none). Refuses images over `maxPixels` before allocating their pixels.
@@ -44,7 +44,7 @@ struct NativeDecoder: Sendable {
             throw VisionError.tooManyPixels(file: file, width: width, height: height, limit: maxPixels)
         }
         // Read before decoding: the EXIF bytes live inside the decoder until it is closed.
-        var orientation = 1
+        var orientation = header.orientation > 0 ? Int(header.orientation) : 1
         if let exif = header.exif, header.exif_size > 0 {
             orientation = EXIFOrientation.tag(inTIFF: UnsafeRawBufferPointer(start: exif, count: header.exif_size))
         }

@@ -8,7 +8,7 @@ public enum VisionError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreadable(file: String, detail: String)
     /// The file has no bytes at all.
     case empty(file: String)
-    /// The bytes are not a JPEG or PNG image.
+    /// The bytes are not an image in any format `ImageFormat` lists.
     case notAnImage(file: String)
     /// A Git LFS pointer stands where the image should be: it was never downloaded.
     case gitLFSPointer(file: String)
@@ -32,7 +32,7 @@ public enum VisionError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case let .unreadable(file, detail): "\(file): \(detail)"
         case let .empty(file): "\(file): empty file (0 bytes), not an image"
-        case let .notAnImage(file): "\(file): not a JPEG or PNG image"
+        case let .notAnImage(file): "\(file): not a \(ImageFormat.supportedList) image"
         case let .gitLFSPointer(file): "\(file): \(GitLFSPointer.explanation(.image))"
         case let .truncated(file, format): "\(file): \(format) image file is truncated"
         case let .corrupt(file, format, detail): "\(file): broken \(format) data: \(detail)"

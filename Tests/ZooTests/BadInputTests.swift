@@ -23,11 +23,12 @@ import ZooTestSupport
         expectRefused(url, as: format, kind: kind, containing: "truncated", in: scratch)
     }
 
-    /// A GIF where the format's own file should be.
+    /// A GIF where the format's own file should be (a PDF for the images, as GIFs are images).
     @Test(arguments: InputFormat.allCases)
     func wrongMagic(_ format: InputFormat) throws {
         let gif = Array("GIF89a".utf8) + [10, 0, 10, 0, 0x80, 0, 0] + [UInt8](repeating: 0, count: 51)
-        let url = try scratch.file(format.fileName, gif)
+        let pdf = Array("%PDF-1.4\n".utf8) + [UInt8](repeating: 0, count: 51)
+        let url = try scratch.file(format.fileName, format == .jpeg || format == .png ? pdf : gif)
         let text = switch format {
         case .onnx: "not an ONNX model"
         case .h5: "not an HDF5 file"
@@ -35,7 +36,7 @@ import ZooTestSupport
         case .pthZip, .pthLegacy: "not a PyTorch checkpoint"
         case .zoo: "not a .zoo file"
         case .npy: "not a .npy file"
-        case .jpeg, .png: "not a JPEG or PNG image"
+        case .jpeg, .png: "not a JPEG, PNG, WebP, TIFF, GIF or BMP image"
         }
         expectRefused(url, as: format, kind: format.errorKind(importError: "notAModel", visionError: "notAnImage"), containing: text, in: scratch)
     }

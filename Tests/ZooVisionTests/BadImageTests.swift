@@ -13,7 +13,7 @@ import ZooTestSupport
             let image = try ImageDecoder.decode(contentsOf: url)
             Issue.record("\(file) decoded to \(image.width)x\(image.height); PIL says \(entry.pil)")
         } catch let error as VisionError {
-            #expect(kind(of: error) == entry.error, "\(file): \(error) (PIL: \(entry.pil))")
+            #expect(error.kindName == entry.error, "\(file): \(error) (PIL: \(entry.pil))")
             #expect(error.description.hasPrefix(url.path + ": "), "\(error) does not name the file")
         }
     }
@@ -74,22 +74,6 @@ import ZooTestSupport
                 }
                 _ = try? bytes.withUnsafeBytes { try ImageDecoder.decode($0, name: file, options: options) }
             }
-        }
-    }
-
-    private func kind(of error: VisionError) -> String {
-        switch error {
-        case .unreadable: "unreadable"
-        case .empty: "empty"
-        case .notAnImage: "notAnImage"
-        case .gitLFSPointer: "gitLFSPointer"
-        case .truncated: "truncated"
-        case .corrupt: "corrupt"
-        case .unsupported: "unsupported"
-        case .tooManyPixels: "tooManyPixels"
-        case .outOfMemory: "outOfMemory"
-        case .sizeMismatch: "sizeMismatch"
-        case .badLabels: "badLabels"
         }
     }
 }

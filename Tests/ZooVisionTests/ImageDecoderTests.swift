@@ -55,7 +55,7 @@ import ZooTensor
         jpeg.withUnsafeBytes { #expect(ImageFormat(sniffing: $0) == .jpeg) }
         png.withUnsafeBytes { #expect(ImageFormat(sniffing: $0) == .png) }
         Array(png.prefix(7)).withUnsafeBytes { #expect(ImageFormat(sniffing: $0) == nil) }
-        [UInt8]("GIF89a".utf8).withUnsafeBytes { #expect(ImageFormat(sniffing: $0) == nil) }
+        [UInt8]("%PDF-1.4".utf8).withUnsafeBytes { #expect(ImageFormat(sniffing: $0) == nil) }
     }
 
     @Test func reportsLibraryVersions() {

@@ -1,12 +1,13 @@
 #ifndef ZOO_CIMAGECODECS_H
 #define ZOO_CIMAGECODECS_H
 /*
- * Decoder shims over libjpeg(-turbo) and libpng.
+ * Decoder shims over libjpeg(-turbo), libpng, libwebp, libtiff and giflib.
  *
- * Both libraries report fatal errors by longjmp (libjpeg's default handler even calls exit()).
+ * libjpeg and libpng report fatal errors by longjmp (libjpeg's default handler even calls exit()).
  * Every function below sets its own setjmp point and installs an error manager that jumps back
- * to it, so a longjmp never leaves this C code and never crosses a Swift frame. Failures come
- * back as a status code plus a message.
+ * to it, so a longjmp never leaves this C code and never crosses a Swift frame. libtiff reports
+ * through handlers installed per file (TIFFOpenOptions), giflib and libwebp by return codes;
+ * all of them become a status code plus a message here.
  *
  * Use: *_open reads the header (no pixel memory yet), the caller checks the size and allocates
  * width * height * 3 bytes, *_read_rgb fills them, *_close frees the decoder. The encoded bytes
@@ -54,10 +55,17 @@ typedef struct {
     /* EXIF as a TIFF stream ("II*\0" or "MM\0*" ...), or NULL. Valid until *_close. */
     const uint8_t *exif;
     size_t exif_size;
+    /* TIFF: the Orientation tag of the image's own directory (1-8), 0 when not given. */
+    int orientation;
+    /* WebP: the number of frames (only the first is decoded); 0 when not counted. */
+    int frames;
 } zoo_image_header;
 
 typedef struct zoo_jpeg_decoder zoo_jpeg_decoder;
 typedef struct zoo_png_decoder zoo_png_decoder;
+typedef struct zoo_webp_decoder zoo_webp_decoder;
+typedef struct zoo_tiff_decoder zoo_tiff_decoder;
+typedef struct zoo_gif_decoder zoo_gif_decoder;
 
 /* Reads the JPEG header. Returns NULL and fills `error` on failure. */
 zoo_jpeg_decoder *zoo_jpeg_open(const uint8_t *data, size_t size, zoo_image_header *header,
@@ -76,9 +84,39 @@ zoo_png_decoder *zoo_png_open(const uint8_t *data, size_t size, zoo_image_header
 int zoo_png_read_rgb(zoo_png_decoder *decoder, uint8_t *rgb, size_t rgb_size, zoo_codec_error *error);
 void zoo_png_close(zoo_png_decoder *decoder);
 
+/* Reads the WebP container (RIFF chunks, no pixels yet). NULL and `error` on failure. */
+zoo_webp_decoder *zoo_webp_open(const uint8_t *data, size_t size, zoo_image_header *header,
+                                zoo_codec_error *error);
+/* Decodes the first frame on its canvas as Pillow does (libwebp's animation decoder, RGBA not
+   premultiplied), alpha dropped. */
+int zoo_webp_read_rgb(zoo_webp_decoder *decoder, uint8_t *rgb, size_t rgb_size, zoo_codec_error *error);
+void zoo_webp_close(zoo_webp_decoder *decoder);
+
+/* Reads the first TIFF directory. NULL and `error` on failure. */
+zoo_tiff_decoder *zoo_tiff_open(const uint8_t *data, size_t size, zoo_image_header *header,
+                                zoo_codec_error *error);
+/* Decodes the first image like Pillow's convert('RGB'): gray (1-16 bit, min-is-white too),
+   palette, RGB and RGBA (8/16 bit, alpha dropped, not composited), strips or tiles, any
+   compression libtiff has. 16-bit gray is clipped to 255, 16-bit colour keeps the high byte. */
+int zoo_tiff_read_rgb(zoo_tiff_decoder *decoder, uint8_t *rgb, size_t rgb_size, zoo_codec_error *error);
+void zoo_tiff_close(zoo_tiff_decoder *decoder);
+
+/* Reads the GIF screen descriptor and the records up to the first image. NULL on failure. */
+zoo_gif_decoder *zoo_gif_open(const uint8_t *data, size_t size, zoo_image_header *header,
+                              zoo_codec_error *error);
+/* Decodes the first frame on the logical screen as Pillow does: the screen is filled with the
+   frame's transparent index (or index 0), the frame is drawn at its offset, and the palette
+   (local, else global, else a gray ramp) turns indices into RGB. */
+int zoo_gif_read_rgb(zoo_gif_decoder *decoder, uint8_t *rgb, size_t rgb_size, zoo_codec_error *error);
+void zoo_gif_close(zoo_gif_decoder *decoder);
+
 /* Versions of the libraries linked in: JPEG_LIB_VERSION (62, 70, 80) and libpng's (10639). */
 int zoo_jpeg_lib_version(void);
 unsigned long zoo_png_lib_version(void);
+/* libwebp's decoder version (0x010204 for 1.2.4), libtiff's version text, giflib's 5*10000+... */
+int zoo_webp_lib_version(void);
+const char *zoo_tiff_lib_version(void);
+int zoo_gif_lib_version(void);
 
 #ifdef __cplusplus
 }

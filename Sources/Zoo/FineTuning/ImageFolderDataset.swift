@@ -1,8 +1,9 @@
 import Foundation
+import ZooVision
 
 /// Labelled images in torchvision's ImageFolder convention, `DIR/class_name/image.jpg`: the
 /// class names are the sub-folder names, sorted, and a class's label is its position. Images
-/// are JPEG or PNG files (recognised by extension, as ImageFolder does), found at any depth
+/// are JPEG, PNG, WebP, TIFF, GIF or BMP files (recognised by extension, as ImageFolder does), found at any depth
 /// inside their class folder; hidden files are ignored and anything else is skipped and listed
 /// in `skipped`, for the caller to warn about.
 public struct ImageFolderDataset: Sendable {
@@ -26,7 +27,7 @@ public struct ImageFolderDataset: Sendable {
     }
 
     /// Extensions read as images (lower-cased): the formats `ImageDecoder` reads.
-    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
+    public static let imageExtensions: Set<String> = ImageFormat.fileExtensions
 
     public let classes: [String]
     public let samples: [Sample]
@@ -73,7 +74,7 @@ public struct ImageFolderDataset: Sendable {
             for relative in try Self.files(under: classFolder) {
                 let url = classFolder.appendingPathComponent(relative)
                 guard Self.imageExtensions.contains(url.pathExtension.lowercased()) else {
-                    skipped.append(SkippedFile(path: url.path, reason: "not a JPEG or PNG image"))
+                    skipped.append(SkippedFile(path: url.path, reason: "not a \(ImageFormat.supportedList) image"))
                     continue
                 }
                 samples.append(Sample(image: .file(url), label: label, name: name + "/" + relative))

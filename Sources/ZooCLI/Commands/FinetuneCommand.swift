@@ -17,7 +17,7 @@ struct FinetuneCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(name: .long, help: "The dataset folder: one sub-folder of JPEG/PNG images per class.")
+    @Option(name: .long, help: "The dataset folder: one sub-folder of images (JPEG, PNG, WebP, TIFF, GIF, BMP) per class.")
     var data: String
 
     @Option(name: .long, help: "Most epochs to train.")
