@@ -43,6 +43,9 @@ struct SpecializationCache {
 }
 
 extension Executor {
+    /// How many specialized graphs one executor keeps at most.
+    public static var specializationCapacity: Int { SpecializationCache.capacity }
+
     /// Number of specialized graphs held (for tests of the bound).
     public var specializationCount: Int { specializations.withLock { $0.entries.count } }
 
