@@ -37,6 +37,10 @@ public enum ModelConverter {
         let manifest = try ModelCatalog.manifest(named: isFile ? (architecture ?? "") : source)
         let sourceFile = isFile ? source : try manifest.map { try Zoo.cachedWeights(for: $0, in: cache).path } ?? source
         let graph = try ModelLoader.loadGraph(sourceFile, architecture: manifest?.architecture ?? architecture)
+        guard !graph.needsSpecialization else {
+            throw ZooError.badModel(file: URL(fileURLWithPath: sourceFile), detail: "some inputs (shapes, axes, weights fed at run time) "
+                                    + "must be known before the graph can be built; a .zoo file cannot hold it (run it with zoo infer)")
+        }
         let provenance = try provenance(of: sourceFile, fp16: fp16)
         var metadata = try manifest.map { try ModelCard.metadata($0, labels: try ModelCatalog.labels(for: $0), provenance: provenance) }
             ?? ZooFileMetadata(provenance: provenance)
