@@ -9,8 +9,10 @@ import ZooTensor
 /// declared NCHW exactly as the file says and transposed to NHWC inside the graph; 4-D outputs
 /// are transposed back. A symbolic first dimension (`batch_size`) is declared as 1 and, like
 /// every graph input's first dimension, is free at run time. Shape arithmetic that exporters
-/// write before a classifier (Shape, Gather, Unsqueeze, Concat, Cast, Reshape) is evaluated
-/// here, so the graph holds no shape ops.
+/// write (Shape, Gather, Slice, Unsqueeze, Concat, Cast, ConstantOfShape, Range, Reshape, the
+/// pads of a Pad) is evaluated here, so the graph holds no shape ops. Inputs that do not fit
+/// the graph as declared (other shapes, or values an op needs such as a Reshape's target) go
+/// to a graph imported again for them (`ONNXGraphSpecializer`), cached by the executor.
 public enum ONNXImporter {
     /// Reads and imports the model at `url`. External data is read relative to its folder.
     public static func importGraph(from url: URL) throws -> Graph {
