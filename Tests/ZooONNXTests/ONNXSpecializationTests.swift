@@ -109,4 +109,24 @@ import ZooTestSupport
         }
         #expect(executor.specializationCount == 2)
     }
+
+    /// Eight tasks running four input sizes on one executor at once get what serial runs get.
+    @Test func concurrentSpecializations() async throws {
+        let executor = Executor(graph: try ONNXImporter.importGraph(from: ONNXTestSupport.fixture("same_padding_op13.onnx")), threads: 1)
+        let sizes = [17, 19, 21, 25, 17, 19, 21, 25]
+        func input(_ size: Int) -> Tensor {
+            Tensor(shape: [1, 3, size, size], floats: (0..<(3 * size * size)).map { Float($0 % 13) / 13 - 0.5 })
+        }
+        let serial = try sizes.map { try Executor(graph: executor.graph, threads: 1).run(["x": input($0)])["y"]!.floats }
+        let concurrent = try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
+            for (i, size) in sizes.enumerated() {
+                group.addTask { (i, try executor.run(["x": input(size)])["y"]!.floats) }
+            }
+            var results = [[Float]](repeating: [], count: sizes.count)
+            for try await (i, y) in group { results[i] = y }
+            return results
+        }
+        #expect(concurrent == serial)
+        #expect(executor.specializationCount == 3)
+    }
 }
