@@ -80,7 +80,7 @@ public final class Executor: Sendable {
     }
 
     /// Checks names, types and shapes (any batch size, the same for all) and orders the inputs like the graph.
-    func orderedInputs(_ inputs: [String: Tensor]) throws -> [Tensor] {
+    private func orderedInputs(_ inputs: [String: Tensor]) throws -> [Tensor] {
         for name in inputs.keys where !graph.inputs.contains(where: { graph.values[$0].name == name }) {
             throw GraphError.unexpectedInput(name: name)
         }
