@@ -37,7 +37,9 @@ public final class Model: Sendable {
         self.recognizedAs = recognizedAs
         // The embedding rides along as a second output, so one plan serves classify and embed.
         let runnable = try embeddingLayer.map { try graph.addingOutputs([$0]) } ?? graph
-        let channelsLast = runnable.takingChannelsLastInput()
+        // A graph that rebuilds itself for other input shapes (ONNX) must keep its NCHW input:
+        // its specializer re-reads the source at the shapes it is fed.
+        let channelsLast = runnable.specializer == nil ? runnable.takingChannelsLastInput() : nil
         self.graph = channelsLast ?? runnable
         takesChannelsFirstInput = channelsLast != nil
         self.embeddingLayer = embeddingLayer

@@ -35,6 +35,10 @@ public enum ModelConverter {
                                reference: (input: URL, output: URL)? = nil, cache: WeightsCache = .default) throws -> Report {
         let loaded = try ModelSource(source, options: LoadOptions(architecture: architecture, cache: cache)).read()
         let graph = loaded.graph
+        guard !graph.needsSpecialization else {
+            throw ZooError.badModel(file: loaded.file ?? URL(fileURLWithPath: source), detail: "some inputs (shapes, axes, weights fed at run time) "
+                                    + "must be known before the graph can be built; a .zoo file cannot hold it (run it with zoo infer)")
+        }
         let provenance = try provenance(of: loaded.file?.path ?? source, fp16: fp16)
         let metadata: ZooFileMetadata
         if let manifest = loaded.manifest {

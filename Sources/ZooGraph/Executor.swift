@@ -3,7 +3,9 @@ import ZooKernels
 import ZooTensor
 
 /// Runs a graph. Plans are computed once per batch size and cached; each run borrows its own
-/// activation arena from a pool, so one executor may serve many concurrent tasks.
+/// activation arena from a pool, so one executor may serve many concurrent tasks. Inputs that
+/// do not fit the graph as declared go to a graph rebuilt for them by its specializer, cached
+/// per distinct input shapes and deciding values (Executor+Specialization.swift).
 public final class Executor: Sendable {
     public let graph: Graph
     public let threads: Int
@@ -14,6 +16,8 @@ public final class Executor: Sendable {
     private let plans = Mutex<[Int: ExecutionPlan]>([:])
     private let arenas = Mutex<[Int: [Arena]]>([:])
     private let preparedWeights = PreparedWeights()
+    /// Executors of graphs rebuilt for inputs this graph does not fit, most recent last.
+    let specializations = Mutex(SpecializationCache())
 
     /// `kernels` picks the kernel paths and precision (`KernelOptions.default`: the fastest fp32
     /// paths, unless the environment says otherwise); paths this CPU lacks are replaced by ones it
@@ -44,7 +48,13 @@ public final class Executor: Sendable {
     /// (Executor+Profile.swift) without a second copy of the step loop.
     func run(_ inputs: [String: Tensor],
              wrappingSteps wrap: ((_ node: Int, _ execute: () -> Void) -> Void)?) throws -> [String: Tensor] {
-        let given = try orderedInputs(inputs)
+        if graph.needsSpecialization { return try runSpecialized(inputs, because: nil) }
+        let given: [Tensor]
+        do {
+            given = try orderedInputs(inputs)
+        } catch let error as GraphError where graph.specializer != nil && error.isInputShapeOrType {
+            return try runSpecialized(inputs, because: error)
+        }
         let batch = given.first.map { $0.shape.rank > 0 ? $0.shape[0] : 1 } ?? 1
         let plan = try plan(batch: batch)
         let arena = borrowArena(bytes: plan.peakActivationBytes)
@@ -88,8 +98,12 @@ public final class Executor: Sendable {
                 throw GraphError.inputType(name: value.name, expected: value.dtype, found: tensor.dtype)
             }
             let s = tensor.shape
+            if !graph.hasBatchDimension {
+                guard s == value.shape else { throw GraphError.inputShape(name: value.name, expected: value.shape, found: s) }
+                return tensor
+            }
             let fits = s.rank == value.shape.rank && (s.rank == 0 || (s[0] >= 1 && Array(s.dims.dropFirst()) == Array(value.shape.dims.dropFirst())))
-            guard fits, batch == nil || s[0] == batch else {
+            guard fits, s.rank == 0 || batch == nil || s[0] == batch else {
                 throw GraphError.inputShape(name: value.name, expected: value.shape, found: s)
             }
             if s.rank > 0 { batch = s[0] }

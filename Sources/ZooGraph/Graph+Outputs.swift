@@ -10,6 +10,7 @@ extension Graph {
             }
             g.outputs.append(GraphOutput(name: name, value: id))
         }
+        g.specializer = specializer.map { TransformingSpecializer(base: $0, transform: { try $0.addingOutputs(names) }) }
         return g
     }
 }

@@ -44,6 +44,13 @@ public struct Graph: Sendable {
     public internal(set) var nodes: [Node]
     public internal(set) var inputs: [ValueID]
     public internal(set) var outputs: [GraphOutput]
+    /// Rebuilds the graph for inputs that do not fit it as declared (other shapes, or values
+    /// that decide its structure); nil when the source cannot be re-read that way.
+    public var specializer: (any GraphSpecializer)? = nil
+    /// Whether the first dimension of every input is a batch, free at run time (all inputs
+    /// sharing it). False for a graph built for exact input shapes by a specializer: its
+    /// inputs must be fed at exactly the declared shapes.
+    public var hasBatchDimension = true
 
     public func value(named name: String) -> ValueID? { values.firstIndex { $0.name == name } }
 

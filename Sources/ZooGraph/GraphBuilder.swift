@@ -95,11 +95,19 @@ extension Graph {
     /// Every value's shape when the inputs carry batch size `batch` instead of their declared one.
     public func shapes(batch: Int) throws -> [Shape] {
         var shapes = values.map(\.shape)
-        for id in inputs where shapes[id].rank > 0 { shapes[id][0] = batch }
+        for id in inputs where shapes[id].rank > 0 && hasBatchDimension { shapes[id][0] = batch }
         for node in nodes {
             shapes[node.output] = try ShapeInference.outputShape(
                 node: node.name, op: node.op, inputs: node.inputs.map { shapes[$0] })
         }
         return shapes
+    }
+}
+
+extension GraphBuilder {
+    /// Declares a value that no node computes: an output of a graph that only declares its
+    /// interface until its specializer builds it for actual inputs (`Graph.needsSpecialization`).
+    public mutating func placeholder(_ name: String, shape: Shape) throws -> ValueID {
+        try define(Value(name: name, shape: shape, dtype: .float32, kind: .intermediate))
     }
 }

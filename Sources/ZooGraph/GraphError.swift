@@ -10,6 +10,16 @@ public enum GraphError: Error, CustomStringConvertible, Equatable {
     case unexpectedInput(name: String)
     case inputShape(name: String, expected: Shape, found: Shape)
     case inputType(name: String, expected: DType, found: DType)
+    /// The inputs do not fit the graph as declared, and rebuilding it for them failed.
+    case cannotSpecialize(reason: String, detail: String)
+
+    /// Whether the error is about an input's shape or element type (which a specializer may fix).
+    var isInputShapeOrType: Bool {
+        switch self {
+        case .inputShape, .inputType: true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -22,6 +32,7 @@ public enum GraphError: Error, CustomStringConvertible, Equatable {
         case let .inputShape(name, expected, found):
             "input '\(name)': expected shape \(expected) (any batch size), found \(found)"
         case let .inputType(name, expected, found): "input '\(name)': expected \(expected), found \(found)"
+        case let .cannotSpecialize(reason, detail): "\(reason), and the model cannot be rebuilt for these inputs: \(detail)"
         }
     }
 }

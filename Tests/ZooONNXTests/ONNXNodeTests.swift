@@ -9,11 +9,16 @@ import ZooTensor
 /// float32 test whose operators the importer supports is imported, run on each of its data
 /// sets, and compared within 1e-5 relative / 1e-4 absolute.
 ///
-/// How a test runs: its first input is the graph input fed at run time (declared exactly as
-/// the file says, NCHW for 4-D); every other input (weights, shapes, pads, axes, bounds) is
-/// given to the importer as a known value, the way real models hold them as initializers. A
-/// test whose operators are all evaluated at import time (Shape, Gather, Cast, Slice,
-/// Constant) gets all its inputs as known values, and its outputs are compared as floats.
+/// Each test runs two ways, and the suite prints both counts side by side:
+/// - folded: its first input is the graph input fed at run time (declared exactly as the file
+///   says, NCHW for 4-D); every other input (weights, shapes, pads, axes, bounds) is given to
+///   the importer as a known value, the way real models hold them as initializers. A test
+///   whose operators are all evaluated at import time (Shape, Gather, Cast, Slice, Constant,
+///   ConstantOfShape, Range) gets all its inputs as known values.
+/// - runtime-fed: the file as it is, every input fed at run time, the way onnxruntime's
+///   backend tests run them and `zoo infer` runs a model (import, optimize, execute); inputs
+///   an op needs as values go through the executor's specialized plans.
+/// Outputs are compared as floats.
 @Suite struct ONNXNodeTests {
     static var root: URL {
         URL(fileURLWithPath: ProcessInfo.processInfo.environment["ZOO_ONNX_NODE_TESTS"]
@@ -21,7 +26,7 @@ import ZooTensor
     }
 
     /// Operators only evaluated at import time.
-    static let foldedOperators: Set<String> = ["Shape", "Gather", "Cast", "Slice", "Constant"]
+    static let foldedOperators: Set<String> = ["Shape", "Gather", "Cast", "Slice", "Constant", "ConstantOfShape", "Range"]
 
     /// Float32 tests of supported operators that are deliberately not run, and why.
     static let excluded: [String: String] = [
@@ -75,8 +80,8 @@ import ZooTensor
         let dirs = try FileManager.default.contentsOfDirectory(at: Self.root, includingPropertiesForKeys: nil)
             .filter { $0.lastPathComponent.hasPrefix("test_") }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        var ran = 0, passed = 0, excludedCount = 0, ranFed = 0
-        var failures: [String] = []
+        var ran = 0, passed = 0, excludedCount = 0, passedFed = 0
+        var failures: [String] = [], fedFailures: [String] = []
         for dir in dirs {
             let name = dir.lastPathComponent
             let modelURL = dir.appendingPathComponent("model.onnx")
@@ -93,64 +98,70 @@ import ZooTensor
                 } catch {
                     failures.append("\(name): \(error)")
                 }
-                // Again with every float input fed at run time, where the graph allows it (the
-                // executor wants one batch size: equal first dimensions).
                 do {
-                    if try Self.runFed(dir, model) { ranFed += 1 }
+                    try Self.runFed(dir, model)
+                    passedFed += 1
                 } catch {
-                    failures.append("\(name) (all float inputs fed): \(error)")
+                    fedFailures.append("\(name): \(error)")
                 }
             }
         }
-        print("ONNX node tests: \(ran) ran, \(passed) passed, \(failures.count) failed, \(excludedCount) excluded on purpose; "
-              + "\(ranFed) also ran with all float inputs fed at run time")
-        for f in failures { print("  FAILED \(f)") }
+        print("ONNX node tests (\(ran) CNN-relevant float32 tests, \(excludedCount) more excluded on purpose): "
+              + "folded \(passed) of \(ran) passed; runtime-fed \(passedFed) of \(ran) passed")
+        for f in failures { print("  FAILED (folded) \(f)") }
+        for f in fedFailures { print("  FAILED (runtime-fed) \(f)") }
         #expect(ran > 0, "no node test ran (is libonnx-testdata installed at \(Self.root.path)?)")
         #expect(failures.isEmpty, "\(failures.count) node tests failed:\n\(failures.joined(separator: "\n"))")
+        // Every input fed at run time, as onnxruntime's backend tests run them: at least 95%.
+        #expect(passedFed * 100 >= ran * 95, "runtime-fed: only \(passedFed) of \(ran) passed")
     }
 
-    /// Runs a test with every float input as a run-time input. Returns false (nothing run)
-    /// when that does not apply: an input is not float, first dimensions differ, or the
-    /// importer needs some input known at import time (weights, shapes, bounds).
-    static func runFed(_ dir: URL, _ model: ONNXModel) throws -> Bool {
-        guard let graphProto = model.graph else { return false }
-        let initialized = Set(graphProto.initializers.map(\.name))
-        let inputs = graphProto.inputs.filter { !initialized.contains($0.name) }
-        guard inputs.count > 1, inputs.allSatisfy({ $0.elementType == .float }) else { return false }
-        let firstDims = Set(inputs.map { $0.dims?.first?.description ?? "" })
-        guard firstDims.count == 1, inputs.allSatisfy({ ($0.dims?.count ?? 0) > 0 }) else { return false }
-        let url = dir.appendingPathComponent("model.onnx")
-        let graph: Graph
-        do {
-            graph = try ONNXImporter.importGraph(from: url)
-        } catch let error as ImportError {
-            if case .unsupportedOp = error { return false }
-            throw error
-        }
-        let set = dir.appendingPathComponent("test_data_set_0")
-        var feed: [String: Tensor] = [:]
-        for (i, info) in inputs.enumerated() {
-            feed[info.name] = try ONNXImporter.readTensor(from: set.appendingPathComponent("input_\(i).pb"))
-        }
-        let outputs = try Executor(graph: graph, threads: 2).run(feed)
-        for (i, info) in graphProto.outputs.enumerated() {
-            let expected = try ONNXImporter.readTensor(from: set.appendingPathComponent("output_\(i).pb"))
-            guard let actual = outputs[info.name], actual.shape == expected.shape else { throw TestFailure("output '\(info.name)' missing or misshapen") }
-            if let problem = ONNXTestSupport.mismatch(actual.floats, expected.floats) { throw TestFailure("output '\(info.name)': \(problem)") }
-        }
-        return true
-    }
-
-    /// Imports and runs one test on each of its data sets.
-    static func run(_ dir: URL, _ model: ONNXModel, foldAll: Bool) throws {
+    /// Runs a test the way onnxruntime's backend tests do and `zoo infer` runs a model: the
+    /// file imported and optimized as it is, every input (weights, shapes, axes, bounds too)
+    /// fed at run time, one executor for all data sets.
+    static func runFed(_ dir: URL, _ model: ONNXModel) throws {
         guard let graphProto = model.graph else { return }
         let initialized = Set(graphProto.initializers.map(\.name))
         let inputNames = graphProto.inputs.map(\.name).filter { !initialized.contains($0) }
+        let graph = GraphOptimizer.optimize(try ONNXImporter.importGraph(from: dir.appendingPathComponent("model.onnx")))
+        let executor = Executor(graph: graph, threads: 2)
+        for set in try dataSets(dir) {
+            var feed: [String: Tensor] = [:]
+            for (i, name) in inputNames.enumerated() {
+                feed[name] = try ONNXImporter.readTensor(from: set.appendingPathComponent("input_\(i).pb"))
+            }
+            let outputs = try executor.run(feed)
+            try compare(outputs, graphProto, set)
+        }
+    }
+
+    static func dataSets(_ dir: URL) throws -> [URL] {
         let sets = try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
             .filter { $0.lastPathComponent.hasPrefix("test_data_set_") }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         guard !sets.isEmpty else { throw TestFailure("no test data sets") }
-        for set in sets {
+        return sets
+    }
+
+    static func compare(_ outputs: [String: Tensor], _ graphProto: ONNXGraph, _ set: URL) throws {
+        for (i, info) in graphProto.outputs.enumerated() {
+            let expected = try ONNXImporter.readTensor(from: set.appendingPathComponent("output_\(i).pb"))
+            guard let actual = outputs[info.name] else { throw TestFailure("output '\(info.name)' missing") }
+            guard actual.shape == expected.shape else {
+                throw TestFailure("\(set.lastPathComponent) output '\(info.name)': shape \(actual.shape), expected \(expected.shape)")
+            }
+            if let problem = ONNXTestSupport.mismatch(actual.floats, expected.floats) {
+                throw TestFailure("\(set.lastPathComponent) output '\(info.name)': \(problem)")
+            }
+        }
+    }
+
+    /// Imports and runs one test on each of its data sets, inputs after the first as constants.
+    static func run(_ dir: URL, _ model: ONNXModel, foldAll: Bool) throws {
+        guard let graphProto = model.graph else { return }
+        let initialized = Set(graphProto.initializers.map(\.name))
+        let inputNames = graphProto.inputs.map(\.name).filter { !initialized.contains($0) }
+        for set in try dataSets(dir) {
             let inputs = try inputNames.indices.map { try ONNXImporter.readTensor(from: set.appendingPathComponent("input_\($0).pb")) }
             let fed = foldAll ? 0 : min(1, inputs.count)
             var known: [String: Tensor] = [:]
@@ -158,17 +169,7 @@ import ZooTensor
             let graph = try ONNXImporter.importGraph(from: dir.appendingPathComponent("model.onnx"), constantInputs: known)
             var feed: [String: Tensor] = [:]
             for i in 0..<fed { feed[inputNames[i]] = inputs[i] }
-            let outputs = try Executor(graph: graph, threads: 2).run(feed)
-            for (i, info) in graphProto.outputs.enumerated() {
-                let expected = try ONNXImporter.readTensor(from: set.appendingPathComponent("output_\(i).pb"))
-                guard let actual = outputs[info.name] else { throw TestFailure("output '\(info.name)' missing") }
-                guard actual.shape == expected.shape else {
-                    throw TestFailure("\(set.lastPathComponent) output '\(info.name)': shape \(actual.shape), expected \(expected.shape)")
-                }
-                if let problem = ONNXTestSupport.mismatch(actual.floats, expected.floats) {
-                    throw TestFailure("\(set.lastPathComponent) output '\(info.name)': \(problem)")
-                }
-            }
+            try compare(try Executor(graph: graph, threads: 2).run(feed), graphProto, set)
         }
     }
 }

@@ -7,6 +7,9 @@ public enum GraphOptimizer {
         g = PadFolding.apply(g)
         g = ResidualAddFusion.apply(g)
         g = ActivationFusion.apply(g)
-        return g.compacted()
+        g = g.compacted()
+        // Graphs rebuilt for other inputs get the same passes.
+        g.specializer = graph.specializer.map { TransformingSpecializer(base: $0, transform: { optimize($0) }) }
+        return g
     }
 }

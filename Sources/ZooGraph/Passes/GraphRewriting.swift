@@ -56,6 +56,8 @@ extension Graph {
         var result = Graph(name: name, values: keptValues, nodes: [], inputs: inputs.map { newID[$0] }, outputs: [])
         result.nodes = keptNodes.map { Node(name: $0.name, op: $0.op, inputs: $0.inputs.map { newID[$0] }, output: newID[$0.output]) }
         result.outputs = outputs.map { GraphOutput(name: $0.name, value: newID[$0.value]) }
+        result.specializer = specializer
+        result.hasBatchDimension = hasBatchDimension
         return result
     }
 }

@@ -83,7 +83,7 @@ extension ONNXGraphImport {
         } else {
             pads = try knownInts(try n.requiredInput(1), n, what: "pads")
             if let v = n.input(2) {
-                guard let t = try slot(v).known else { throw n.unsupported("constant_value '\(v)' must be known at import time") }
+                let t = try knownValue(v, n, what: "constant_value")
                 guard t.elementCount == 1 else { throw n.malformed("constant_value has shape \(t.shape); a scalar is expected") }
                 value = t.floats[0]
             }
@@ -110,14 +110,5 @@ extension ONNXGraphImport {
         }
         let y = try add(.pad(before: before, after: after, value: value), [try plain(x)], name: n.output)
         try definePlain(n.output, y, batchLeading: batchLeading)
-    }
-
-    /// The integers of a 1-D known input (pads, axes, starts ...).
-    func knownInts(_ name: String, _ n: ONNXNodeContext, what: String) throws -> [Int] {
-        guard let t = try slot(name).known else { throw n.unsupported("\(what) '\(name)' must be known at import time") }
-        guard t.shape.rank <= 1, t.dtype == .int64 || t.dtype == .int32 else {
-            throw n.malformed("\(what) '\(name)' must be a 1-D integer tensor, found \(t.dtype) \(t.shape)")
-        }
-        return t.int64s.map { Int(clamping: $0) }
     }
 }

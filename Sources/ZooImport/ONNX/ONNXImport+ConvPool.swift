@@ -10,7 +10,7 @@ extension ONNXGraphImport {
         let x = try n.requiredInput(0)
         let xs = try slot(x)
         guard xs.rank == 4 else { throw n.unsupported("only 2-D convolution is supported; input '\(x)' has shape \(Shape(xs.shape))") }
-        guard let w = try slot(try n.requiredInput(1)).known else { throw n.unsupported("the weights must be an initializer or constant") }
+        let w = try knownValue(try n.requiredInput(1), orElse: n.unsupported("the weights must be an initializer or constant"))
         guard w.shape.rank == 4 else { throw n.malformed("weights of shape \(w.shape); expected [O, C/group, KH, KW]") }
         let (o, cPerGroup, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
         let groups = try n.int("group", default: 1)
@@ -22,7 +22,7 @@ extension ONNXGraphImport {
         }
         var bias: Tensor?
         if let b = n.input(2) {
-            guard let t = try slot(b).known else { throw n.unsupported("the bias must be an initializer or constant") }
+            let t = try knownValue(b, orElse: n.unsupported("the bias must be an initializer or constant"))
             guard t.shape.dims == [o] else { throw n.malformed("bias of shape \(t.shape); expected [\(o)]") }
             bias = t.converted(to: .float32)
         }

@@ -37,7 +37,7 @@ extension ONNXGraphImport {
             try n.checkAttributes([])
             func bound(_ i: Int) throws -> Float? {
                 guard let name = n.input(i) else { return nil }
-                guard let t = try slot(name).known else { throw n.unsupported("bound '\(name)' must be known at import time") }
+                let t = try knownValue(name, n, what: "bound")
                 guard t.elementCount == 1 else { throw n.malformed("bound '\(name)' has shape \(t.shape); a scalar is expected") }
                 return t.floats[0]
             }
@@ -126,7 +126,7 @@ extension ONNXGraphImport {
         try n.checkAttributes(n.version >= 12 ? ["seed"] : ["ratio"])
         try n.requireOutputs(atMost: 1)
         if let mode = n.input(2) {
-            guard let t = try slot(mode).known else { throw n.unsupported("training_mode must be known at import time") }
+            let t = try knownValue(mode, orElse: n.unsupported("training_mode must be known at import time"))
             guard t.elementCount == 1 else { throw n.malformed("training_mode has shape \(t.shape); a scalar is expected") }
             if t.floats[0] != 0 { throw n.unsupported("training_mode = true") }
         }
@@ -153,7 +153,7 @@ extension ONNXGraphImport {
         let c = xs.shape[1]
         let params = try (1...4).map { i -> Tensor in
             let name = try n.requiredInput(i)
-            guard let t = try slot(name).known else { throw n.unsupported("input '\(name)' must be an initializer or constant") }
+            let t = try knownValue(name, orElse: n.unsupported("input '\(name)' must be an initializer or constant"))
             guard t.elementCount == c else { throw n.malformed("input '\(name)' has shape \(t.shape); expected [\(c)]") }
             return t.converted(to: .float32).reshaped([c])
         }

@@ -41,9 +41,8 @@ extension ONNXGraphImport {
         try n.checkAttributes(["axis"])
         try n.requireOutputs(atMost: 1)
         let data = try slot(try n.requiredInput(0)), indices = try slot(try n.requiredInput(1))
-        guard let d = data.known, let i = indices.known else {
-            throw n.unsupported("Gather is evaluated at import time only; its data and indices must be known (shape arithmetic)")
-        }
+        let message = n.unsupported("Gather is evaluated at import time only; its data and indices must be known (shape arithmetic)")
+        let d = try knownValue(try n.requiredInput(0), orElse: message), i = try knownValue(try n.requiredInput(1), orElse: message)
         let requested = try n.int("axis", default: 0)
         guard let axis = ShapeRules.axis(requested, rank: d.shape.rank) else {
             throw n.malformed("axis \(requested) is out of range for \(d.shape)")
@@ -71,7 +70,8 @@ extension ONNXGraphImport {
             throw n.malformed("attribute 'to' is missing or not a data type")
         }
         guard let t = xs.known else {
-            guard type == .float else { throw n.unsupported("cast of a run-time tensor to \(type) (only FLOAT is computed)") }
+            // float32 values are exact doubles: the graph keeps computing them as float32.
+            guard type == .float || type == .double else { throw n.unsupported("cast of a run-time tensor to \(type) (only FLOAT is computed)") }
             return try alias(n.output, to: x)
         }
         let cast: Tensor
@@ -94,7 +94,7 @@ extension ONNXGraphImport {
         try n.checkAttributes(n.version < 10 ? ["starts", "ends", "axes"] : [])
         try n.requireOutputs(atMost: 1)
         let xs = try slot(try n.requiredInput(0))
-        guard var t = xs.known else { throw n.unsupported("Slice is evaluated at import time only; its data must be known") }
+        var t = try knownValue(try n.requiredInput(0), orElse: n.unsupported("Slice is evaluated at import time only; its data must be known"))
         let starts: [Int], ends: [Int]
         var axes: [Int]?, steps: [Int]?
         if n.version < 10 {

@@ -25,7 +25,7 @@ extension ONNXGraphImport {
         try n.requireOutputs(atMost: 1)
         let x = try n.requiredInput(0), shapeName = try n.requiredInput(1)
         let target = try slot(shapeName)
-        guard let t = target.known else { throw n.unsupported("the target shape '\(shapeName)' must be known at import time") }
+        let t = try knownValue(shapeName, orElse: n.unsupported("the target shape '\(shapeName)' must be known at import time"))
         guard t.shape.rank == 1, t.dtype == .int64 || t.dtype == .int32 else {
             throw n.malformed("the target shape '\(shapeName)' must be a 1-D integer tensor, found \(t.dtype) \(t.shape)")
         }
@@ -84,7 +84,7 @@ extension ONNXGraphImport {
         if n.version < 13 {
             axes = try n.ints("axes")
         } else if let name = n.input(1) {
-            guard let t = try slot(name).known else { throw n.unsupported("axes '\(name)' must be known at import time") }
+            let t = try knownValue(name, n, what: "axes")
             axes = t.int64s.map { Int(clamping: $0) }
         }
         let shape: [Int]

@@ -9,8 +9,10 @@ import ZooTensor
 /// declared NCHW exactly as the file says and transposed to NHWC inside the graph; 4-D outputs
 /// are transposed back. A symbolic first dimension (`batch_size`) is declared as 1 and, like
 /// every graph input's first dimension, is free at run time. Shape arithmetic that exporters
-/// write before a classifier (Shape, Gather, Unsqueeze, Concat, Cast, Reshape) is evaluated
-/// here, so the graph holds no shape ops.
+/// write (Shape, Gather, Slice, Unsqueeze, Concat, Cast, ConstantOfShape, Range, Reshape, the
+/// pads of a Pad) is evaluated here, so the graph holds no shape ops. Inputs that do not fit
+/// the graph as declared (other shapes, or values an op needs such as a Reshape's target) go
+/// to a graph imported again for them (`ONNXGraphSpecializer`), cached by the executor.
 public enum ONNXImporter {
     /// Reads and imports the model at `url`. External data is read relative to its folder.
     public static func importGraph(from url: URL) throws -> Graph {
@@ -32,23 +34,35 @@ public enum ONNXImporter {
 
     /// Imports a serialized model held in memory. `file` names it in errors;
     /// `externalDataFolder` is where external tensor data is looked up (nil: none allowed).
+    /// The graph carries a specializer that imports the model again for inputs that do not fit
+    /// it as declared (other shapes; graph inputs an op needs as values, such as a Reshape's
+    /// shape). A model that cannot be imported before such inputs are known gets a graph that
+    /// only declares its inputs and outputs (`Graph.needsSpecialization`).
     public static func importGraph(data: Data, file: URL, externalDataFolder: URL?,
                                    constantInputs: [String: Tensor] = [:]) throws -> Graph {
-        let parsed = data.withUnsafeBytes { bytes in Result { () throws(ONNXParseError) in try ONNXModel.parse(bytes) } }
-        let model: ONNXModel
-        switch parsed {
-        case .success(let m): model = m
-        case .failure(.notONNX) where GitLFSPointer.matches(data.prefix(64)): throw ImportError.gitLFSPointer(file: file)
-        case .failure(.notONNX(let detail)): throw ImportError.notAModel(file: file, detail: "not an ONNX model: \(detail)")
-        case .failure(let error): throw ImportError.truncated(file: file, detail: error.description)
+        let source = ONNXSource(data: data, file: file, externalDataFolder: externalDataFolder, constantInputs: constantInputs)
+        let model = try source.parse()
+        var graph: Graph
+        do {
+            graph = try importModel(model, source: source, inputShapes: [:])
+        } catch is ONNXNeedsKnownInput {
+            graph = try declarationGraph(model, source: source)
         }
-        let externalData = ONNXExternalData(modelFile: file, folder: externalDataFolder)
-        return try importModel(model, file: file, tensors: ONNXTensorDecoder(file: file, externalData: externalData),
-                               constantInputs: constantInputs)
+        graph.specializer = ONNXGraphSpecializer(source: source)
+        return graph
+    }
+
+    /// Imports `model` with the source's constant inputs, graph inputs declared at
+    /// `inputShapes` where given. Throws `ONNXNeedsKnownInput` when an op needs a graph input's value.
+    static func importModel(_ model: ONNXModel, source: ONNXSource, inputShapes: [String: Shape],
+                            extraConstants: [String: Tensor] = [:]) throws -> Graph {
+        let externalData = ONNXExternalData(modelFile: source.file, folder: source.externalDataFolder)
+        return try importModel(model, file: source.file, tensors: ONNXTensorDecoder(file: source.file, externalData: externalData),
+                               constantInputs: source.constantInputs.merging(extraConstants) { $1 }, inputShapes: inputShapes)
     }
 
     static func importModel(_ model: ONNXModel, file: URL, tensors: ONNXTensorDecoder,
-                            constantInputs: [String: Tensor]) throws -> Graph {
+                            constantInputs: [String: Tensor], inputShapes: [String: Shape]) throws -> Graph {
         guard let graph = model.graph else { throw ImportError.notAModel(file: file, detail: "not an ONNX model: no graph") }
         guard let declared = model.defaultOpset else {
             throw ImportError.malformed(file: file, at: "opset_import", detail: "no opset for the default (ai.onnx) domain (is the file truncated?)")
@@ -64,7 +78,7 @@ public enum ONNXImporter {
         let name = graph.name.isEmpty ? file.deletingPathExtension().lastPathComponent : graph.name
         let state = ONNXGraphImport(file: file, opset: Int(declared), graphName: name, tensors: tensors)
         try state.defineInitializers(graph.initializers)
-        try state.defineInputs(graph.inputs, constantInputs: constantInputs)
+        try state.defineInputs(graph.inputs, constantInputs: constantInputs, shapes: inputShapes)
         for node in graph.nodes {
             let n = try state.context(for: node)
             state.current = n
@@ -93,8 +107,9 @@ extension ONNXGraphImport {
     }
 
     /// Declares the graph inputs. Inputs that are also initializers (as exporters for IR
-    /// version < 4 write every weight) are constants, and so are `constantInputs`.
-    func defineInputs(_ inputs: [ONNXValueInfo], constantInputs: [String: Tensor]) throws {
+    /// version < 4 write every weight) are constants, and so are `constantInputs`. `shapes`
+    /// replaces declared shapes (of the same rank) with the ones fed at run time.
+    func defineInputs(_ inputs: [ONNXValueInfo], constantInputs: [String: Tensor], shapes: [String: Shape] = [:]) throws {
         for info in inputs where !isDefined(info.name) {
             if let tensor = constantInputs[info.name] {
                 try defineKnown(info.name, tensor)
@@ -104,7 +119,18 @@ extension ONNXGraphImport {
             guard let type = info.elementType else {
                 throw ImportError.malformed(file: file, at: at, detail: "not a tensor, or no element type")
             }
-            guard type == .float else { throw ImportError.unsupportedDType(tensor: at, dtype: type.description, file: file) }
+            guard type == .float else {
+                // The graph computes float32: other inputs are shapes, axes, indices, needed as values.
+                throw ONNXNeedsKnownInput(input: info.name, error: .unsupportedDType(tensor: at, dtype: type.description, file: file))
+            }
+            if let fed = shapes[info.name] {
+                guard fed.rank == (info.dims?.count ?? fed.rank) else {
+                    throw ImportError.malformed(file: file, at: at, detail: "declared with rank \(info.dims?.count ?? 0), fed \(fed)")
+                }
+                try definePlain(info.name, try input(info.name, shape: fed), batchLeading: fed.rank > 0)
+                update(info.name) { $0.graphInput = info.name }
+                continue
+            }
             guard let dims = info.dims else { throw ImportError.malformed(file: file, at: at, detail: "no shape declared") }
             var shape: [Int] = []
             for (axis, d) in dims.enumerated() {
@@ -122,6 +148,7 @@ extension ONNXGraphImport {
             }
             let id = try input(info.name, shape: Shape(shape))
             try definePlain(info.name, id, batchLeading: !shape.isEmpty)
+            update(info.name) { $0.graphInput = info.name }
         }
     }
 

@@ -32,12 +32,19 @@ enum ONNXOp: String, CaseIterable {
     case identity = "Identity"
     case squeeze = "Squeeze"
     case unsqueeze = "Unsqueeze"
-    // Evaluated at import time only: the shape arithmetic exporters write before a classifier.
+    case reduceMean = "ReduceMean"
+    case reduceSum = "ReduceSum"
+    case reduceMax = "ReduceMax"
+    case reduceMin = "ReduceMin"
+    // Evaluated at import time only: the shape arithmetic exporters write before a classifier
+    // and for computed pads.
     case constant = "Constant"
     case shape = "Shape"
     case gather = "Gather"
     case cast = "Cast"
     case slice = "Slice"
+    case constantOfShape = "ConstantOfShape"
+    case range = "Range"
 
     /// The newest default-domain opset whose operators this table covers.
     static let newestOpset = 21
@@ -75,6 +82,11 @@ enum ONNXOp: String, CaseIterable {
         case .gather: [1, 11, 13]
         case .cast: [1, 6, 9, 13, 19, 21]
         case .slice: [1, 10, 11, 13]
+        case .reduceMean: [1, 11, 13, 18]
+        case .reduceSum: [1, 11, 13]
+        case .reduceMax, .reduceMin: [1, 11, 12, 13, 18, 20]
+        case .constantOfShape: [9, 20, 21]
+        case .range: [11]
         }
     }
 
@@ -121,6 +133,9 @@ extension ONNXGraphImport {
         case .gather: try importGather(n)
         case .cast: try importCast(n)
         case .slice: try importSlice(n)
+        case .reduceMean, .reduceSum, .reduceMax, .reduceMin: try importReduce(n)
+        case .constantOfShape: try importConstantOfShape(n)
+        case .range: try importRange(n)
         }
     }
 }

@@ -14,6 +14,9 @@ struct ONNXSlot {
     var batchMask: [Bool]?
     /// Whether dimension 0 is the run-time batch (it derives from a graph input's first dim).
     var batchLeading = false
+    /// The graph input this value is (directly or through Identity): when an op needs it known,
+    /// the input can be given as a value (`ONNXNeedsKnownInput`).
+    var graphInput: String?
     /// Graph value in ONNX order.
     var plain: ValueID?
     /// Graph value of a rank-4 tensor in NHWC order.
