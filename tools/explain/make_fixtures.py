@@ -10,7 +10,7 @@ Swift explain code must reproduce (run by hand, output committed).
   gradcam_layer3.npy     the same at layer3 for another class (gradients through a whole stage)
   classes.json           the top class and the classes used
 
-Usage: /work/.venv/bin/python tools/explain/make_fixtures.py   (torch, torchvision, onnx, grad-cam)
+Usage: python tools/explain/make_fixtures.py   (torch, torchvision, onnx, grad-cam: the shared tools venv has them)
 """
 import json
 import os

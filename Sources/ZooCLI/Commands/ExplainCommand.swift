@@ -32,8 +32,15 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .long, help: "Also write the raw map as .npy (a folder for several images).")
     var map: String?
 
+    @Option(name: .long, help: "Longer side of the drawn photo, in pixels.")
+    var size = 448
+
     @Argument(help: "Image files or folders.")
     var images: [String]
+
+    func validate() throws {
+        guard (64...4096).contains(size) else { throw ValidationError("--size must be between 64 and 4096") }
+    }
 
     func run() throws {
         let files = try imageFiles(images)
@@ -49,7 +56,7 @@ struct ExplainCommand: ParsableCommand {
                 let m = explanation.map
                 try NPY.write(Tensor(shape: [m.height, m.width], floats: m.values), to: URL(fileURLWithPath: maps[i]))
             }
-            try explanation.rendered().writePNG(to: URL(fileURLWithPath: outputs[i]))
+            try explanation.rendered(longSide: size).writePNG(to: URL(fileURLWithPath: outputs[i]))
         }
     }
 }
