@@ -29,16 +29,4 @@ public struct ActivationMap: Sendable, Hashable {
         self.values = values; self.height = height; self.width = width
         self.layer = layer; self.classIndex = classIndex; self.method = method; self.score = score
     }
-
-    /// The map scaled to 0...1 (min to max); a constant map becomes all zeros.
-    public var normalized: [Float] {
-        guard let lo = values.min(), let hi = values.max(), hi > lo else { return [Float](repeating: 0, count: values.count) }
-        return values.map { ($0 - lo) / (hi - lo) }
-    }
-
-    /// Row and column of the largest value (the first one on ties).
-    public var peak: (row: Int, column: Int) {
-        let i = values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) } ?? 0
-        return (i / max(width, 1), i % max(width, 1))
-    }
 }
