@@ -9,7 +9,8 @@ struct ZooCommand: AsyncParsableCommand {
         commandName: "zoo",
         abstract: "A model zoo and inference runtime for image CNNs.",
         subcommands: [PredictCommand.self, EmbedCommand.self, InferCommand.self, PreprocessCommand.self, ConvertCommand.self,
-                      InfoCommand.self, ListCommand.self, FetchCommand.self, FinetuneCommand.self, BenchCommand.self]
+                      InfoCommand.self, ListCommand.self, FetchCommand.self, FinetuneCommand.self, BenchCommand.self,
+                      ExplainCommand.self, FeaturesCommand.self, FiltersCommand.self]
     )
 
     static func main() async {

@@ -42,7 +42,7 @@ public enum Preprocessing: Sendable, Hashable {
     }
 
     /// The arithmetic each case stands for.
-    var parameters: (mean: [Float], std: [Float]?, divisor: Float?, order: ChannelOrder) {
+    public var parameters: (mean: [Float], std: [Float]?, divisor: Float?, order: ChannelOrder) {
         switch self {
         case .caffe: ([103.939, 116.779, 123.68], nil, nil, .bgr)
         case .tf: ([1, 1, 1], nil, 127.5, .rgb)

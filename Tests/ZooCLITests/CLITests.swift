@@ -9,12 +9,15 @@ import ZooTestSupport
     @Test func infoSummarisesABuiltInModel() throws {
         let r = try CLIRunner.run(["info", "tiny-cnn"])
         #expect(r.status == 0, "\(r.stderr)")
-        let graph = try Zoo.loadGraph("tiny-cnn")
-        let digits = String(graph.parameterCount)
+        // Counted before batch-norm folding, moving statistics left out as PyTorch does for non-Keras files.
+        let graph = try Zoo.loadGraph("tiny-cnn", options: LoadOptions(optimize: false))
+        let digits = String(graph.sourceParameterCount(countsRunningStatistics: false))
         let withCommas = digits.enumerated().map { i, c in (i > 0 && (digits.count - i) % 3 == 0 ? "," : "") + String(c) }.joined()
         #expect(r.stdout.contains("Parameters: \(withCommas)"), "\(r.stdout)")
         #expect(r.stdout.contains("predictions"))
         #expect(r.stdout.contains("[1,10]"))
+        // conv1: 3x3, stride 2, one pixel of padding at the bottom and right; receptive field 3x3.
+        #expect(r.stdout.contains("3x3      (32 + 1 - 3)/2 + 1 = 16"), "\(r.stdout)")
         // BN folded and ReLU fused: no BatchNorm row in the optimised graph, but there is one without optimisation.
         #expect(!r.stdout.contains("BatchNorm"))
         #expect(try CLIRunner.run(["info", "tiny-cnn", "--no-optimize"]).stdout.contains("BatchNorm"))

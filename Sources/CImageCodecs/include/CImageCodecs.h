@@ -118,6 +118,12 @@ int zoo_webp_lib_version(void);
 const char *zoo_tiff_lib_version(void);
 int zoo_gif_lib_version(void);
 
+/* Encodes 8-bit RGB (rows top to bottom, width * height * 3 bytes) as a PNG in memory. On
+   success *out holds *out_size bytes, to be released with zoo_png_free. */
+int zoo_png_encode_rgb(const uint8_t *rgb, uint32_t width, uint32_t height, uint8_t **out, size_t *out_size,
+                       zoo_codec_error *error);
+void zoo_png_free(uint8_t *bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,7 +2,7 @@ import ZooGraph
 import ZooVision
 
 extension Model {
-    /// A model for a graph at hand (built in code, or loaded with `ModelLoader`), with how
+    /// A model for a graph at hand (built in code, or read with `Zoo.loadGraph`), with how
     /// images become its input, its labels and the value `embed` returns. The graph is
     /// optimised first unless `optimize` is false.
     public convenience init(graph: Graph, name: String? = nil, pipeline: ImagePipeline?, labels: ClassLabels? = nil,

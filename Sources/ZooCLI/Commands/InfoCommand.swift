@@ -22,26 +22,30 @@ struct InfoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try options.load(positional: name)
-        let graph = model.graph
+        // Parameters are counted as the source framework does, before batch norms are folded.
+        var sourceOptions = options.loadOptions
+        sourceOptions.optimize = false
+        let source = try Zoo.loadGraph(name ?? options.model ?? ModelOptions.defaultModel, options: sourceOptions)
+        let graph = options.noOptimize ? source : GraphOptimizer.optimize(source)
         let rows = try graph.summary(batch: batch)
-        let plan = try model.plan(batch: batch)
+        let geometry = try graph.layerGeometry(batch: batch)
+        let plan = try Executor(graph: graph, threads: 1).plan(batch: batch)
         print("Model: \(graph.name)")
         for id in graph.inputs {
-            print("Input  \(graph.values[id].name): \(graph.values[id].shape) \(graph.values[id].dtype)"
-                  + (model.takesChannelsFirstInput ? " (NHWC inside; `zoo infer` takes it NCHW)" : ""))
+            print("Input  \(graph.values[id].name): \(graph.values[id].shape) \(graph.values[id].dtype)")
         }
         for out in graph.outputs { print("Output \(out.name): \(plan.shapes[out.value])") }
         let nameWidth = min(40, max(10, rows.map(\.name.count).max() ?? 10))
         let opWidth = min(28, max(6, rows.map(\.op.count).max() ?? 6))
-        print(pad("Layer", nameWidth) + "  " + pad("Op", opWidth) + "  " + pad("Output shape", 20) + "  " + "Params")
+        print(pad("Layer", nameWidth) + "  " + pad("Op", opWidth) + "  " + pad("Output shape", 20) + "  " + pad("Params", 11) + "  " + pad("RF", 7) + "  Size arithmetic")
         print(String(repeating: "-", count: nameWidth + opWidth + 40))
-        for row in rows {
-            print(pad(row.name, nameWidth) + "  " + pad(row.op, opWidth) + "  " + pad(row.outputShape.description, 20) + "  " + grouped(row.parameters))
+        for (row, g) in zip(rows, geometry) {
+            print(pad(row.name, nameWidth) + "  " + pad(row.op, opWidth) + "  " + pad(row.outputShape.description, 20) + "  "
+                  + pad(grouped(row.parameters), 11) + "  " + pad(g.receptiveField?.description ?? "", 7) + "  " + (g.arithmetic ?? ""))
         }
         print(String(repeating: "-", count: nameWidth + opWidth + 40))
         print("Layers: \(rows.count)")
-        print("Parameters: \(grouped(graph.parameterCount))")
+        print("Parameters: \(grouped(source.sourceParameterCount(countsRunningStatistics: countsRunningStatistics)))")
         print("FLOPs (batch \(batch)): \(grouped(rows.reduce(0) { $0 + $1.flops }))")
         print("Peak activation memory (batch \(batch)): \(grouped(plan.peakActivationBytes)) bytes")
     }

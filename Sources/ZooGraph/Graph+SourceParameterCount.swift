@@ -1,0 +1,27 @@
+extension Graph {
+    /// The number of weights the source framework counts: every constant a node reads, except
+    /// the zero biases the importers put in for layers that have none. Keras' `count_params()`
+    /// counts a batch norm's moving mean and variance (`countsRunningStatistics`); PyTorch's
+    /// `sum(p.numel() for p in model.parameters())` does not (they are buffers). Use it on the
+    /// graph before batch-norm folding, which merges those vectors into the convolution's bias.
+    public func sourceParameterCount(countsRunningStatistics: Bool) -> Int {
+        var used = Set<ValueID>()
+        for node in nodes {
+            for (i, v) in node.inputs.enumerated() where values[v].constant != nil {
+                if i == 2, node.op.isConvOrDense, values[v].constant!.converted(to: .float32).floats.allSatisfy({ $0 == 0 }) { continue }
+                if case .batchNorm = node.op, i >= 3, !countsRunningStatistics { continue }
+                used.insert(v)
+            }
+        }
+        return used.reduce(0) { $0 + values[$1].shape.elementCount }
+    }
+}
+
+extension Op {
+    var isConvOrDense: Bool {
+        switch self {
+        case .conv2d, .dense: true
+        default: false
+        }
+    }
+}
