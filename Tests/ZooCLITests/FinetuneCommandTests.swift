@@ -36,7 +36,7 @@ import ZooVision
         try Data("not an image".utf8).write(to: data.appendingPathComponent("red_circle/notes.txt"))
         try Self.writeBaseModel(base)
 
-        let r = try CLIRunner.run(["finetune", "--model", base.path, "--data", data.path, "--epochs", "60", "--lr", "0.01",
+        let r = try CLIRunner.run(["finetune", "--model", base.path, "--data", data.path, "--optimizer", "adam", "--epochs", "60", "--lr", "0.01",
                                    "--hidden", "32", "--batch-size", "16", "--val-split", "0.25", "-o", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Dataset: 80 images in 4 classes (blue_circle 20, blue_square 20, red_circle 20, red_square 20)"), "\(r.stdout)")

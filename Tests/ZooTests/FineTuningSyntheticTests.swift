@@ -27,7 +27,8 @@ import ZooTestSupport
         // The kept weights are those of the epoch with the lowest validation loss.
         let best = report.epochs.min { $0.validationLoss! < $1.validationLoss! }!
         #expect(report.bestEpoch == best.epoch)
-        #expect(abs(report.final.loss - best.validationLoss!) < 1e-12)
+        // (The final figure is measured on raw embeddings, after the scaling is folded into the head.)
+        #expect(abs(report.final.loss - best.validationLoss!) < 1e-8)
         if report.stoppedEarly { #expect(report.epochs.count == report.bestEpoch + 10) }
 
         // The same seed gives the same weights, with another thread count too.
@@ -60,7 +61,7 @@ import ZooTestSupport
         let data = try FineTuningFixtures.shapesDataset(perClass: 10, seed: 5)
         let keep = data.samples.indices.filter { data.samples[$0].label != 1 || $0 % 10 < 2 }
         var tuned = try FineTuningFixtures.edgeBackbone().replacingHead(classes: data.classes)
-        let report = try tuned.fit(data.subset(keep), epochs: 2, validationSplit: 0, classWeights: .balanced)
+        let report = try tuned.fit(data.subset(keep), epochs: 2, optimizer: .adam(), validationSplit: 0, classWeights: .balanced)
         #expect(report.trainCounts == [10, 2, 10, 10])
         let n = 32.0
         #expect(report.settings.classWeights == [n / 40, n / 8, n / 40, n / 40])

@@ -1,8 +1,11 @@
 import Foundation
 
-/// How the head's parameters follow their gradient. Weight decay is not part of the optimizer:
+/// How the head's parameters follow their gradient (mini-batch Adam or SGD, or full-batch L-BFGS). Weight decay is not part of the optimizer:
 /// it is an L2 term in the loss (see `TrainableHead.lossAndGradient`), the same for both.
 public enum Optimizer: Sendable, Hashable {
+    /// Full-batch L-BFGS to the optimum of the (regularised) loss: the default for a head on
+    /// cached embeddings. Stops when every gradient component is below `tolerance`.
+    case lbfgs(maxIterations: Int = 1000, tolerance: Double = 1e-6)
     /// Adam (Kingma & Ba) with bias correction, PyTorch's defaults.
     case adam(lr: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8)
     /// Stochastic gradient descent with PyTorch's momentum rule: v = momentum v + g; p -= lr v.
@@ -11,6 +14,7 @@ public enum Optimizer: Sendable, Hashable {
     public var learningRate: Double {
         switch self {
         case .adam(let lr, _, _, _), .sgd(let lr, _): lr
+        case .lbfgs: 1
         }
     }
 
@@ -19,6 +23,7 @@ public enum Optimizer: Sendable, Hashable {
         switch self {
         case .adam(let lr, _, _, _): "adam(lr: \(lr))"
         case let .sgd(lr, momentum): "sgd(lr: \(lr), momentum: \(momentum))"
+        case let .lbfgs(iterations, tolerance): "lbfgs(maxIterations: \(iterations), tolerance: \(tolerance))"
         }
     }
 
@@ -27,6 +32,7 @@ public enum Optimizer: Sendable, Hashable {
         switch self {
         case let .adam(lr, b1, b2, eps): ok = lr > 0 && (0..<1).contains(b1) && (0..<1).contains(b2) && eps > 0
         case let .sgd(lr, momentum): ok = lr > 0 && (0..<1).contains(momentum)
+        case let .lbfgs(iterations, tolerance): ok = iterations >= 1 && tolerance > 0 && tolerance.isFinite
         }
         guard ok, learningRate.isFinite else { throw FineTuningError.badArgument("optimizer \(summary): out of range") }
     }
@@ -63,6 +69,8 @@ struct OptimizerState {
                 first[i] = momentum * first[i] + gradient[i]
                 parameters[i] -= lr * first[i]
             }
+        case .lbfgs:
+            preconditionFailure("L-BFGS runs full-batch (LBFGS.minimize), not step by step")
         }
     }
 }

@@ -1,7 +1,7 @@
 /// What one `fit` did: the settings, every epoch's figures, which epoch's weights were kept,
 /// and the final evaluation (on the validation split, or on the training data without one).
 public struct TrainingReport: Sendable, Codable {
-    /// One epoch's figures, measured after the epoch with dropout off and no class weights.
+    /// One epoch's figures (for L-BFGS a single record, numbered by its iterations), measured after the epoch with dropout off and no class weights.
     public struct Epoch: Sendable, Codable, Hashable {
         public var epoch: Int
         public var trainLoss: Double
@@ -37,6 +37,17 @@ public struct TrainingReport: Sendable, Codable {
     /// "validation" or "training": what `final` was measured on.
     public var evaluatedOn: String
     public var final: Evaluation
+    /// How L-BFGS ended, when it trained the head.
+    public var solver: Solver?
+
+    /// L-BFGS's end state: iterations run, whether every gradient component fell below the
+    /// tolerance, the largest one, and the regularised loss (on standardised features).
+    public struct Solver: Sendable, Codable, Hashable {
+        public var iterations: Int
+        public var converged: Bool
+        public var gradientNorm: Double
+        public var loss: Double
+    }
 }
 
 /// What `fit` reports while it runs.

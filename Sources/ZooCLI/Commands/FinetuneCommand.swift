@@ -9,9 +9,12 @@ struct FinetuneCommand: ParsableCommand {
         abstract: "Replace a model's head and train it on an ImageFolder tree (DIR/class_name/images).",
         discussion: """
             The backbone stays frozen: each image goes through it once (every epoch with --augment) and only \
-            the new head (--hidden Dense+ReLU layers, then Dense + softmax) is trained. A stratified \
-            --val-split of each class is held out; training stops when the validation loss has not improved \
-            for --patience epochs, keeping the best epoch's weights. The result loads like any .zoo model: \
+            the new head (--hidden Dense+ReLU layers, then Dense + softmax) is trained, on standardised \
+            embeddings with an L2 penalty (by default scikit-learn's LogisticRegression C=1). A stratified \
+            --val-split of each class is held out. The default optimizer, lbfgs, trains on all the training \
+            embeddings at once to the optimum of that loss; adam and sgd (the default with --augment or \
+            --dropout) train in mini-batches and stop when the validation loss has not improved for \
+            --patience epochs, keeping the best epoch's weights. The result loads like any .zoo model: \
             `zoo predict --model OUT.zoo IMAGE` prints the new class names.
             """)
 
@@ -20,8 +23,11 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .long, help: "The dataset folder: one sub-folder of images (JPEG, PNG, WebP, TIFF, GIF, BMP) per class.")
     var data: String
 
-    @Option(name: .long, help: "Most epochs to train.")
+    @Option(name: .long, help: "Most epochs to train (adam, sgd).")
     var epochs = 20
+
+    @Option(name: .customLong("max-iter"), help: "Most L-BFGS iterations (lbfgs).")
+    var maxIterations = 1000
 
     @Option(name: .long, help: "Learning rate.")
     var lr = 1e-3
@@ -38,14 +44,14 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Mini-batch size.")
     var batchSize = 32
 
-    @Option(name: .long, help: "adam or sgd (with --momentum).")
-    var optimizer = "adam"
+    @Option(name: .long, help: "lbfgs, adam or sgd (with --momentum). Default: lbfgs, or adam with --augment or --dropout.")
+    var optimizer: String?
 
     @Option(name: .long, help: "Momentum for sgd.")
     var momentum = 0.9
 
-    @Option(name: .customLong("weight-decay"), help: "L2 penalty on the head's kernels.")
-    var weightDecay = 0.0
+    @Option(name: .customLong("weight-decay"), help: "L2 penalty on the head's kernels, per unit of mean loss. Default: 1 / (training images), as scikit-learn's LogisticRegression(C=1).")
+    var weightDecay: Double?
 
     @Option(name: .long, help: "Epochs without a better validation loss before stopping (0: never stop early).")
     var patience = 5
@@ -70,11 +76,19 @@ struct FinetuneCommand: ParsableCommand {
         guard hidden.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--hidden widths must be at least 1") }
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard ["adam", "sgd"].contains(optimizer) else { throw ValidationError("--optimizer must be adam or sgd, got \(optimizer)") }
+        guard ["lbfgs", "adam", "sgd"].contains(chosenOptimizer) else {
+            throw ValidationError("--optimizer must be lbfgs, adam or sgd, got \(chosenOptimizer)")
+        }
+        if chosenOptimizer == "lbfgs", augment { throw ValidationError("--augment needs --optimizer adam or sgd") }
+        guard maxIterations >= 1 else { throw ValidationError("--max-iter must be at least 1") }
         guard (0..<1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a non-negative number") }
+        if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be a non-negative number") }
         guard patience >= 0 else { throw ValidationError("--patience must be at least 0") }
     }
+
+    /// The optimizer asked for, else L-BFGS unless the data or the head change every epoch
+    /// (the library's rule too).
+    var chosenOptimizer: String { optimizer ?? (augment || dropout > 0 ? "adam" : "lbfgs") }
 
     func run() throws {
         try checkedOutputFolder(output)
@@ -91,7 +105,8 @@ struct FinetuneCommand: ParsableCommand {
         let bar = StepProgressBar(label: "embedding")
         let report = try tuned.fit(
             dataset, epochs: epochs, batchSize: batchSize,
-            optimizer: optimizer == "sgd" ? .sgd(lr: lr, momentum: momentum) : .adam(lr: lr),
+            optimizer: chosenOptimizer == "sgd" ? .sgd(lr: lr, momentum: momentum)
+                : chosenOptimizer == "adam" ? .adam(lr: lr) : .lbfgs(maxIterations: maxIterations),
             weightDecay: weightDecay, validationSplit: valSplit, seed: seed, augment: augment ? .standard : .none,
             classWeights: balanced ? .balanced : .uniform, patience: patience == 0 ? nil : patience
         ) { event in
@@ -100,8 +115,12 @@ struct FinetuneCommand: ParsableCommand {
                 bar.update(done, of: total)
                 if done == total { bar.finish() }
             case .epoch(let e):
-                print(Self.line(e, of: epochs))
+                if chosenOptimizer != "lbfgs" { print(Self.line(e, of: epochs)) }
             }
+        }
+        if let solver = report.solver {
+            print("L-BFGS: \(solver.converged ? "converged" : "stopped, not converged,") after \(solver.iterations) iterations, "
+                  + "loss \(Self.fixed(solver.loss)), largest gradient component \(String(format: "%.2e", solver.gradientNorm))")
         }
         print(Self.summary(report))
         try tuned.save(to: URL(fileURLWithPath: output))
@@ -148,5 +167,5 @@ struct FinetuneCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    private static func fixed(_ x: Double) -> String { String(format: "%.4f", x) }
+    static func fixed(_ x: Double) -> String { String(format: "%.4f", x) }
 }

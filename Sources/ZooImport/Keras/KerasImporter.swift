@@ -4,8 +4,8 @@ import ZooHDF5
 import ZooModels
 import ZooTensor
 
-/// Imports Keras models: weights-only `.h5` (keras-applications layout, architecture named or
-/// recognised), full-model `.h5` (`model_config` + `model_weights`, Keras 2 or 3) and Keras 3
+/// Imports Keras models: weights-only `.h5` (keras-applications layout or Keras 3's
+/// `save_weights` layout, architecture named or recognised), full-model `.h5` (`model_config` + `model_weights`, Keras 2 or 3) and Keras 3
 /// `.keras` archives. The graph takes and returns NHWC, as the Keras model does; its input is
 /// named after the Keras input layer and its output after the output layer.
 public enum KerasImporter {
@@ -21,6 +21,11 @@ public enum KerasImporter {
         }
         let file = try KerasWeightsFile.hdf5(url) { try HDF5File(path: url.path) }
         let root = file.root
+        if try Keras3WeightsLayout.matches(root, file: url) {
+            // `model.save_weights("m.weights.h5")` of Keras 3: weights only, no config.
+            let (arch, layers) = try resolveArchitecture(architecture, file: url, stored: keras3Stored(Keras3WeightsLayout(root: root, file: url)))
+            return try build(try arch.kerasModel(), stored: layers, file: url, what: arch.description)
+        }
         let version = try kerasMajorVersion(root, file: url)
         let isFullModel = try KerasWeightsFile.hdf5(url) { try root.hasAttribute("model_config") }
         let hasModelWeights = try KerasWeightsFile.hdf5(url) { try root.kind(of: "model_weights") } == .group
@@ -31,16 +36,36 @@ public enum KerasImporter {
             let config = try KerasConfig(json: Data(json.utf8), kerasMajorVersion: version, file: url)
             return try build(config.model, stored: stored, file: url, what: config.model.name)
         }
-        let (arch, layers) = try resolveArchitecture(architecture, stored: stored, file: url)
+        let (arch, layers) = try resolveArchitecture(architecture, file: url, stored: legacyStored(stored))
         return try build(try arch.kerasModel(), stored: layers, file: url, what: arch.description)
     }
 
-    /// The architecture a weights-only file holds, recognised from its layers and shapes.
+    /// The architecture a weights-only file holds, recognised from its layers and shapes, with
+    /// the input size its official keras.applications name gives (else 224).
     public static func recognizeArchitecture(at url: URL) throws -> ArchitectureConfig {
         let file = try KerasWeightsFile.hdf5(url) { try HDF5File(path: url.path) }
+        if try Keras3WeightsLayout.matches(file.root, file: url) {
+            return try resolveArchitecture(nil, file: url, stored: keras3Stored(Keras3WeightsLayout(root: file.root, file: url))).0
+        }
         let group = try KerasWeightsFile.hdf5(url) { try file.root.kind(of: "model_weights") } == .group
             ? try KerasWeightsFile.hdf5(url) { try file.root.group("model_weights") } : file.root
-        return try resolveArchitecture(nil, stored: KerasWeightsFile.legacyLayers(in: group, file: url), file: url).0
+        return try resolveArchitecture(nil, file: url, stored: legacyStored(KerasWeightsFile.legacyLayers(in: group, file: url))).0
+    }
+
+    /// A legacy file's layers are the same whatever the architecture; old ResNet50 layer
+    /// names are translated first.
+    static func legacyStored(_ stored: [StoredLayer]) -> (ArchitectureConfig) throws -> [StoredLayer] {
+        let translated = LegacyResNetNames.translated(stored) ?? stored
+        return { _ in translated }
+    }
+
+    /// A Keras 3 file's layers, paired with an architecture's layers in Keras' `model.layers`
+    /// order (which is what the keys of files without recorded names follow).
+    static func keras3Stored(_ layout: Keras3WeightsLayout) -> (ArchitectureConfig) throws -> [StoredLayer] {
+        { config in
+            let order = try config.kerasModel().kerasOrder()
+            return layout.layers(for: order.map { ($0.layer.kerasClassName, $0.name) })
+        }
     }
 
     /// A `.keras` archive: `config.json` plus `model.weights.h5` opened from memory.
@@ -53,7 +78,9 @@ public enum KerasImporter {
         let config = try KerasConfig(json: archive.config, kerasMajorVersion: version, file: url)
         let weightsName = url.lastPathComponent + "/model.weights.h5"
         let file = try KerasWeightsFile.hdf5(url) { try HDF5File(image: archive.weights, name: weightsName) }
-        let stored = try KerasWeightsFile.keras3Layers(in: file.root, config: config, file: url)
+        // A Sequential model's layers leave its InputLayer out, and so do the file's keys.
+        let layers = config.layers.filter { !(config.isSequential && $0.className == "InputLayer") }
+        let stored = try Keras3WeightsLayout(root: file.root, file: url).layers(for: layers.map { ($0.className, $0.name) })
         return try build(config.model, stored: stored, file: url, what: config.model.name)
     }
 
@@ -77,29 +104,36 @@ public enum KerasImporter {
         }
     }
 
-    /// The named architecture, or the one whose layers and shapes the file fits; old ResNet50
-    /// layer names are translated first.
-    static func resolveArchitecture(_ name: String?, stored: [StoredLayer], file: URL) throws -> (ArchitectureConfig, [StoredLayer]) {
-        let translated = LegacyResNetNames.translated(stored) ?? stored
+    /// The named architecture, or the one whose layers and shapes the file fits. `stored` gives
+    /// the file's layers as paired with a candidate architecture. Without a name, the file name
+    /// is tried first when it is one keras.applications publishes: it alone tells the input size.
+    static func resolveArchitecture(_ name: String?, file: URL,
+                                    stored: (ArchitectureConfig) throws -> [StoredLayer]) throws -> (ArchitectureConfig, [StoredLayer]) {
         // A classifier's class count comes from the file (its last layer's bias), so heads
         // trained for other classes load too.
-        let classes = translated.last?.weights.last?.shape.dims.last
+        func withClasses(_ config: ArchitectureConfig) throws -> (ArchitectureConfig, [StoredLayer]) {
+            var config = config
+            let layers = try stored(config)
+            if config.includeTop, let classes = layers.last?.weights.last?.shape.dims.last, classes > 0 { config.classes = classes }
+            return (config, layers)
+        }
         if let name {
-            var config = try ArchitectureConfig(parsing: name)
-            if config.includeTop, let classes, classes > 0 { config.classes = classes }
-            return (config, translated)
+            return try withClasses(try ArchitectureConfig(parsing: name))
         }
+        var candidates = ArchitectureConfig.recognitionCandidates
+        if let named = KerasApplicationsFileName.architecture(fromFileName: file.lastPathComponent) { candidates.insert(named, at: 0) }
         var closest: (ArchitectureConfig, Int)?
-        for var candidate in ArchitectureConfig.recognitionCandidates {
-            if candidate.includeTop, let classes, classes > 0 { candidate.classes = classes }
-            guard let spec = try? candidate.weightsSpec() else { continue }
-            if (try? KerasWeightsMatcher.match(spec, stored: translated, file: file, what: candidate.description)) != nil {
-                return (candidate, translated)
+        var storedCount = 0
+        for candidate in candidates {
+            guard let (config, layers) = try? withClasses(candidate), let spec = try? config.weightsSpec() else { continue }
+            storedCount = layers.count
+            if (try? KerasWeightsMatcher.match(spec, stored: layers, file: file, what: config.description)) != nil {
+                return (config, layers)
             }
-            let agreeing = Set(spec.layers.map(\.name)).intersection(translated.map(\.name)).count
-            if agreeing > (closest?.1 ?? 0) { closest = (candidate, agreeing) }
+            let agreeing = Set(spec.layers.map(\.name)).intersection(layers.map(\.name)).count
+            if agreeing > (closest?.1 ?? 0) { closest = (config, agreeing) }
         }
-        var detail = "the \(stored.count) layers with weights fit no known architecture; pass --arch (\(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
+        var detail = "the \(storedCount) layers with weights fit no known architecture; pass --arch (\(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
         if let (candidate, agreeing) = closest {
             detail += "; closest by layer names: \(candidate) (\(agreeing) names agree)"
         }

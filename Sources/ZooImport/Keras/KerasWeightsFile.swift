@@ -64,65 +64,6 @@ enum KerasWeightsFile {
         return result
     }
 
-    /// Keras 3's `model.weights.h5` inside a `.keras`: `layers/<key>/vars/0`, `1`, ... where
-    /// `<key>` is the snake-cased class name made unique in layer order (`conv2d`, `conv2d_1`)
-    /// and newer Keras also records the layer's name in the `vars` group's `name` attribute.
-    static func keras3Layers(in root: HDF5Group, config: KerasConfig, file: URL) throws -> [StoredLayer] {
-        guard try hdf5(file, { try root.kind(of: "layers") }) == .group else {
-            if config.layers.isEmpty { return [] }
-            throw ImportError.malformed(file: file, at: "model.weights.h5", detail: "no 'layers' group")
-        }
-        let layersGroup = try hdf5(file) { try root.group("layers") }
-        let keys = try hdf5(file) { try layersGroup.memberNames() }
-        var byRecordedName: [String: String] = [:]
-        for key in keys where try hdf5(file, { try layersGroup.kind(of: key + "/vars") }) == .group {
-            let vars = try hdf5(file) { try layersGroup.group(key + "/vars") }
-            if try hdf5(file, { try vars.hasAttribute("name") }), let recorded = try? vars.stringAttribute("name") {
-                byRecordedName[recorded] = key
-            }
-        }
-        var used: [String: Int] = [:]
-        var result: [StoredLayer] = []
-        for layer in config.layers {
-            // Sequential models do not save their InputLayer.
-            if config.isSequential, layer.className == "InputLayer" { continue }
-            let base = snakeCase(layer.className)
-            let key: String
-            if let n = used[base] { used[base] = n + 1; key = "\(base)_\(n + 1)" } else { used[base] = 0; key = base }
-            let chosen = byRecordedName[layer.name] ?? key
-            guard try hdf5(file, { try layersGroup.kind(of: chosen + "/vars") }) == .group else { continue }
-            let vars = try hdf5(file) { try layersGroup.group(chosen + "/vars") }
-            let members = try hdf5(file) { try vars.memberNames() }
-            var weights: [StoredWeight] = []
-            for index in 0..<members.count {
-                let name = String(index)
-                guard members.contains(name), try hdf5(file, { try vars.kind(of: name) }) == .dataset else {
-                    throw ImportError.malformed(file: file, at: "layers/\(chosen)/vars", detail: "expected datasets 0..<\(members.count)")
-                }
-                let dims = try hdf5(file) { try vars.datasetShape(name) }
-                weights.append(StoredWeight(name: "vars/\(name)", path: name, group: vars, shape: Shape(dims)))
-            }
-            if !weights.isEmpty { result.append(StoredLayer(name: layer.name, weights: weights)) }
-        }
-        return result
-    }
-
-    /// Keras' `to_snake_case`: `DepthwiseConv2D` -> `depthwise_conv2d`.
-    static func snakeCase(_ name: String) -> String {
-        let chars = Array(name.filter { $0.isLetter || $0.isNumber || $0 == "_" })
-        var out = ""
-        for (i, c) in chars.enumerated() {
-            if c.isUppercase, i > 0 {
-                let previous = chars[i - 1]
-                let nextIsLower = i + 1 < chars.count && chars[i + 1].isLowercase
-                // "(.)([A-Z][a-z]+)" then "([a-z])([A-Z])", as Keras' two regular expressions.
-                if (nextIsLower && previous != "_") || previous.isLowercase { out.append("_") }
-            }
-            out.append(c)
-        }
-        return out.lowercased()
-    }
-
     /// A string list attribute, or its chunks `name0`, `name1`, ... when Keras split it.
     static func chunkedStrings(_ group: HDF5Group, _ name: String, file: URL) throws -> [String] {
         if try hdf5(file, { try group.hasAttribute(name) }) {
