@@ -55,9 +55,11 @@ let package = Package(
         // libtiff through handlers, giflib and libwebp through codes, all turned into status + message.
         .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG", "CWebP", "CTIFF", "CGIF"]),
         .target(name: "ZooVision", dependencies: ["CImageCodecs", "ZooTensor"]),
-        // The zoo itself: model manifests and label files, shipped as resources.
-        .target(name: "ZooCatalog", path: "zoo", exclude: ["samples", "imagenet_classes.md"],
-                resources: [.copy("manifests"), .copy("imagenet_classes.json"), .copy("tiny_cnn_classes.json")]),
+        // The zoo itself: zoo/manifests/*.json and the label files, compiled into the binary by
+        // ZooCatalogPlugin (no resource bundle, so `zoo` works copied alone).
+        .target(name: "ZooCatalog", plugins: ["ZooCatalogPlugin"]),
+        .executableTarget(name: "ZooCatalogGenerator"),
+        .plugin(name: "ZooCatalogPlugin", capability: .buildTool(), dependencies: ["ZooCatalogGenerator"]),
         .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooFormat", "ZooVision", "ZooFetch", "ZooCatalog"]),
         // What `zoo bench` measures: latency, per-op profile, memory footprint, GEMM peak.
         .target(name: "ZooBench", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),

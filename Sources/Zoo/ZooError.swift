@@ -23,7 +23,7 @@ public enum ZooError: Error, CustomStringConvertible {
         case let .badManifest(name, detail):
             "manifest of \(name): \(detail)"
         case let .weightsNotCached(model, file):
-            "the weights of \(model) (\(file)) are not cached: run `zoo fetch \(model)`, or pass --weights FILE"
+            "the weights of \(model) (\(file)) are not cached and its manifest lists no source: pass --weights FILE"
         case .noPreprocessing(let model):
             "\(model) carries no preprocessing or labels: pass --arch with the zoo model it is (see `zoo list`)"
         }

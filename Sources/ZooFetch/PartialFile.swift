@@ -77,18 +77,20 @@ final class PartialFile {
         count += Int64(data.count)
     }
 
-    /// Checks the bytes written against the source (size, then every hash it gives), flushes
-    /// them to disk and renames the file to `destination`. Errors name `subject`; on any error
-    /// the partial file is removed. `note` explains a hash mismatch to the reader.
-    func commit(to destination: URL, subject: String, note: String) throws {
+    /// Checks the bytes written against the source (size, every hash it gives, the sha256
+    /// prefix in its name, its pin in `pins` when its publisher gives no full hash), flushes them
+    /// to disk and renames the file to `destination`. A first use pins the sha256 before the
+    /// rename, so a cached file of such a source always has its pin. Errors name `subject`; on
+    /// any error the partial file is removed. `note` explains a hash mismatch to the reader.
+    @discardableResult
+    func commit(to destination: URL, subject: String, note: String, pins: PinnedHashes) throws -> PinOutcome {
         defer { discard() }
         if let size = source.size, count != size {
             throw FetchError(subject, .sizeMismatch(found: count, expected: size))
         }
         try hashRemainder()
-        if let mismatch = checksums.mismatch(against: source) {
-            throw FetchError(subject, mismatch, note: note)
-        }
+        let digests = checksums.finish()
+        let outcome = try WeightsCache.check(digests, of: source, pins: pins, subject: subject, note: note)
         do {
             try handle.synchronize()
             try handle.close()
@@ -102,6 +104,20 @@ final class PartialFile {
             try? FileManager.default.removeItem(at: url)
             throw FetchError(destination.path, .io("cannot move the verified file into place: \(reason)"))
         }
+        return outcome
+    }
+
+    /// Empties the file to start over (the server ignored a Range request and sent it whole).
+    func reset() throws {
+        do {
+            try handle.truncate(atOffset: 0)
+            try handle.seek(toOffset: 0)
+        } catch {
+            throw FetchError(url.path, .io("cannot truncate: \(Self.reason(error))"))
+        }
+        checksums = Checksums(for: source)
+        count = 0
+        hashed = 0
     }
 
     /// Feeds the bytes whose hashing was deferred to the hashes, reading them back from the file.

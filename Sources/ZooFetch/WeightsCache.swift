@@ -2,8 +2,9 @@ import Foundation
 
 /// The folder zoo keeps weights files in: `<root>/weights/<file>`, where root is `$ZOO_HOME`
 /// or `~/.cache/zoo`. A file only ever gets its cached name by an atomic rename after its
-/// hashes (sha256 and/or md5, as its source gives) matched, so anything present under that
-/// name was whole when it was put there.
+/// checks (sha256 and/or md5, the sha256 prefix in its name, its pin: as its source allows)
+/// passed, so anything present under that name was whole when it was put there. Beside it:
+/// `<root>/pins` (sha256s pinned on first use) and `<root>/locks` (one lock file per fetched file).
 public struct WeightsCache: Sendable, Hashable {
     /// The cache root (`$ZOO_HOME`).
     public let root: URL
@@ -40,21 +41,12 @@ public struct WeightsCache: Sendable, Hashable {
     }
 
     /// Hashes the cached file of `source` and returns its path, or throws a `FetchError`
-    /// when it is missing, has the wrong size or a hash (sha256, md5) other than the source's.
+    /// when it is missing, has the wrong size, a hash (sha256, md5) other than the source's,
+    /// a sha256 without the prefix its name gives, or one other than its pin. A source
+    /// without a published full hash gets its sha256 pinned here if none is yet.
     @discardableResult
     public func verify(_ source: WeightSource) throws -> URL {
-        let url = path(for: source)
-        guard let size = Self.regularFileSize(url) else { throw FetchError(source.file, .notCached(path: url.path)) }
-        let note = "the cached file is damaged: fetch it again"
-        if let expected = source.size, size != expected {
-            throw FetchError(source.file, .sizeMismatch(found: size, expected: expected), note: note)
-        }
-        let mismatch: FetchError.Problem?
-        do { mismatch = try Checksums.mismatch(ofFile: url, against: source) } catch {
-            throw FetchError(url.path, .io("cannot read: \(PartialFile.reason(error))"))
-        }
-        if let mismatch { throw FetchError(source.file, mismatch, note: note) }
-        return url
+        try verifyAndPin(source).file
     }
 
     /// Copies a file the user downloaded by hand into the cache as `source`'s file, checking
@@ -88,7 +80,7 @@ public struct WeightsCache: Sendable, Hashable {
             try partial.write(chunk)
         }
         try partial.commit(to: destination, subject: file.path,
-                           note: "this is not \(source.file), or it is damaged")
+                           note: "this is not \(source.file), or it is damaged", pins: pins)
         return destination
     }
 

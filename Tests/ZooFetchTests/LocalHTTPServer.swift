@@ -20,6 +20,11 @@ final class LocalHTTPServer: @unchecked Sendable {
         /// 200 declaring `body.count` bytes; sends `sendFirst` of them, then waits (up to 50 s)
         /// for the client to go away.
         case stall(body: Data, sendFirst: Int)
+        /// Honours `Range: bytes=N-` (206 + Content-Range); the first request whose bytes would
+        /// pass file offset `cutAt` gets them only up to it and then the connection closes.
+        case resumable(Data, cutAt: Int)
+        /// 200 with the whole body, sent in `chunks` pieces with `pause` seconds between them.
+        case slow(Data, chunks: Int, pause: TimeInterval)
     }
 
     let port: UInt16
@@ -27,6 +32,8 @@ final class LocalHTTPServer: @unchecked Sendable {
     private let routes: [String: Route]
     private let lock = NSLock()
     private var counts: [String: Int] = [:]
+    private var ranges: [String: [Int?]] = [:]
+    private var cutsUsed: Set<String> = []
     private var stopped = false
     private let finished = DispatchSemaphore(value: 0)
 
@@ -68,6 +75,9 @@ final class LocalHTTPServer: @unchecked Sendable {
     /// How many requests arrived for `path`.
     func requests(_ path: String) -> Int { lock.withLock { counts[path, default: 0] } }
 
+    /// The start of each request's `Range: bytes=N-` for `path`, in order (nil: no Range).
+    func rangeStarts(_ path: String) -> [Int?] { lock.withLock { ranges[path, default: []] } }
+
     /// Stops accepting and waits for the accept loop to end (at most 6 s).
     func stop() {
         let first = lock.withLock {
@@ -98,8 +108,11 @@ final class LocalHTTPServer: @unchecked Sendable {
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard let path = readRequestPath(client) else { return }
-        lock.withLock { counts[path, default: 0] += 1 }
+        guard let (path, rangeStart) = readRequest(client) else { return }
+        lock.withLock {
+            counts[path, default: 0] += 1
+            ranges[path, default: []].append(rangeStart)
+        }
         switch routes[path] ?? .status(404) {
         case let .ok(body, declaresLength):
             sendAll(client, head(200, length: declaresLength ? body.count : nil) + body)
@@ -116,12 +129,28 @@ final class LocalHTTPServer: @unchecked Sendable {
             setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &stallTimeout, socklen_t(MemoryLayout<timeval>.size))
             var byte: UInt8 = 0
             _ = recv(client, &byte, 1, 0)
+        case let .resumable(body, cutAt):
+            let start = min(rangeStart ?? 0, body.count)
+            let cut = lock.withLock { cutsUsed.insert(path).inserted } && start < cutAt ? cutAt : body.count
+            let part = body.subdata(in: start..<body.count)
+            var head = "HTTP/1.1 \(start > 0 ? "206 Partial Content" : "200 OK")\r\nContent-Type: application/octet-stream\r\n"
+            head += "Connection: close\r\nAccept-Ranges: bytes\r\nContent-Length: \(part.count)\r\n"
+            if start > 0 { head += "Content-Range: bytes \(start)-\(body.count - 1)/\(body.count)\r\n" }
+            sendAll(client, Data((head + "\r\n").utf8) + body.subdata(in: start..<max(start, min(cut, body.count))))
+        case let .slow(body, chunks, pause):
+            sendAll(client, head(200, length: body.count))
+            let size = (body.count + chunks - 1) / chunks
+            for offset in stride(from: 0, to: body.count, by: size) {
+                sendAll(client, body.subdata(in: offset..<min(offset + size, body.count)))
+                Thread.sleep(forTimeInterval: pause)
+            }
         }
         shutdown(client, Int32(SHUT_WR))
     }
 
-    /// Reads up to the end of the request head and returns the path of `GET /path HTTP/1.1`.
-    private func readRequestPath(_ client: Int32) -> String? {
+    /// Reads up to the end of the request head and returns the path of `GET /path HTTP/1.1`
+    /// and the N of a `Range: bytes=N-` header.
+    private func readRequest(_ client: Int32) -> (path: String, rangeStart: Int?)? {
         var request = Data()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while request.range(of: Data("\r\n\r\n".utf8)) == nil, request.count < 65_536 {
@@ -129,9 +158,12 @@ final class LocalHTTPServer: @unchecked Sendable {
             guard n > 0 else { return nil }
             request.append(contentsOf: buffer[0..<n])
         }
-        let firstLine = String(decoding: request, as: UTF8.self).split(separator: "\r\n").first ?? ""
-        let parts = firstLine.split(separator: " ")
-        return parts.count >= 2 ? String(parts[1]) : nil
+        let lines = String(decoding: request, as: UTF8.self).split(separator: "\r\n")
+        let parts = (lines.first ?? "").split(separator: " ")
+        guard parts.count >= 2 else { return nil }
+        let range = lines.dropFirst().first { $0.lowercased().hasPrefix("range: bytes=") }
+        let start = range.flatMap { Int($0.dropFirst("range: bytes=".count).prefix { $0.isNumber }) }
+        return (String(parts[1]), start)
     }
 
     private func head(_ status: Int, length: Int?) -> Data {

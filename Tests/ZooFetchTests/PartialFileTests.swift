@@ -34,7 +34,7 @@ import Testing
         #expect(partial.url.lastPathComponent.hasPrefix("w.pth.") && partial.url.pathExtension == "partial")
         try write(Self.data, to: partial, deferFrom: deferFrom)
         let destination = folder.url.appendingPathComponent("w.pth")
-        try partial.commit(to: destination, subject: "w.pth", note: "")
+        try partial.commit(to: destination, subject: "w.pth", note: "", pins: PinnedHashes(folder: folder.url.appendingPathComponent("pins")))
         #expect(try Data(contentsOf: destination) == Self.data)
         #expect(TemporaryFolder.contents(of: folder.url) == ["w.pth"])
     }
@@ -48,7 +48,7 @@ import Testing
         var changed = Self.data
         changed[123_456] ^= 1
         try write(changed, to: partial, deferFrom: 10)
-        let error = fetchError { try partial.commit(to: destination, subject: "w.pth", note: "n") }
+        let error = fetchError { try partial.commit(to: destination, subject: "w.pth", note: "n", pins: PinnedHashes(folder: folder.url.appendingPathComponent("pins"))) }
         #expect(error?.problem == .hashMismatch(algorithm: .sha256, found: SHA256.hex(of: changed), expected: SHA256.hex(of: Self.data)))
         #expect(TemporaryFolder.contents(of: folder.url) == ["w.pth"])
         #expect(try Data(contentsOf: destination) == Data("old".utf8))
@@ -63,7 +63,7 @@ import Testing
                                       pipPackage: "p", member: "a/w.pth")
         let partial = try PartialFile(in: folder.url, for: source)
         try write(Self.data, to: partial, deferFrom: 3)
-        let error = fetchError { try partial.commit(to: folder.url.appendingPathComponent("w.pth"), subject: "w.pth", note: "n") }
+        let error = fetchError { try partial.commit(to: folder.url.appendingPathComponent("w.pth"), subject: "w.pth", note: "n", pins: PinnedHashes(folder: folder.url.appendingPathComponent("pins"))) }
         #expect(error?.problem == .hashMismatch(algorithm: .md5, found: MD5.hex(of: Self.data), expected: wrongMD5))
         #expect(error?.description.hasPrefix("w.pth: md5 is ") == true)
         #expect(TemporaryFolder.contents(of: folder.url).isEmpty)

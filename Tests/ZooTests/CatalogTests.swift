@@ -16,19 +16,19 @@ import ZooTensor
     static let keras = manifests.filter { $0.family == "Keras applications" }
     /// The zoo models as DESIGN.md's table names them, for the Keras applications.
     static let kerasNames = ["mobilenetv2", "resnet101", "resnet152", "resnet50", "vgg16", "vgg19"]
-    /// Models whose publisher gives no hash for the weights file: no source can be listed
-    /// (a source needs a sha256 or md5), so they load only from a file the user passes.
+    /// Models whose publisher gives no full hash for the weights file: their sources are checked
+    /// by the sha256 prefix in the name (torchvision) or not at all (Keras' MobileNetV2), and
+    /// the first download's sha256 is pinned.
     static let withoutPublishedHash: Set<String> = [
-        "mobilenetv2", "tv-mobilenetv2", "tv-resnet18", "tv-resnet34", "tv-resnet50", "tv-vgg16", "tv-vgg19", "tiny-cnn",
+        "mobilenetv2", "tv-mobilenetv2", "tv-resnet18", "tv-resnet34", "tv-resnet50", "tv-vgg16", "tv-vgg19",
     ]
 
     @Test func everyManifestDecodesAndNamesMatchFiles() throws {
-        let files = try FileManager.default.contentsOfDirectory(at: Catalog.manifestsFolder, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }
+        let files = Catalog.manifestData.keys
         #expect(files.count == Self.manifests.count, "every manifest file decodes")
         let names = Self.manifests.map(\.name)
         #expect(Set(names).count == names.count, "names are unique: \(names)")
-        #expect(Set(files.map { $0.deletingPathExtension().lastPathComponent }) == Set(names), "each file is named after its model")
+        #expect(Set(files) == Set(names), "each file is named after its model")
         #expect(Self.keras.map(\.name) == Self.kerasNames)
         for name in names {
             #expect(try ModelCatalog.manifest(named: name)?.name == name)
@@ -45,17 +45,20 @@ import ZooTensor
     @Test(arguments: manifests.map(\.name))
     func weightSourcesCarryAHash(_ name: String) throws {
         let manifest = try #require(try ModelCatalog.manifest(named: name))
+        #expect(manifest.hasBuiltinWeights || !manifest.weights.isEmpty, "every zoo model can be fetched")
         if Self.withoutPublishedHash.contains(name) {
-            #expect(manifest.weights.isEmpty)
-            #expect(manifest.hasBuiltinWeights || manifest.description?.contains("no hash") == true, "the manifest says why it lists no source")
-        } else {
-            #expect(!manifest.weights.isEmpty)
+            #expect(manifest.weights.allSatisfy { $0.verification.pinsOnFirstUse })
+            #expect(manifest.description?.contains("no hash") == true, "the manifest says how the file is checked")
         }
         let first = manifest.weights.first
         for source in manifest.weights {
-            #expect(!source.digests.isEmpty, "\(source.file)")
+            #expect(!source.digests.isEmpty || source.verification.pinsOnFirstUse, "\(source.file)")
             #expect(source.file == first?.file && source.sha256 == first?.sha256 && source.md5 == first?.md5,
                     "a model's sources are mirrors of one file")
+            if manifest.family == "torchvision" {
+                // torchvision's IMAGENET1K_V1 files, named with their sha256 prefix as torch.hub checks it.
+                #expect(source.verification == .sha256PrefixInName && source.url?.lastPathComponent == source.file)
+            }
         }
     }
 

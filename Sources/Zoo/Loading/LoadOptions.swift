@@ -18,14 +18,17 @@ public struct LoadOptions: Sendable {
     public var optimize: Bool
     /// Where zoo models' weights are cached (`$ZOO_HOME`).
     public var cache: WeightsCache
+    /// Never download missing weights (`--offline`; `ZOO_OFFLINE=1` does the same): say what to get instead.
+    public var offline: Bool
 
     public init(architecture: String? = nil, weights: URL? = nil, threads: Int = ThreadCount.default,
-                appliesEXIFOrientation: Bool = true, optimize: Bool = true, cache: WeightsCache = .default) {
+                appliesEXIFOrientation: Bool = true, optimize: Bool = true, cache: WeightsCache = .default, offline: Bool = false) {
         self.architecture = architecture
         self.weights = weights
         self.threads = threads
         self.appliesEXIFOrientation = appliesEXIFOrientation
         self.optimize = optimize
         self.cache = cache
+        self.offline = offline
     }
 }

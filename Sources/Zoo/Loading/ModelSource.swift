@@ -65,14 +65,23 @@ public struct ModelSource: Sendable {
     }
 
     /// Where a zoo model's weights are in the cache: the `.zoo` converted from them if there is
-    /// one, else the downloaded source file.
+    /// one, else the downloaded source file; fetched and converted first when neither is there.
     func cachedWeights(for manifest: ModelManifest) throws -> URL {
         let converted = Zoo.convertedFile(for: manifest, in: options.cache)
         if FileManager.default.fileExists(atPath: converted.path) { return converted }
         for source in manifest.weights {
             if let file = options.cache.cachedFile(for: source) { return file }
         }
-        throw ZooError.weightsNotCached(model: manifest.name, file: manifest.weights.first?.file ?? "weights")
+        guard !manifest.weights.isEmpty else {
+            throw ZooError.weightsNotCached(model: manifest.name, file: "weights")
+        }
+        // Fetched on first use, as Keras and torchvision do: downloaded, verified, cached, and
+        // converted once to .zoo so every later load is a memory map.
+        let settings = try FetchSettings.fromEnvironment(offline: options.offline)
+        let weights = try WeightsFetcher.ensureCached(manifest.weights, in: options.cache, settings: settings)
+        try FileManager.default.createDirectory(at: converted.deletingLastPathComponent(), withIntermediateDirectories: true)
+        _ = try ModelConverter.convert(weights.path, architecture: manifest.name, to: converted, cache: options.cache)
+        return converted
     }
 
     /// The manifest `--arch` names: a zoo model name, or an architecture some zoo model is built as.

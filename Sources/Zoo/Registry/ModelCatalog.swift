@@ -12,7 +12,8 @@ public enum ModelCatalog {
     /// Every manifest, sorted by name.
     public static func all(cache: WeightsCache = .default) throws -> [ModelManifest] {
         var byName: [String: ModelManifest] = [:]
-        for url in try shippedManifests() + userManifests(cache) { byName[url.deletingPathExtension().lastPathComponent] = try load(url) }
+        for (name, data) in Catalog.manifestData { byName[name] = try load(data, name: name) }
+        for url in userManifests(cache) { byName[url.deletingPathExtension().lastPathComponent] = try load(url) }
         return byName.values.sorted { $0.name < $1.name }
     }
 
@@ -22,8 +23,7 @@ public enum ModelCatalog {
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else { return nil }
         let user = userFolder(cache).appendingPathComponent(name + ".json")
         if FileManager.default.fileExists(atPath: user.path) { return try load(user) }
-        let shipped = Catalog.manifestsFolder.appendingPathComponent(name + ".json")
-        return FileManager.default.fileExists(atPath: shipped.path) ? try load(shipped) : nil
+        return try Catalog.manifestData[name].map { try load($0, name: name) }
     }
 
     /// The zoo model whose architecture is `architecture` (up to what a weights file decides:
@@ -36,17 +36,15 @@ public enum ModelCatalog {
     /// The class labels a manifest names: a file shipped with zoo, or one beside a user manifest.
     public static func labels(for manifest: ModelManifest, cache: WeightsCache = .default) throws -> ClassLabels {
         let user = userFolder(cache).appendingPathComponent(manifest.labels)
-        let file = FileManager.default.fileExists(atPath: user.path) ? user : Catalog.labelsFile(manifest.labels)
-        return try ClassLabels(contentsOf: file)
+        if FileManager.default.fileExists(atPath: user.path) { return try ClassLabels(contentsOf: user) }
+        guard let data = Catalog.labelsData(named: manifest.labels) else {
+            throw ZooError.badManifest(name: manifest.name, detail: "names the label file '\(manifest.labels)', which the zoo does not have")
+        }
+        return try ClassLabels(classIndexJSON: data, file: manifest.labels)
     }
 
     /// Where a team's own manifests go: `$ZOO_HOME/manifests`.
     public static func userFolder(_ cache: WeightsCache) -> URL { cache.root.appendingPathComponent("manifests", isDirectory: true) }
-
-    private static func shippedManifests() throws -> [URL] {
-        try FileManager.default.contentsOfDirectory(at: Catalog.manifestsFolder, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }
-    }
 
     private static func userManifests(_ cache: WeightsCache) -> [URL] {
         let files = (try? FileManager.default.contentsOfDirectory(at: userFolder(cache), includingPropertiesForKeys: nil)) ?? []
@@ -54,9 +52,16 @@ public enum ModelCatalog {
     }
 
     static func load(_ url: URL) throws -> ModelManifest {
-        let name = url.deletingPathExtension().lastPathComponent
+        do { return try load(Data(contentsOf: url), name: url.deletingPathExtension().lastPathComponent) } catch let error as ZooError {
+            throw error
+        } catch {
+            throw ZooError.badManifest(name: url.lastPathComponent, detail: "\(error)")
+        }
+    }
+
+    static func load(_ data: Data, name: String) throws -> ModelManifest {
         let manifest: ModelManifest
-        do { manifest = try JSONDecoder().decode(ModelManifest.self, from: Data(contentsOf: url)) } catch {
+        do { manifest = try JSONDecoder().decode(ModelManifest.self, from: data) } catch {
             throw ZooError.badManifest(name: name, detail: describe(error))
         }
         guard manifest.name == name else { throw ZooError.badManifest(name: name, detail: "its name is '\(manifest.name)', not its file's") }

@@ -18,6 +18,9 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A weights file you downloaded by hand.")
     var from: String?
 
+    @Flag(name: .long, help: "Never touch the network (also ZOO_OFFLINE=1): say what to download instead.")
+    var offline = false
+
     func run() async throws {
         guard let manifest = try ModelCatalog.manifest(named: model) else { throw ZooError.unknownModel(model) }
         guard !manifest.hasBuiltinWeights else { return print("\(model): built in, nothing to fetch") }
@@ -29,11 +32,11 @@ struct FetchCommand: AsyncParsableCommand {
             if GitLFSPointer.matches(fileAt: URL(fileURLWithPath: from)) { throw CLIError("\(from): \(GitLFSPointer.explanation(.model))") }
             weights = try cache.store(URL(fileURLWithPath: from), as: source)
         } else {
-            let bar = ProgressBar(label: source.file)
-            weights = try await WeightsFetcher.fetch(source, into: cache) { done, total in bar.update(done, total) }
-            bar.finish()
+            weights = try await WeightsFetcher.ensureCached(manifest.weights, in: cache,
+                                                            settings: try FetchSettings.fromEnvironment(offline: offline))
         }
-        let hashes = source.digests.map { "\($0.algorithm.rawValue) \($0.hex.prefix(12))…" }.joined(separator: ", ")
+        let hashes = source.digests.isEmpty ? source.verification.rawValue
+            : source.digests.map { "\($0.algorithm.rawValue) \($0.hex.prefix(12))…" }.joined(separator: ", ")
         print("\(model): \(source.file) verified (\(hashes)) at \(weights.path)")
 
         let converted = Zoo.convertedFile(for: manifest, in: cache)

@@ -26,6 +26,9 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .long, help: "Skip the graph optimisations (batch-norm folding, fusion).")
     var noOptimize = false
 
+    @Flag(name: .long, help: "Never download weights (ZOO_OFFLINE=1 does the same); say what to get instead.")
+    var offline = false
+
     /// The model when none is named.
     static let defaultModel = "efficientnet-lite0"
 
@@ -35,7 +38,7 @@ struct ModelOptions: ParsableArguments {
 
     var loadOptions: LoadOptions {
         LoadOptions(architecture: arch, weights: weights.map { URL(fileURLWithPath: $0) }, threads: threads ?? ThreadCount.default,
-                    appliesEXIFOrientation: !noExif, optimize: !noOptimize)
+                    appliesEXIFOrientation: !noExif, optimize: !noOptimize, offline: offline)
     }
 
     /// The model named by `--model`, or by `positional` for the commands that also take it as their argument.
