@@ -29,7 +29,7 @@ enum ModelFormat: CaseIterable {
         case .onnx:
             return try ONNXImporter.importGraph(from: url)
         case .kerasH5, .kerasArchive:
-            return try KerasImporter.importGraph(from: url, architecture: architecture)
+            return try KerasIsolation.importGraph(from: url, architecture: architecture)  // libhdf5 in a child process
         }
     }
 }

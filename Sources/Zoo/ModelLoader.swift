@@ -22,6 +22,8 @@ public enum ModelLoader {
         }
         // A .zoo holds an already optimised graph (convert writes one); optimising again is wasted load time.
         let optimized = ModelFormat(url: url) == .zoo
-        return optimize && !optimized ? GraphOptimizer.optimize(graph) : graph
+        var result = optimize && !optimized ? GraphOptimizer.optimize(graph) : graph
+        result.sourceFile = FileManager.default.fileExists(atPath: url.path) ? url.lastPathComponent : nil  // named in budget errors
+        return result
     }
 }

@@ -83,7 +83,8 @@ public final class Executor: Sendable {
             }
             let s = tensor.shape
             let fits = s.rank == value.shape.rank && (s.rank == 0 || (s[0] >= 1 && Array(s.dims.dropFirst()) == Array(value.shape.dims.dropFirst())))
-            guard fits, batch == nil || s[0] == batch else {
+            // A scalar input (an ONNX Dropout ratio fed at run time) has no batch axis to agree on.
+            guard fits, s.rank == 0 || batch == nil || s[0] == batch else {
                 throw GraphError.inputShape(name: value.name, expected: value.shape, found: s)
             }
             if s.rank > 0 { batch = s[0] }

@@ -44,6 +44,9 @@ public struct Graph: Sendable {
     public internal(set) var nodes: [Node]
     public internal(set) var inputs: [ValueID]
     public internal(set) var outputs: [GraphOutput]
+    /// The file this graph was read from (its last path component), named in errors raised
+    /// while planning or running it; set by the loader, kept by compaction.
+    public var sourceFile: String? = nil
 
     public func value(named name: String) -> ValueID? { values.firstIndex { $0.name == name } }
 

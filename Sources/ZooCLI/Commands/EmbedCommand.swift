@@ -25,6 +25,8 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .long, help: "An embedding index (.json) to create or add to, labels from the images' folder names.")
     var index: String?
 
+    @OptionGroup var outputOptions: OutputOptions
+
     @Argument(help: "Image files or folders.")
     var images: [String]
 
@@ -33,7 +35,9 @@ struct EmbedCommand: ParsableCommand {
     }
 
     func run() throws {
-        for path in [output, index].compactMap({ $0 }) { try checkedOutputFolder(path) }
+        let inputs = images + [options.model] + [options.weights].compactMap { $0 }
+        if let output { try OutputFile.check(output, inputs: inputs + [index].compactMap { $0 }, kind: .npy, force: outputOptions.force) }
+        if let index { try OutputFile.check(index, inputs: inputs, kind: .other) }
         let model = try options.load()
         let files = try imageFiles(images)
         let features = try model.embed(files.map { .file($0.url) }, layer: layer)

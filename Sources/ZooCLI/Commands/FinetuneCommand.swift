@@ -77,7 +77,7 @@ struct FinetuneCommand: ParsableCommand {
     }
 
     func run() throws {
-        try checkedOutputFolder(output)
+        try OutputFile.check(output, inputs: [options.model, data] + [options.weights].compactMap { $0 }, kind: .other)
         let dataset = try ImageFolderDataset(folder: URL(fileURLWithPath: data))
         for file in dataset.skipped {
             FileHandle.standardError.write(Data("zoo: warning: \(file.path): skipped (\(file.reason))\n".utf8))

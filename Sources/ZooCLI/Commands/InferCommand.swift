@@ -17,6 +17,8 @@ struct InferCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write an output: [NAME=]y.npy (the name may be left out for a single-output model).")
     var output: [String] = []
 
+    @OptionGroup var outputOptions: OutputOptions
+
     @Option(name: .long, help: "Threads to use (default: the CPUs this process may use).")
     var threads: Int?
 
@@ -27,6 +29,11 @@ struct InferCommand: ParsableCommand {
     }
 
     func run() throws {
+        let inputPaths = input.map { spec in spec.firstIndex(of: "=").map { String(spec[spec.index(after: $0)...]) } ?? spec }
+        for spec in output {
+            let path = spec.firstIndex(of: "=").map { String(spec[spec.index(after: $0)...]) } ?? spec
+            try OutputFile.check(path, inputs: inputPaths + [modelOptions.model] + input + output.filter { $0 != spec }, kind: .npy, force: outputOptions.force)
+        }
         let graph = try modelOptions.loadGraph()
         let inputNames = graph.inputs.map { graph.values[$0].name }
         var feeds: [String: Tensor] = [:]
