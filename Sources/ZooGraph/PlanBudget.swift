@@ -17,21 +17,26 @@ enum PlanBudget {
                                    kind: "activation memory")
     }
 
-    /// Throws unless one activation of `bytes` fits the budget (checked before the planner adds
-    /// it to the arena, so the arena's own sums stay small).
+    /// Most bytes one activation may have while planning (1 PiB): far beyond any budget, and
+    /// small enough that the arena's sums over thousands of them cannot overflow. The budget
+    /// itself is checked on the whole arena (`checkPlan`), so the error gives the real total.
+    static let maxValueBytes = 1 << 50
+
+    /// Throws unless one activation of `bytes` is small enough to plan with.
     static func checkValue(_ bytes: Int, of graph: Graph, batch: Int) throws {
-        try MemoryBudget.current.check(bytes, action(graph, batch: batch), kind: "activation memory")
+        guard bytes > maxValueBytes else { return }
+        throw MemoryBudgetExceeded(needed: bytes, limit: MemoryBudget.current.bytes, action: action(graph, batch: batch),
+                                   kind: "activation memory")
     }
 
     /// Throws unless the arena with the batch's inputs and outputs, and the float32 weights,
-    /// fit the budget. Every shape here already passed `checkRepresentable`, and each is at
-    /// most the budget, so the sums cannot overflow.
+    /// fit the budget. Every value here is at most `maxValueBytes`, so the sums cannot overflow.
     static func checkPlan(arenaBytes: Int, shapes: [Shape], of graph: Graph, batch: Int) throws {
         let budget = MemoryBudget.current
         var total = arenaBytes
         for id in graph.inputs + graph.outputs.map(\.value) {
             let bytes = shapes[id].elementCount * 4
-            try budget.check(bytes, action(graph, batch: batch), kind: "activation memory")
+            try checkValue(bytes, of: graph, batch: batch)
             total += bytes
         }
         try budget.check(total, action(graph, batch: batch), kind: "activation memory")

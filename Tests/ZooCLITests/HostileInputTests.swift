@@ -36,7 +36,7 @@ import ZooTestSupport
     @Test func padOf100000() throws {
         let onnx = try scratch.file("pad.onnx", HostileFiles.pad100000()).path
         let x = try scratch.file("x.npy", HandMadeFiles.npy(shape: [1, 3, 16, 16], data: 3 * 16 * 16 * 4)).path
-        let needs = "pad.onnx: running this model at batch 1 needs 480 GB of activation memory (limit"
+        let needs = "pad.onnx: running this model at batch 1 needs 960 GB of activation memory (limit"
         try expectRefused(["infer", "--model", onnx, "--input", x, "-o", out("y.npy")], containing: needs)
         try expectRefused(["convert", onnx, "-o", out("m.zoo")], containing: needs)
         try expectRefused(["bench", "--model", onnx, "--runs", "1"], containing: needs)
@@ -45,7 +45,7 @@ import ZooTestSupport
 
     @Test func declaredHugeInput() throws {
         let onnx = try scratch.file("huge.onnx", HostileFiles.hugeInput()).path
-        let needs = "huge.onnx: running this model at batch 1 needs 120 GB of activation memory"
+        let needs = "huge.onnx: running this model at batch 1 needs 360 GB of activation memory"
         try expectRefused(["convert", onnx, "-o", out("m.zoo")], containing: needs)
         try expectRefused(["bench", "--model", onnx, "--runs", "1"], containing: needs)
     }
@@ -59,7 +59,7 @@ import ZooTestSupport
         try expectRefused(["bench", "--model", zoo, "--batch", "1000000000000", "--runs", "1"],
                           containing: "m.zoo: running this model at batch 1000000000000 needs")
         try expectRefused(["bench", "--model", zoo, "--batch", "100000", "--runs", "1", "--max-memory", "1G"],
-                          containing: "m.zoo: running this model at batch 100000 needs 3.3 GB of activation memory (limit 1.1 GB")
+                          containing: "m.zoo: running this model at batch 100000 needs 4.5 GB of activation memory (limit 1.1 GB")
         try expectRefused(["bench", "--model", zoo, "--batch", "100000", "--runs", "1"],
                           containing: "m.zoo: running this model at batch 100000 needs", environment: ["ZOO_MAX_MEMORY": "512M"])
         try expectRefused(["info", zoo, "--max-memory", "lots"], containing: "--max-memory takes a size", status: 2)
