@@ -92,6 +92,11 @@ import ZooTestSupport
         #expect(FileManager.default.fileExists(atPath: out("x.npy")))
     }
 
+    @Test func decodedImageOverTheBudget() throws {
+        try expectRefused(["preprocess", "--model", "efficientnet-lite0", cat, "-o", out("x.npy"), "--max-memory", "100k"],
+                          containing: "cat.jpg: out of memory: decoding ")
+    }
+
     /// libhdf5's known crashes and its 4 GB read happen in the import helper, not in zoo.
     @Test(arguments: ["crash-h5hg-read-bad-index.h5", "crash-h5o-attribute-message-overflow.h5", "oom-vlen-length-4gb.h5"])
     func knownHDF5Findings(_ name: String) throws {
