@@ -83,15 +83,11 @@ def state_dict_pickle(tensors):
                 return ("storage", FloatStorage, obj.key, "cpu", obj.count)
             return None
 
-        def reducer_override(self, obj):
-            if obj is rebuild or obj is FloatStorage:
-                return NotImplemented
-            return NotImplemented
-
     out = io.BytesIO()
     import collections
     state = collections.OrderedDict((name, Tensor(Storage(key, count))) for name, (key, count) in tensors.items())
-    # save_global looks the names up by module: provide them.
+    # save_global checks that each name is importable under its module: stand-ins do (torch
+    # itself is not needed, and must not be imported in this process).
     import sys, types
     for module, name, obj in [("torch", "FloatStorage", FloatStorage), ("torch._utils", "_rebuild_tensor_v2", rebuild)]:
         if module not in sys.modules:
