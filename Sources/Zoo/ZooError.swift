@@ -9,6 +9,8 @@ public enum ZooError: Error, CustomStringConvertible {
     case badManifest(name: String, detail: String)
     case weightsNotCached(model: String, file: String)
     case noPreprocessing(model: String)
+    /// The Keras import helper process (`KerasIsolation`) failed, crashed or hit its limits.
+    case isolatedImportFailed(file: URL, detail: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum ZooError: Error, CustomStringConvertible {
             "manifest of \(name): \(detail)"
         case let .weightsNotCached(model, file):
             "the weights of \(model) (\(file)) are not cached and its manifest lists no source: pass --weights FILE"
+        case let .isolatedImportFailed(file, detail):
+            "\(file.lastPathComponent): \(detail)"
         case .noPreprocessing(let model):
             "\(model) carries no preprocessing or labels: pass --arch with the zoo model it is (see `zoo list`)"
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Zoo
 
 /// `zoo`: the command-line front end. Errors are one line on stderr, `zoo: error: ...`, with
 /// exit status 2 for usage errors and 1 for everything else; never a stack trace.
@@ -8,15 +9,18 @@ struct ZooCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zoo",
         abstract: "A model zoo and inference runtime for image CNNs.",
+        discussion: "Every command takes --max-memory SIZE (or ZOO_MAX_MEMORY): the memory budget for sizes read from files and flags.",
         subcommands: [PredictCommand.self, EmbedCommand.self, InferCommand.self, PreprocessCommand.self, ConvertCommand.self,
                       InfoCommand.self, ListCommand.self, FetchCommand.self, FinetuneCommand.self, BenchCommand.self,
-                      ExplainCommand.self, FeaturesCommand.self, FiltersCommand.self]
+                      ExplainCommand.self, FeaturesCommand.self, FiltersCommand.self, IsolatedImportCommand.self]
     )
 
     static func main() async {
+        // Untrusted Keras files are read by this same executable in a limited child (KerasIsolation).
+        KerasIsolation.helperExecutable = Bundle.main.executableURL
         let command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(MemoryLimitOption.apply(to: Array(CommandLine.arguments.dropFirst())))
         } catch {
             let code = exitCode(for: error)
             if code == .success {

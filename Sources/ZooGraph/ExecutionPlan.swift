@@ -58,9 +58,11 @@ public struct ExecutionPlan: Sendable {
                                                     preparedWeights: preparedWeights, kernels: kernels)
             let out = node.output
             if !node.op.isAlias {
+                try PlanBudget.checkValue(shapes[out].elementCount * 4, of: graph, batch: batch)
                 offsets[out] = allocator.allocate(shapes[out].elementCount * 4)
             }
             let scratchBytes = KernelDispatch.scratchFloats(kernel, threads: threads) * 4
+            try PlanBudget.checkValue(scratchBytes, of: graph, batch: batch)
             let scratch = scratchBytes > 0 ? allocator.allocate(scratchBytes) : 0
             steps.append(PlannedStep(node: i, kernel: kernel, scratchOffset: scratch))
             if scratchBytes > 0 { allocator.release(offset: scratch, bytes: scratchBytes) }
@@ -75,5 +77,6 @@ public struct ExecutionPlan: Sendable {
         self.locations = locations
         self.steps = steps
         peakActivationBytes = allocator.end
+        try PlanBudget.checkPlan(arenaBytes: allocator.end, shapes: shapes, of: graph, batch: batch)
     }
 }

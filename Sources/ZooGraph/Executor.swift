@@ -103,6 +103,7 @@ public final class Executor: Sendable {
                 return tensor
             }
             let fits = s.rank == value.shape.rank && (s.rank == 0 || (s[0] >= 1 && Array(s.dims.dropFirst()) == Array(value.shape.dims.dropFirst())))
+            // A scalar input (an ONNX Dropout ratio fed at run time) has no batch axis to agree on.
             guard fits, s.rank == 0 || batch == nil || s[0] == batch else {
                 throw GraphError.inputShape(name: value.name, expected: value.shape, found: s)
             }

@@ -51,6 +51,9 @@ public struct Graph: Sendable {
     /// sharing it). False for a graph built for exact input shapes by a specializer: its
     /// inputs must be fed at exactly the declared shapes.
     public var hasBatchDimension = true
+    /// The file this graph was read from (its last path component), named in errors raised
+    /// while planning or running it; set by the loader, kept by compaction.
+    public var sourceFile: String? = nil
 
     public func value(named name: String) -> ValueID? { values.firstIndex { $0.name == name } }
 

@@ -93,12 +93,18 @@ extension GraphBuilder {
 
 extension Graph {
     /// Every value's shape when the inputs carry batch size `batch` instead of their declared one.
+    /// Every shape's byte count is checked to fit 64 bits (`PlanBudget`), so the size arithmetic
+    /// of the shape rules and the planner cannot overflow on a hostile batch or file.
     public func shapes(batch: Int) throws -> [Shape] {
         var shapes = values.map(\.shape)
-        for id in inputs where shapes[id].rank > 0 && hasBatchDimension { shapes[id][0] = batch }
+        for id in inputs where shapes[id].rank > 0 {
+            if hasBatchDimension { shapes[id][0] = batch }
+            try PlanBudget.checkRepresentable(shapes[id], of: self, batch: batch)
+        }
         for node in nodes {
             shapes[node.output] = try ShapeInference.outputShape(
                 node: node.name, op: node.op, inputs: node.inputs.map { shapes[$0] })
+            try PlanBudget.checkRepresentable(shapes[node.output], of: self, batch: batch)
         }
         return shapes
     }

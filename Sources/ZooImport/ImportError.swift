@@ -1,5 +1,6 @@
 import Foundation
 import ZooTensor
+import ZooZip
 
 /// What can go wrong reading a model file. Every case names the file and the part that is
 /// wrong, e.g. `resnet50.h5: conv2_block1_0_conv/kernel: expected [1,1,64,256], found [1,1,64,64]`.
@@ -19,6 +20,8 @@ public enum ImportError: Error, CustomStringConvertible {
     case unsupportedDType(tensor: String, dtype: String, file: URL)
     /// A C library call failed; `message` is its own error text.
     case library(call: String, message: String, file: URL)
+    /// A zip archive (`.keras`) that `ZipArchive` refused or could not read.
+    case zip(file: URL, ZipError)
     /// Several problems found in one pass over the file, reported together.
     case many([ImportError])
 
@@ -34,6 +37,7 @@ public enum ImportError: Error, CustomStringConvertible {
         case let .unsupportedOp(type, node, detail, file): "\(file.lastPathComponent): node '\(node)': unsupported \(type)\(detail.isEmpty ? "" : ": " + detail)"
         case let .unsupportedDType(tensor, dtype, file): "\(file.lastPathComponent): \(tensor): unsupported data type \(dtype)"
         case let .library(call, message, file): "\(file.lastPathComponent): \(call) failed: \(message)"
+        case let .zip(file, error): "\(file.lastPathComponent): \(error)"
         case let .many(errors): errors.map(\.description).joined(separator: "; ")
         }
     }

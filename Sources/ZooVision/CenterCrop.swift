@@ -35,7 +35,15 @@ extension RGBImage {
 
     /// Shorter side to `size`, then the centred `crop` x `crop`: torchvision's
     /// `Resize(size)` + `CenterCrop(crop)` (256 and 224 for the ImageNet models).
+    /// When the crop fits inside the resized image, only the cropped window is resized: the
+    /// same bytes, in memory bounded by the crop rather than by the image's aspect ratio.
     public func resizedAndCenterCropped(shorterSide size: Int, crop: Int, filter: ResizeFilter = .bilinear) -> RGBImage {
-        resized(shorterSide: size, filter: filter).centerCropped(width: crop, height: crop)
+        let (w, h) = Self.shorterSideSize(width: width, height: height, to: size)
+        guard crop > 0, crop <= w, crop <= h, (w, h) != (width, height) else {
+            return resized(shorterSide: size, filter: filter).centerCropped(width: crop, height: crop)
+        }
+        let top = Int((Double(h - crop) / 2).rounded(.toNearestOrEven))
+        let left = Int((Double(w - crop) / 2).rounded(.toNearestOrEven))
+        return resizedWindow(width: w, height: h, columns: left..<(left + crop), rows: top..<(top + crop), filter: filter)
     }
 }

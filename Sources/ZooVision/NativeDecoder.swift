@@ -1,4 +1,5 @@
 import CImageCodecs
+import ZooTensor
 
 /// One of the C decoder shims (Sources/CImageCodecs), driven the same way for every format:
 /// read the header, check the pixel count, allocate, decode, close. All libjpeg/libpng error
@@ -42,6 +43,12 @@ struct NativeDecoder: Sendable {
         let (pixelCount, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixelCount <= maxPixels else {
             throw VisionError.tooManyPixels(file: file, width: width, height: height, limit: maxPixels)
+        }
+        // The decoded pixels count against the process's memory budget too (issue 15).
+        let budget = MemoryBudget.current
+        guard pixelCount * 3 <= budget.bytes else {
+            throw VisionError.outOfMemory(file: file, detail: "decoding \(width)x\(height) needs \(MemoryBudget.describe(pixelCount * 3)) "
+                                          + "(limit \(MemoryBudget.describe(budget.bytes)); see --max-memory)")
         }
         // Read before decoding: the EXIF bytes live inside the decoder until it is closed.
         var orientation = header.orientation > 0 ? Int(header.orientation) : 1

@@ -29,9 +29,20 @@ extension RGBImage {
         return width <= height ? (size, newLong) : (newLong, size)
     }
 
+    /// The `columns` x `rows` window of `resized(width:height:filter:)`, computed alone.
+    func resizedWindow(width: Int, height: Int, columns: Range<Int>, rows: Range<Int>, filter: ResizeFilter) -> RGBImage {
+        switch filter {
+        case .nearest: nearest(width: width, height: height, columns: columns, rows: rows)
+        case .bilinear, .bicubic: Resample.resize(self, width: width, height: height, filter: filter, columns: columns, rows: rows)
+        }
+    }
+
     /// PIL's nearest resize (`ImagingScaleAffine`): source position (x + 0.5) * in / out,
-    /// accumulated in double step by step as PIL does, then truncated.
-    private func nearest(width outW: Int, height outH: Int) -> RGBImage {
+    /// accumulated in double step by step as PIL does, then truncated. Only the `columns` x
+    /// `rows` window of the result is made (all of it by default).
+    private func nearest(width fullW: Int, height fullH: Int, columns: Range<Int>? = nil, rows: Range<Int>? = nil) -> RGBImage {
+        let columns = columns ?? 0..<fullW, rows = rows ?? 0..<fullH
+        let (outW, outH) = (columns.count, rows.count)
         func table(inSize: Int, outSize: Int) -> [Int] {
             let step = Double(Float(inSize)) / Double(outSize)
             var position = step * 0.5
@@ -43,8 +54,10 @@ extension RGBImage {
             }
             return result
         }
-        let xs = table(inSize: width, outSize: outW)
-        let ys = table(inSize: height, outSize: outH)
+        // The accumulated position is a running sum, so the tables are walked from 0 (cheap:
+        // one Int per output pixel along one axis) and then sliced.
+        let xs = Array(table(inSize: width, outSize: fullW)[columns])
+        let ys = Array(table(inSize: height, outSize: fullH)[rows])
         var out = [UInt8](repeating: 0, count: outW * outH * 3)
         pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in

@@ -72,7 +72,7 @@ import ZooTestSupport
         let npy = try scratch.file("x.npy", HandMadeFiles.gitLFSPointer).path
         try expectRefused(["infer", "--model", "tiny-cnn", "--input", npy, "-o", out("y.npy")], containing: "x.npy: a Git LFS pointer, not the array")
         let jpeg = try scratch.file("photo.jpg", HandMadeFiles.gitLFSPointer).path
-        try expectRefused(["preprocess", jpeg, "-o", out("x.npy")], containing: "photo.jpg: a Git LFS pointer, not the image")
+        try expectRefused(["preprocess", jpeg, "-o", out("x2.npy")], containing: "photo.jpg: a Git LFS pointer, not the image")
     }
 
     /// Every command that writes checks the output's folder before doing any work.
@@ -134,7 +134,7 @@ enum HostileModel: String, CaseIterable, Sendable {
         case .shortData: "initializer 'w': raw_data holds 44 bytes; dims [4,3,1,1] of FLOAT need 48"
         case .externalDataOutside: "initializer 'w': external data location '../weights.bin' is outside the model's folder"
         case .pickleCallingSystem: "pickle names posix.system, which a state dict never needs (refused, nothing was run)"
-        case .pthEntryEscaping: "zip entry '../outside' points outside the archive"
+        case .pthEntryEscaping: "zip entry '../outside': path escapes the archive"
         case .kerasEntryEscaping: "zip entry '../outside.txt': path escapes the archive"
         }
     }

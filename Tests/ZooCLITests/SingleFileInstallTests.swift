@@ -5,7 +5,7 @@ import Testing
 /// read from a SwiftPM resource bundle beside the build (whose accessor would fall back to the
 /// build folder's absolute path, and die once the checkout is gone).
 @Suite struct SingleFileInstallTests {
-    static let names = ["efficientnet-lite0", "mobilenetv2", "resnet101", "resnet152", "resnet50", "tv-mobilenetv2",
+    static let names = ["efficientnet-lite0", "mobilenetv2", "resnet101", "resnet152", "resnet50", "tiny-cnn", "tv-mobilenetv2",
                         "tv-resnet18", "tv-resnet34", "tv-resnet50", "tv-vgg16", "tv-vgg19", "vgg16", "vgg19"]
 
     @Test func copiedAloneItListsTheZoo() throws {

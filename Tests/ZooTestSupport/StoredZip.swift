@@ -62,7 +62,8 @@ public struct StoredZip {
     }
 }
 
-private extension Data {
+extension Data {
+    /// Appends `v` little-endian (zip headers).
     mutating func le16(_ v: UInt16) { append(contentsOf: [UInt8(v & 0xff), UInt8(v >> 8)]) }
     mutating func le32(_ v: UInt32) { for i in 0..<4 { append(UInt8((v >> (8 * UInt32(i))) & 0xff)) } }
 }

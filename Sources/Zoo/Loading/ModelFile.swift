@@ -54,6 +54,13 @@ struct ModelFile {
 
     /// Reads the file. `architecture` is the `--arch` spelling for a weights-only file.
     func read(architecture: String?) throws -> Contents {
+        var contents = try readGraph(architecture: architecture)
+        // Budget errors raised while planning name the file.
+        contents.graph.sourceFile = url.lastPathComponent
+        return contents
+    }
+
+    private func readGraph(architecture: String?) throws -> Contents {
         switch format {
         case .zoo:
             let file = try ZooFile.load(url)
@@ -64,7 +71,8 @@ struct ModelFile {
         case .onnx:
             return Contents(graph: try ONNXImporter.importGraph(from: url), isOptimized: false)
         case .kerasH5, .kerasArchive:
-            return Contents(graph: try KerasImporter.importGraph(from: url, architecture: architecture), isOptimized: false)
+            // libhdf5 reads untrusted files in a child process, where a crash cannot take zoo down.
+            return Contents(graph: try KerasIsolation.importGraph(from: url, architecture: architecture), isOptimized: false)
         }
     }
 }

@@ -37,11 +37,7 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         let out = URL(fileURLWithPath: output)
-        let folder = out.deletingLastPathComponent()
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
-            throw CLIError("\(output): the folder \(folder.path) does not exist")
-        }
+        try OutputFile.check(output, inputs: [source] + reference, kind: .other)
         let ref = reference.count == 2 ? (URL(fileURLWithPath: reference[0]), URL(fileURLWithPath: reference[1])) : nil
         let report = try ModelConverter.convert(source, architecture: arch, to: out, fp16: fp16, reference: ref)
         print("Wrote \(output): \(grouped(report.parameterCount)) parameters, \(grouped(report.fileBytes)) bytes\(fp16 ? " (float16 weights)" : "")")

@@ -35,14 +35,21 @@ struct EmbedCommand: ParsableCommand {
     @Flag(name: .long, help: "Join part files written with --shard (the arguments) into -o, in list order.")
     var merge = false
 
+    @OptionGroup var outputOptions: OutputOptions
+
     func validate() throws {
         guard output != nil || index != nil || jsonl else { throw ValidationError("give -o OUT.npy, --index INDEX.json or --jsonl") }
         if merge { guard output != nil, index == nil, !jsonl else { throw ValidationError("--merge writes -o OUT.npy only") } }
     }
 
     func run() throws {
-        for path in [output, index].compactMap({ $0 }) { try checkedOutputFolder(path) }
-        if merge { return try EmbeddingParts.merge(input.images, into: URL(fileURLWithPath: output!)) }
+        let inputs = input.images + [options.model, options.weights, input.list].compactMap { $0 }
+        if merge {
+            try OutputFile.check(output!, inputs: inputs, kind: .npy, force: outputOptions.force)
+            return try EmbeddingParts.merge(input.images, into: URL(fileURLWithPath: output!))
+        }
+        if let output { try OutputFile.check(output, inputs: inputs + [index].compactMap { $0 }, kind: .npy, force: outputOptions.force) }
+        if let index { try OutputFile.check(index, inputs: inputs, kind: .other) }
         let model = try options.load()
         let files = try input.paths()
         let progress = StepProgressBar(label: "embedding")

@@ -71,7 +71,7 @@ func outputPath(_ path: String, for file: String, several: Bool, ext: String, in
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         target = URL(fileURLWithPath: path).appendingPathComponent(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + "." + ext).path
     } else {
-        try checkedOutputFolder(path)
+        try OutputFile.check(path, inputs: [], kind: .other)
     }
     let resolved = URL(fileURLWithPath: target).standardizedFileURL.resolvingSymlinksInPath().path
     if inputs.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path == resolved }) {

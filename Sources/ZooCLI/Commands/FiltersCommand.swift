@@ -28,7 +28,7 @@ struct FiltersCommand: ParsableCommand {
     }
 
     func run() throws {
-        try checkedOutputFolder(output)
+        try OutputFile.check(output, inputs: [options.model, options.weights].compactMap { $0 }, kind: .other)
         let model = try options.load()
         let graph = model.graph
         let convs = graph.nodes.filter { if case .conv2d = $0.op { true } else { false } }

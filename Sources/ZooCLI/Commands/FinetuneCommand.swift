@@ -91,7 +91,7 @@ struct FinetuneCommand: ParsableCommand {
     var chosenOptimizer: String { optimizer ?? (augment || dropout > 0 ? "adam" : "lbfgs") }
 
     func run() throws {
-        try checkedOutputFolder(output)
+        try OutputFile.check(output, inputs: [data] + [options.model, options.weights].compactMap { $0 }, kind: .other)
         let dataset = try ImageFolderDataset(folder: URL(fileURLWithPath: data))
         for file in dataset.skipped {
             FileHandle.standardError.write(Data("zoo: warning: \(file.path): skipped (\(file.reason))\n".utf8))

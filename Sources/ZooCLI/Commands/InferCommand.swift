@@ -17,6 +17,8 @@ struct InferCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write an output: [NAME=]y.npy (the name may be left out for a single-output model).")
     var output: [String] = []
 
+    @OptionGroup var outputOptions: OutputOptions
+
     func validate() throws {
         guard !input.isEmpty else { throw ValidationError("give at least one --input [NAME=]x.npy") }
         guard !output.isEmpty else { throw ValidationError("give at least one -o [NAME=]y.npy") }
@@ -24,6 +26,12 @@ struct InferCommand: ParsableCommand {
     }
 
     func run() throws {
+        let inputPaths = input.map { spec in spec.firstIndex(of: "=").map { String(spec[spec.index(after: $0)...]) } ?? spec }
+        for spec in output {
+            let path = spec.firstIndex(of: "=").map { String(spec[spec.index(after: $0)...]) } ?? spec
+            try OutputFile.check(path, inputs: inputPaths + [options.model ?? ""] + input + output.filter { $0 != spec },
+                                 kind: .npy, force: outputOptions.force)
+        }
         let model = try options.load()
         let graph = model.graph
         let inputNames = graph.inputs.map { graph.values[$0].name }

@@ -14,11 +14,13 @@ struct PreprocessCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The .npy file to write.")
     var output: String
 
+    @OptionGroup var outputOptions: OutputOptions
+
     @Argument(help: "Image files or folders (one batch).")
     var images: [String]
 
     func run() throws {
-        try checkedOutputFolder(output)
+        try OutputFile.check(output, inputs: images + [options.model, options.weights].compactMap { $0 }, kind: .npy, force: outputOptions.force)
         let files = try imageFiles(images).map { ImageSource.file(URL(fileURLWithPath: $0)) }
         let source = try options.source()
         let tensor: Tensor
@@ -28,14 +30,5 @@ struct PreprocessCommand: ParsableCommand {
             tensor = try Zoo.load(source).preprocess(files)
         }
         try NPY.write(tensor, to: URL(fileURLWithPath: output))
-    }
-}
-
-/// Fails before any work when the output's folder does not exist.
-func checkedOutputFolder(_ path: String) throws {
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
-        throw CLIError("\(path): the folder \(folder.path) does not exist")
     }
 }

@@ -54,6 +54,7 @@ extension Graph {
             keptValues.append(value)
         }
         var result = Graph(name: name, values: keptValues, nodes: [], inputs: inputs.map { newID[$0] }, outputs: [])
+        result.sourceFile = sourceFile
         result.nodes = keptNodes.map { Node(name: $0.name, op: $0.op, inputs: $0.inputs.map { newID[$0] }, output: newID[$0.output]) }
         result.outputs = outputs.map { GraphOutput(name: $0.name, value: newID[$0.value]) }
         result.specializer = specializer

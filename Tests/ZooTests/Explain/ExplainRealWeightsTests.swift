@@ -35,7 +35,7 @@ import ZooVision
     @Test(arguments: [ActivationMapMethod.cam, .gradcam])
     func eachPhotosMapPeaksInItsQuadrant(method: ActivationMapMethod) throws {
         let model = try EfficientNetLite0Tests.model()
-        let pipeline = try #require(model.pipeline)
+        let pipeline = try #require(model.graphPipeline)
         let mapper = try ActivationMapper(graph: model.graph, threads: 2)
         let input = try pipeline.preprocessing.tensor(from: [try Self.mosaic(pipeline)], layout: pipeline.layout)
         var classes: Set<Int> = []
@@ -56,7 +56,7 @@ import ZooVision
     @Test(arguments: [ActivationMapMethod.cam, .gradcam])
     func randomisingTheLastBlocksDecorrelatesTheMaps(method: ActivationMapMethod) throws {
         let model = try EfficientNetLite0Tests.model()
-        let pipeline = try #require(model.pipeline)
+        let pipeline = try #require(model.graphPipeline)
         let input = try pipeline.tensor(contentsOf: [Self.samples.appendingPathComponent("cat.jpg")])
         let original = try ActivationMapper(graph: model.graph, threads: 2)
         let map = try original.map(input, method: method)

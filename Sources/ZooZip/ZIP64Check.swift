@@ -7,7 +7,7 @@ import Foundation
 /// end-of-central-directory record gave a central directory offset past 2^63). torch.save and
 /// Python's zipfile write ZIP64 records, so they cannot be refused; instead every 8-byte value
 /// in them must be below 2^48 bytes, far beyond any real file and far enough from 2^63 that
-/// ZIPFoundation's sums stay in range. Used by every zip reader in zoo (.pth, .keras).
+/// ZIPFoundation's sums stay in range. Used by every zip reader in zoo, through `ZipArchive` (.pth, .keras, wheels).
 ///
 /// The records are found by signature anywhere in the file, which also covers the ones
 /// ZIPFoundation would reach through a corrupt offset; a signature that weights contain by
