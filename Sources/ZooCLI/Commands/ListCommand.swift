@@ -14,7 +14,7 @@ struct ListCommand: ParsableCommand {
             let converted = FileManager.default.fileExists(atPath: Zoo.convertedFile(for: m, in: cache).path)
             let source = m.weights.contains { cache.cachedFile(for: $0) != nil }
             let state = m.hasBuiltinWeights ? "built in" : converted ? "cached (.zoo)" : source ? "cached"
-                : m.weights.isEmpty ? "no published hash to fetch against: use --weights FILE" : "not cached: zoo fetch \(m.name)"
+                : m.weights.isEmpty ? "its manifest lists no source: use --weights FILE" : "not cached (fetched on first use, or: zoo fetch \(m.name))"
             let params = m.parameters.map { grouped($0) } ?? "?"
             print("  \(m.name.padding(toLength: 20, withPad: " ", startingAt: 0))  \(m.family.padding(toLength: 18, withPad: " ", startingAt: 0))  \(m.input.size)x\(m.input.size)  \(params.padding(toLength: 12, withPad: " ", startingAt: 0))  \(state)")
         }
