@@ -23,8 +23,16 @@ final class LocalHTTPServer: @unchecked Sendable {
         /// Honours `Range: bytes=N-` (206 + Content-Range); the first request whose bytes would
         /// pass file offset `cutAt` gets them only up to it and then the connection closes.
         case resumable(Data, cutAt: Int)
-        /// 200 with the whole body, sent in `chunks` pieces with `pause` seconds between them.
-        case slow(Data, chunks: Int, pause: TimeInterval)
+        /// 200 declaring `body.count` bytes; sends `sendFirst` of them, then the rest once `gate`
+        /// opens (or after 30 s), so a test decides when the download ends instead of a timer.
+        case gated(Data, sendFirst: Int, gate: Gate)
+    }
+
+    /// A one-shot signal from the test to the server thread.
+    final class Gate: Sendable {
+        private let semaphore = DispatchSemaphore(value: 0)
+        func open() { semaphore.signal() }
+        fileprivate func wait(seconds: Int) { _ = semaphore.wait(timeout: .now() + .seconds(seconds)) }
     }
 
     let port: UInt16
@@ -137,13 +145,10 @@ final class LocalHTTPServer: @unchecked Sendable {
             head += "Connection: close\r\nAccept-Ranges: bytes\r\nContent-Length: \(part.count)\r\n"
             if start > 0 { head += "Content-Range: bytes \(start)-\(body.count - 1)/\(body.count)\r\n" }
             sendAll(client, Data((head + "\r\n").utf8) + body.subdata(in: start..<max(start, min(cut, body.count))))
-        case let .slow(body, chunks, pause):
-            sendAll(client, head(200, length: body.count))
-            let size = (body.count + chunks - 1) / chunks
-            for offset in stride(from: 0, to: body.count, by: size) {
-                sendAll(client, body.subdata(in: offset..<min(offset + size, body.count)))
-                Thread.sleep(forTimeInterval: pause)
-            }
+        case let .gated(body, sendFirst, gate):
+            sendAll(client, head(200, length: body.count) + body.prefix(sendFirst))
+            gate.wait(seconds: 30)
+            sendAll(client, body.dropFirst(sendFirst))
         }
         shutdown(client, Int32(SHUT_WR))
     }

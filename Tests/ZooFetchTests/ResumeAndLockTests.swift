@@ -44,27 +44,39 @@ import Testing
     func concurrentFetchesDownloadOnce() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        // Slow enough (10 x 50 ms) that the second fetch starts while the first is downloading.
-        try await LocalHTTPServer.with(["/big.pth": .slow(Self.bytes, chunks: 10, pause: 0.05)]) { server in
+        // The server holds back the rest of the file until the second fetch reports that it waits
+        // for the first one's lock, so the overlap does not depend on timing.
+        let gate = LocalHTTPServer.Gate()
+        try await LocalHTTPServer.with(["/big.pth": .gated(Self.bytes, sendFirst: 50_000, gate: gate)]) { server in
             let source = try source(server.url("/big.pth"))
             let progress = ProgressLog()
             let first = Task {
-                try await WeightsFetcher.download(source, into: WeightsCache(root: folder.url), progress: progress.record, idleTimeout: 5)
+                try await WeightsFetcher.download(source, into: WeightsCache(root: folder.url), progress: progress.record, idleTimeout: 20)
             }
-            let start = Date()
-            while !progress.all.contains(where: { $0.0 > 0 }), Date().timeIntervalSince(start) < 30 {
-                try await Task.sleep(nanoseconds: 5_000_000)
-            }
+            try await waitUntil { progress.all.contains { $0.0 > 0 } }
             #expect(progress.all.contains { $0.0 > 0 && $0.0 < 200_000 }, "the first fetch is under way")
             let log = LineLog()
-            let second = try await WeightsFetcher.ensureCached([source], in: WeightsCache(root: folder.url),
-                                                              settings: FetchSettings(idleTimeout: 5), reporter: log.reporter)
+            let secondTask = Task {
+                try await WeightsFetcher.ensureCached([source], in: WeightsCache(root: folder.url),
+                                                      settings: FetchSettings(idleTimeout: 20), reporter: log.reporter)
+            }
+            try await waitUntil { log.lines.contains { $0.hasPrefix("zoo: waiting for another fetch of big-1234.pth") } }
+            gate.open()
+            let second = try await secondTask.value
             let firstFile = try await first.value
             #expect(firstFile == second)
             #expect(try Data(contentsOf: second) == Self.bytes)
             #expect(server.requests("/big.pth") == 1, "one download for two fetches")
             #expect(log.lines.contains { $0.hasPrefix("zoo: waiting for another fetch of big-1234.pth") }, "\(log.lines)")
             #expect(TemporaryFolder.contents(of: WeightsCache(root: folder.url).weightsFolder) == ["big-1234.pth"])
+        }
+    }
+
+    /// Polls `condition` every 5 ms for up to 30 s.
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        let start = Date()
+        while !condition(), Date().timeIntervalSince(start) < 30 {
+            try await Task.sleep(nanoseconds: 5_000_000)
         }
     }
 }
