@@ -89,6 +89,6 @@ let package = Package(
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooVision", "ZooGraph", "ZooTensor", "ZooFetch", "ZooFormat",
                                                      "ZooModels", "ZooImport", "ZooCatalog", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooFetch", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
     ]
 )

@@ -1,7 +1,7 @@
 /// Byte counts as people read them in messages and progress bars, the same in every locale.
-enum ByteCount {
+public enum ByteCount {
     /// `1234567` as `1,234,567`.
-    static func grouped(_ n: Int64) -> String {
+    public static func grouped(_ n: Int64) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, d) in digits.enumerated() {

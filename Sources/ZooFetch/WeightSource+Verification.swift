@@ -37,6 +37,21 @@ extension WeightSource {
         return nil
     }
 
+    /// What a file of this source is checked against, for the line saying it was verified:
+    /// `md5 64373286793e…`, or for publishers without a full hash the prefix or the pin.
+    public var checksDescription: String {
+        let hashes = digests.map { "\($0.algorithm.rawValue) \($0.hex.prefix(12))…" }
+        switch verification {
+        case .sha256PrefixInName:
+            let prefix = Self.sha256Prefix(inFileName: file) ?? ""
+            return (hashes + ["sha256 prefix \(prefix) in its name (torch.hub's check)", "pinned sha256"]).joined(separator: ", ")
+        case .pinnedOnFirstUse:
+            return (hashes + ["pinned sha256"]).joined(separator: ", ")
+        case .sha256, .md5:
+            return hashes.joined(separator: ", ")
+        }
+    }
+
     /// The verification a source gets when its manifest entry names none.
     static func defaultVerification(sha256: String?, md5: String?) -> Verification? {
         if sha256 != nil { return .sha256 }

@@ -8,7 +8,7 @@ import Testing
     static let names = ["efficientnet-lite0", "mobilenetv2", "resnet101", "resnet152", "resnet50", "tiny-cnn", "tv-mobilenetv2",
                         "tv-resnet18", "tv-resnet34", "tv-resnet50", "tv-vgg16", "tv-vgg19", "vgg16", "vgg19"]
 
-    @Test func copiedAloneItListsTheZoo() throws {
+    @Test func copiedAloneItListsAndPredicts() throws {
         let folder = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let copy = folder.appendingPathComponent("zoo")
@@ -18,11 +18,26 @@ import Testing
         let binary = try Data(contentsOf: copy, options: .alwaysMapped)
         #expect(Self.resourceBundleNames(in: binary).isEmpty, "no resource bundle is looked up: \(Self.resourceBundleNames(in: binary))")
 
+        let home = folder.appendingPathComponent("home")
+        let (status, stdout, stderr) = try Self.run(copy, ["list"], home: home)
+        #expect(status == 0, "\(stderr)")
+        let listed = stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(listed == Self.names, "\(stdout)")
+
+        // And it classifies: the built-in model's labels are compiled in too.
+        let photo = CLIRunner.samples.appendingPathComponent("cat.jpg").path
+        let predicted = try Self.run(copy, ["predict", "--model", "tiny-cnn", photo], home: home)
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        #expect(predictionLines(predicted.stdout).count == 5 && predicted.stdout.contains("class_"), "\(predicted.stdout)")
+    }
+
+    /// Runs the copy in its own folder, with `home` as `ZOO_HOME`.
+    static func run(_ copy: URL, _ arguments: [String], home: URL) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = copy
-        process.arguments = ["list"]
-        process.currentDirectoryURL = folder
-        process.environment = ProcessInfo.processInfo.environment.merging(["ZOO_HOME": folder.appendingPathComponent("home").path]) { $1 }
+        process.arguments = arguments
+        process.currentDirectoryURL = copy.deletingLastPathComponent()
+        process.environment = ProcessInfo.processInfo.environment.merging(["ZOO_HOME": home.path]) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -30,9 +45,7 @@ import Testing
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(stderr)")
-        let listed = stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ").first.map(String.init) }
-        #expect(listed == Self.names, "\(stdout)")
+        return (process.terminationStatus, stdout, stderr)
     }
 
     /// Offline, `fetch` says in one line what to download, from where, and where to put it.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZooFetch
+import ZooTestSupport
 
 /// `ZOO_MIRROR` and `--offline` / `ZOO_OFFLINE`, end to end against the loopback server.
 @Suite struct FetchSettingsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZooFetch
+import ZooTestSupport
 
 /// A dropped connection resumes with HTTP Range; two fetches of one file at once (each with its
 /// own cache handle, so its own lock file descriptor) end with one download and both succeed.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZooFetch
+import ZooTestSupport
 
 /// Publishers without a full hash: torchvision's sha256 prefix in the file name (checked as
 /// torch.hub's check_hash does) and trust on first use (the first download's sha256 pinned in

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZooFetch
+import ZooTestSupport
 
 /// `WeightsFetcher.download` against a local HTTP server: every failure leaves the cache
 /// folder empty (no cached file, no `.partial`).

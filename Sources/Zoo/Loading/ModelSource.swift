@@ -24,7 +24,7 @@ public struct ModelSource: Sendable {
             if options.weights != nil { throw ZooError.badArgument("--weights goes with a zoo model name, not with the file \(source)") }
             name = url.lastPathComponent
             file = url
-            manifest = try options.architecture.flatMap(Self.manifest(forArch:))
+            manifest = try options.architecture.flatMap { try Self.manifest(forArch: $0, cache: options.cache) }
             return
         }
         guard let manifest = try ModelCatalog.manifest(named: source, cache: options.cache) else { throw ZooError.unknownModel(source) }
@@ -55,7 +55,9 @@ public struct ModelSource: Sendable {
     }
 
     private func readFile(_ url: URL) throws -> LoadedModel {
-        let contents = try ModelFile(url).read(architecture: options.architecture)
+        // A zoo model named by --arch is read as the architecture its manifest names (a team's
+        // model is called what the team likes, its network is one zoo builds).
+        let contents = try ModelFile(url).read(architecture: manifest?.architecture.description ?? options.architecture)
         // A weights file whose network an importer recognised gets that zoo model's preprocessing and labels.
         if manifest == nil, contents.card == nil, let built = try? ModelArchitecture(parsing: contents.graph.name),
            let recognised = try ModelCatalog.manifest(for: built, cache: options.cache) {
@@ -67,28 +69,37 @@ public struct ModelSource: Sendable {
     /// Where a zoo model's weights are in the cache: the `.zoo` converted from them if there is
     /// one, else the downloaded source file; fetched and converted first when neither is there.
     func cachedWeights(for manifest: ModelManifest) throws -> URL {
+        if let cached = alreadyCachedWeights(for: manifest) { return cached }
         let converted = Zoo.convertedFile(for: manifest, in: options.cache)
-        if FileManager.default.fileExists(atPath: converted.path) { return converted }
-        for source in manifest.weights {
-            if let file = options.cache.cachedFile(for: source) { return file }
-        }
         guard !manifest.weights.isEmpty else {
             throw ZooError.weightsNotCached(model: manifest.name, file: "weights")
         }
         // Fetched on first use, as Keras and torchvision do: downloaded, verified, cached, and
         // converted once to .zoo so every later load is a memory map.
         let settings = try FetchSettings.fromEnvironment(offline: options.offline)
-        let weights = try WeightsFetcher.ensureCached(manifest.weights, in: options.cache, settings: settings)
+        let reporter = FetchReporter.standardError
+        let weights = try WeightsFetcher.ensureCached(manifest.weights, in: options.cache, settings: settings, reporter: reporter)
+        let source = manifest.weights.first { $0.file == weights.lastPathComponent } ?? manifest.weights[0]
+        reporter.line("\(source.file): verified (\(source.checksDescription))")
         try FileManager.default.createDirectory(at: converted.deletingLastPathComponent(), withIntermediateDirectories: true)
-        _ = try ModelConverter.convert(weights.path, architecture: manifest.name, to: converted, cache: options.cache)
+        let report = try ModelConverter.convert(weights.path, architecture: manifest.name, to: converted, cache: options.cache)
+        reporter.line("converted to \(converted.path) (\(ByteCount.grouped(Int64(report.parameterCount))) parameters, outputs bit-identical to the source; later loads map it)")
         return converted
     }
 
+    /// The `.zoo` converted from a zoo model's weights, else its downloaded source file, when
+    /// either is in the cache; nil when using the model needs a fetch first.
+    func alreadyCachedWeights(for manifest: ModelManifest) -> URL? {
+        let converted = Zoo.convertedFile(for: manifest, in: options.cache)
+        if FileManager.default.fileExists(atPath: converted.path) { return converted }
+        return manifest.weights.lazy.compactMap { options.cache.cachedFile(for: $0) }.first
+    }
+
     /// The manifest `--arch` names: a zoo model name, or an architecture some zoo model is built as.
-    private static func manifest(forArch arch: String) throws -> ModelManifest? {
-        if let named = try ModelCatalog.manifest(named: arch) { return named }
+    private static func manifest(forArch arch: String, cache: WeightsCache) throws -> ModelManifest? {
+        if let named = try ModelCatalog.manifest(named: arch, cache: cache) { return named }
         guard let architecture = try? ModelArchitecture(parsing: arch) else { return nil }
-        return try ModelCatalog.manifest(for: architecture)
+        return try ModelCatalog.manifest(for: architecture, cache: cache)
     }
 }
 

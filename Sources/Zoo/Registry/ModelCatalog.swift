@@ -13,7 +13,12 @@ public enum ModelCatalog {
     public static func all(cache: WeightsCache = .default) throws -> [ModelManifest] {
         var byName: [String: ModelManifest] = [:]
         for (name, data) in Catalog.manifestData { byName[name] = try load(data, name: name) }
-        for url in userManifests(cache) { byName[url.deletingPathExtension().lastPathComponent] = try load(url) }
+        let files = userManifests(cache)
+        // Label files sit beside the manifests that name them: they are not manifests.
+        let labelFiles = Set(files.compactMap { try? load($0) }.map(\.labels) + byName.values.map(\.labels))
+        for url in files where !labelFiles.contains(url.lastPathComponent) {
+            byName[url.deletingPathExtension().lastPathComponent] = try load(url)
+        }
         return byName.values.sorted { $0.name < $1.name }
     }
 

@@ -35,9 +35,7 @@ struct FetchCommand: AsyncParsableCommand {
             weights = try await WeightsFetcher.ensureCached(manifest.weights, in: cache,
                                                             settings: try FetchSettings.fromEnvironment(offline: offline))
         }
-        let hashes = source.digests.isEmpty ? source.verification.rawValue
-            : source.digests.map { "\($0.algorithm.rawValue) \($0.hex.prefix(12))…" }.joined(separator: ", ")
-        print("\(model): \(source.file) verified (\(hashes)) at \(weights.path)")
+        print("\(model): \(source.file) verified (\(source.checksDescription)) at \(weights.path)")
 
         let converted = Zoo.convertedFile(for: manifest, in: cache)
         try FileManager.default.createDirectory(at: converted.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -25,7 +25,7 @@ struct InfoCommand: ParsableCommand {
         // Parameters are counted as the source framework does, before batch norms are folded.
         var sourceOptions = options.loadOptions
         sourceOptions.optimize = false
-        let source = try Zoo.loadGraph(name ?? options.model ?? ModelOptions.defaultModel, options: sourceOptions)
+        let source = try Zoo.architectureGraph(name ?? options.model ?? ModelOptions.defaultModel, options: sourceOptions)
         let graph = options.noOptimize ? source : GraphOptimizer.optimize(source)
         let rows = try graph.summary(batch: batch)
         let geometry = try graph.layerGeometry(batch: batch)

@@ -20,37 +20,46 @@ public enum TorchImporter {
         var shapes: [String: Shape] = [:]
         for (name, tensor) in checkpoint.tensors { shapes[name] = tensor.shape }
         let arch = try resolve(architecture, shapes: shapes, file: url)
-        func shape(_ name: String) -> Shape? { shapes[name] }
-        // The builders ask only for names of the spec `matched` has checked.
-        func layout(_ tensors: [String: Tensor]) -> (String) throws -> Tensor {
-            { name in
+        return try build(arch, imageSize: imageSize, shape: { shapes[$0] }, reordersFlattenRows: true) { spec in
+            // The builders ask only for names of the spec `matched` has checked.
+            let tensors = try matched(checkpoint, spec: spec)
+            return { name in
                 guard let t = tensors[name] else { throw ImportError.missingTensor(name: name, file: url) }
                 return zooLayout(t)
             }
         }
+    }
 
+    /// Builds `arch` at `imageSize` x `imageSize`: widths and the class count from `shape` (a
+    /// checkpoint's shapes; nil everywhere gives torchvision's standard sizes), each tensor of
+    /// the architecture's state-dict spec from `weights(spec)`, in zoo layout. VGG's first
+    /// classifier rows are reordered from PyTorch's C,H,W flatten to zoo's H,W,C when
+    /// `reordersFlattenRows` (weights that are all zero need no reordering).
+    static func build(_ arch: TorchArchitecture, imageSize: Int, shape: (String) -> Shape?, reordersFlattenRows: Bool,
+                      weights: ([StateDictEntry]) throws -> (String) throws -> Tensor) throws -> Graph {
         switch arch {
         case .efficientNetLite0:
-            let classes = shapes["_fc.bias"]?.dims.first.flatMap { $0 > 0 ? $0 : nil } ?? 1000
-            let tensors = try matched(checkpoint, spec: EfficientNetLite.lite0StateDict(classes: classes))
-            return try EfficientNetLite.lite0(imageSize: imageSize, classes: classes, weight: layout(tensors))
+            let classes = shape("_fc.bias")?.dims.first.flatMap { $0 > 0 ? $0 : nil } ?? 1000
+            return try EfficientNetLite.lite0(imageSize: imageSize, classes: classes,
+                                              weight: weights(EfficientNetLite.lite0StateDict(classes: classes)))
         case .resnet18, .resnet34, .resnet50:
             let standard: TorchvisionResNet.Config = arch == .resnet18 ? .resnet18() : arch == .resnet34 ? .resnet34() : .resnet50()
             let config = standard.inferred(from: shape)
-            let tensors = try matched(checkpoint, spec: TorchvisionResNet.stateDict(config))
-            return try TorchvisionResNet.graph(config, imageSize: imageSize, name: arch.rawValue, weight: layout(tensors))
+            return try TorchvisionResNet.graph(config, imageSize: imageSize, name: arch.rawValue,
+                                               weight: weights(TorchvisionResNet.stateDict(config)))
         case .vgg16, .vgg19:
             let config = (arch == .vgg16 ? TorchvisionVGG.Config.vgg16() : .vgg19()).inferred(from: shape)
-            let tensors = try matched(checkpoint, spec: TorchvisionVGG.stateDict(config))
+            let weight = try weights(TorchvisionVGG.stateDict(config))
             let side = TorchvisionVGG.pooledSize
             return try TorchvisionVGG.graph(config, imageSize: imageSize, name: arch.rawValue) { name in
-                let t = try layout(tensors)(name)
-                return name == "classifier.0.weight" ? Layout.hwcRows(t, channels: config.lastChannels, height: side, width: side) : t
+                let t = try weight(name)
+                guard reordersFlattenRows, name == "classifier.0.weight" else { return t }
+                return Layout.hwcRows(t, channels: config.lastChannels, height: side, width: side)
             }
         case .mobileNetV2:
             let config = TorchvisionMobileNetV2.Config().inferred(from: shape)
-            let tensors = try matched(checkpoint, spec: TorchvisionMobileNetV2.stateDict(config))
-            return try TorchvisionMobileNetV2.graph(config, imageSize: imageSize, name: arch.rawValue, weight: layout(tensors))
+            return try TorchvisionMobileNetV2.graph(config, imageSize: imageSize, name: arch.rawValue,
+                                                    weight: weights(TorchvisionMobileNetV2.stateDict(config)))
         }
     }
 

@@ -9,8 +9,8 @@ import Darwin
 /// for download tests without the internet. One connection at a time, `Connection: close` on
 /// every answer, 5 s socket timeouts, and it stops when `stop()` runs or the scope of
 /// `LocalHTTPServer.with` ends.
-final class LocalHTTPServer: @unchecked Sendable {
-    enum Route: Sendable {
+public final class LocalHTTPServer: @unchecked Sendable {
+    public enum Route: Sendable {
         /// 200 with this body and its true Content-Length (or none: the body ends at close).
         case ok(Data, declaresLength: Bool = true)
         /// This status with a short text body.
@@ -29,13 +29,14 @@ final class LocalHTTPServer: @unchecked Sendable {
     }
 
     /// A one-shot signal from the test to the server thread.
-    final class Gate: Sendable {
+    public final class Gate: Sendable {
         private let semaphore = DispatchSemaphore(value: 0)
-        func open() { semaphore.signal() }
+        public init() {}
+        public func open() { semaphore.signal() }
         fileprivate func wait(seconds: Int) { _ = semaphore.wait(timeout: .now() + .seconds(seconds)) }
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let listener: Int32
     private let routes: [String: Route]
     private let lock = NSLock()
@@ -46,13 +47,13 @@ final class LocalHTTPServer: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// Runs `body` with a started server and stops it afterwards, however `body` ends.
-    static func with<T>(_ routes: [String: Route], _ body: (LocalHTTPServer) async throws -> T) async throws -> T {
+    public static func with<T>(_ routes: [String: Route], _ body: (LocalHTTPServer) async throws -> T) async throws -> T {
         let server = try LocalHTTPServer(routes: routes)
         defer { server.stop() }
         return try await body(server)
     }
 
-    init(routes: [String: Route]) throws {
+    public init(routes: [String: Route]) throws {
         self.routes = routes
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServerError("socket: \(errno)") }
@@ -76,18 +77,18 @@ final class LocalHTTPServer: @unchecked Sendable {
     }
 
     /// `http://127.0.0.1:PORT/path`.
-    func url(_ path: String) -> URL {
+    public func url(_ path: String) -> URL {
         URL(string: "http://127.0.0.1:\(port)\(path)") ?? URL(fileURLWithPath: "/")
     }
 
     /// How many requests arrived for `path`.
-    func requests(_ path: String) -> Int { lock.withLock { counts[path, default: 0] } }
+    public func requests(_ path: String) -> Int { lock.withLock { counts[path, default: 0] } }
 
     /// The start of each request's `Range: bytes=N-` for `path`, in order (nil: no Range).
-    func rangeStarts(_ path: String) -> [Int?] { lock.withLock { ranges[path, default: []] } }
+    public func rangeStarts(_ path: String) -> [Int?] { lock.withLock { ranges[path, default: []] } }
 
     /// Stops accepting and waits for the accept loop to end (at most 6 s).
-    func stop() {
+    public func stop() {
         let first = lock.withLock {
             defer { stopped = true }
             return !stopped
@@ -191,8 +192,8 @@ final class LocalHTTPServer: @unchecked Sendable {
         }
     }
 
-    struct ServerError: Error, CustomStringConvertible {
-        var description: String
+    public struct ServerError: Error, CustomStringConvertible {
+        public var description: String
         init(_ description: String) { self.description = description }
     }
 }

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import ZooFetch
+import ZooTestSupport
+
+/// `zoo predict --model NAME photo` on an empty cache, end to end through the built `zoo`:
+/// fetched from the `ZOO_MIRROR` loopback server, verified as the publisher allows, converted
+/// once to `.zoo`, then classified; the second run reads the `.zoo` and touches no socket
+/// (the server is stopped by then). The models are a team's own manifests in `ZOO_HOME`, so
+/// `list`, `info`, `fetch` and `predict` must all know them.
+@Suite struct FirstUseTests {
+    /// A Keras-layout weights file under its keras-applications name, checked by md5.
+    @Test func kerasWeightsFetchedVerifiedConvertedAndCached() throws {
+        let home = try FirstUseHome()
+        defer { home.remove() }
+        try home.addKerasModel()
+        let server = try LocalHTTPServer(routes: [FirstUseHome.kerasPath: .ok(try Data(contentsOf: FirstUseHome.kerasWeights))])
+        defer { server.stop() }
+        let env = home.environment(server)
+
+        let first = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(predictionLines(first.stdout).count == 5, "\(first.stdout)")
+        #expect(server.requests(FirstUseHome.kerasPath) == 1)
+        let steps = stderrLines(first)
+        #expect(steps.count == 3, "one line per step: \(first.stderr)")
+        #expect(steps.first == "zoo: fetching \(FirstUseHome.kerasFile) from \(server.url(FirstUseHome.kerasPath).absoluteString)")
+        #expect(steps.contains("zoo: \(FirstUseHome.kerasFile): verified (md5 \(try MD5.hex(ofFile: FirstUseHome.kerasWeights).prefix(12))…)"))
+        #expect(steps.last?.hasPrefix("zoo: converted to \(home.converted("team-mobilenet").path) (") == true, "\(first.stderr)")
+        #expect(FileManager.default.fileExists(atPath: home.weights.appendingPathComponent(FirstUseHome.kerasFile).path))
+
+        // The same answer straight from the fixture file, never fetched nor converted.
+        let direct = try CLIRunner.run(["predict", "--model", FirstUseHome.kerasWeights.path, "--arch", "team-mobilenet",
+                                        FirstUseHome.photo], environment: home.environment(nil))
+        #expect(direct.status == 0, "\(direct.stderr)")
+        #expect(predictionLines(direct.stdout) == predictionLines(first.stdout))
+
+        server.stop()
+        let second = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
+        #expect(second.status == 0 && second.stderr.isEmpty, "the cached .zoo, no network: \(second.stderr)")
+        #expect(second.stdout == first.stdout)
+
+        // The cached file is recognised by its name and layers: the team model's preprocessing
+        // and labels without --arch, and one line saying so.
+        let cached = home.weights.appendingPathComponent(FirstUseHome.kerasFile).path
+        let recognised = try CLIRunner.run(["predict", "--model", cached, FirstUseHome.photo], environment: env)
+        #expect(recognised.status == 0, "\(recognised.stderr)")
+        #expect(stderrLines(recognised) == ["zoo: \(FirstUseHome.kerasFile) is team-mobilenet (recognised from its weights)"])
+        #expect(predictionLines(recognised.stdout) == predictionLines(first.stdout))
+    }
+
+    /// A torchvision-layout state dict named `resnet18-<first 8 hex of its sha256>.pth`:
+    /// checked as torch.hub's check_hash does, its full sha256 pinned at first use. Then the
+    /// team model is in `zoo list`, `zoo info` and `zoo fetch` too.
+    @Test func torchvisionWeightsCheckedByPrefixAndPinned() throws {
+        let home = try FirstUseHome()
+        defer { home.remove() }
+        let (file, path) = try home.addTorchModel()
+        let server = try LocalHTTPServer(routes: [path: .ok(try Data(contentsOf: FirstUseHome.torchWeights))])
+        defer { server.stop() }
+        let env = home.environment(server)
+        let sha256 = try SHA256.hex(ofFile: FirstUseHome.torchWeights)
+
+        let first = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(predictionLines(first.stdout).count == 5, "\(first.stdout)")
+        #expect(server.requests(path) == 1)
+        let steps = stderrLines(first)
+        #expect(steps.count == 4, "fetching, the pin, verified, converted: \(first.stderr)")
+        #expect(steps.contains { $0.hasPrefix("zoo: \(file): publisher.invalid gives no full hash (only the sha256 prefix \(sha256.prefix(8)) in the file name, which matched); pinned its sha256 \(sha256)") },
+                "\(first.stderr)")
+        #expect(steps.contains("zoo: \(file): verified (sha256 prefix \(sha256.prefix(8)) in its name (torch.hub's check), pinned sha256)"))
+        let pin = home.root.appendingPathComponent("pins/\(file).sha256")
+        #expect(try String(contentsOf: pin, encoding: .utf8) == "\(sha256)  \(file)\n")
+
+        server.stop()
+        let second = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
+        #expect(second.status == 0 && second.stderr.isEmpty, "the cached .zoo, no network: \(second.stderr)")
+        #expect(second.stdout == first.stdout)
+
+        let list = try CLIRunner.run(["list"], environment: env)
+        #expect(list.stdout.split(separator: "\n").contains { $0.contains("team-resnet18") && $0.hasSuffix("cached (.zoo)") }, "\(list.stdout)")
+        #expect(list.stdout.contains("vgg19"), "shipped models stay listed")
+        let info = try CLIRunner.run(["info", "team-resnet18"], environment: env)
+        #expect(info.status == 0 && info.stdout.contains("Model: tv-resnet18") && info.stdout.contains("Output logits: [1,10]"), "\(info.stdout)\(info.stderr)")
+        let fetch = try CLIRunner.run(["fetch", "team-resnet18"], environment: env)
+        #expect(fetch.status == 0, "\(fetch.stderr)")
+        #expect(fetch.stdout.contains("team-resnet18: \(file) verified ("), "\(fetch.stdout)")
+        #expect(server.requests(path) == 1, "nothing fetched again")
+    }
+
+    /// Each check refuses the file in one line, and nothing is left in the cache as if good.
+    @Test func wrongPrefixChangedFileAndWrongMD5AreRefused() throws {
+        let torch = try Data(contentsOf: FirstUseHome.torchWeights)
+
+        let prefixHome = try FirstUseHome()
+        defer { prefixHome.remove() }
+        let (file, path) = try prefixHome.addTorchModel(prefix: "0123abcd")
+        let prefixServer = try LocalHTTPServer(routes: [path: .ok(torch)])
+        defer { prefixServer.stop() }
+        let wrongPrefix = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo],
+                                            environment: prefixHome.environment(prefixServer))
+        expectRefused(wrongPrefix, containing: "\(file): sha256 is \(try SHA256.hex(ofFile: FirstUseHome.torchWeights)), which does not start with 0123abcd", "wrong prefix")
+        #expect(cachedNames(prefixHome.weights).isEmpty && !FileManager.default.fileExists(atPath: prefixHome.converted("team-resnet18").path))
+
+        let md5Home = try FirstUseHome()
+        defer { md5Home.remove() }
+        try md5Home.addKerasModel(weights: ["file": FirstUseHome.kerasFile, "url": FirstUseHome.publisher + FirstUseHome.kerasPath,
+                                            "md5": String(repeating: "0", count: 32)])
+        let md5Server = try LocalHTTPServer(routes: [FirstUseHome.kerasPath: .ok(try Data(contentsOf: FirstUseHome.kerasWeights))])
+        defer { md5Server.stop() }
+        let wrongMD5 = try CLIRunner.run(["fetch", "team-mobilenet"], environment: md5Home.environment(md5Server))
+        expectRefused(wrongMD5, containing: "\(FirstUseHome.kerasFile): md5 is \(try MD5.hex(ofFile: FirstUseHome.kerasWeights)), expected \(String(repeating: "0", count: 32))", "wrong md5")
+        #expect(cachedNames(md5Home.weights).isEmpty)
+
+        // Keras' MobileNetV2 way (no hash published): pinned at the first download; the file
+        // served later under the same name is another one.
+        let pinHome = try FirstUseHome()
+        defer { pinHome.remove() }
+        try pinHome.addKerasModel(weights: ["file": FirstUseHome.kerasFile, "url": FirstUseHome.publisher + FirstUseHome.kerasPath,
+                                            "verify": "pinned-on-first-use"])
+        let original = try Data(contentsOf: FirstUseHome.kerasWeights)
+        let firstServer = try LocalHTTPServer(routes: [FirstUseHome.kerasPath: .ok(original)])
+        let pinned = try CLIRunner.run(["fetch", "team-mobilenet"], environment: pinHome.environment(firstServer))
+        firstServer.stop()
+        #expect(pinned.status == 0, "\(pinned.stderr)")
+        #expect(pinned.stderr.contains("gives no full hash (no hash at all); pinned its sha256 \(SHA256.hex(of: original))"), "\(pinned.stderr)")
+        try FileManager.default.removeItem(at: pinHome.weights)
+        try FileManager.default.removeItem(at: pinHome.converted("team-mobilenet"))
+        var changed = original
+        changed[changed.count - 1] ^= 0xFF
+        let changedServer = try LocalHTTPServer(routes: [FirstUseHome.kerasPath: .ok(changed)])
+        defer { changedServer.stop() }
+        let refused = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: pinHome.environment(changedServer))
+        expectRefused(refused, containing: "\(FirstUseHome.kerasFile): sha256 is \(SHA256.hex(of: changed)), but its first download had \(SHA256.hex(of: original))",
+                      "changed after pinning")
+        #expect(cachedNames(pinHome.weights).isEmpty && !FileManager.default.fileExists(atPath: pinHome.converted("team-mobilenet").path))
+    }
+}
