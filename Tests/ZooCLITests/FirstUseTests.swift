@@ -136,4 +136,44 @@ import ZooTestSupport
                       "changed after pinning")
         #expect(cachedNames(pinHome.weights).isEmpty && !FileManager.default.fileExists(atPath: pinHome.converted("team-mobilenet").path))
     }
+
+    /// Offline, the one line says what to download, where to put it, or to pass it with
+    /// --weights FILE: each of those works, for `predict` and `fetch` alike, and a file put in
+    /// the cache by hand is verified, not trusted.
+    @Test func whatTheOfflineMessageSuggestsWorks() throws {
+        let home = try FirstUseHome()
+        defer { home.remove() }
+        let (file, _) = try home.addTorchModel()
+        let env = home.environment(nil).merging(["ZOO_OFFLINE": "1"]) { $1 }
+        let destination = home.weights.appendingPathComponent(file)
+
+        let offline = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
+        expectOneErrorLine(offline, status: 1, containing: "\(file): not cached, and zoo is offline (--offline or ZOO_OFFLINE=1): download it from "
+            + "\(FirstUseHome.publisher)/models/\(file) and put it at \(destination.path), or pass it with --weights FILE", "offline")
+
+        let given = try CLIRunner.run(["predict", "--model", "team-resnet18", "--weights", FirstUseHome.torchWeights.path, FirstUseHome.photo],
+                                      environment: env)
+        #expect(given.status == 0 && predictionLines(given.stdout).count == 5, "predict --weights: \(given.stderr)")
+
+        // Put by hand, damaged: refused; then the right file: verified, pinned, converted.
+        try FileManager.default.createDirectory(at: home.weights, withIntermediateDirectories: true)
+        var damaged = try Data(contentsOf: FirstUseHome.torchWeights)
+        damaged[damaged.count / 2] ^= 0xFF
+        try damaged.write(to: destination)
+        let refused = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
+        expectOneErrorLine(refused, status: 1, containing: "\(file): sha256 is \(SHA256.hex(of: damaged)), which does not start with", "damaged by hand")
+        try FileManager.default.removeItem(at: destination)
+        try FileManager.default.copyItem(at: FirstUseHome.torchWeights, to: destination)
+        let byHand = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
+        #expect(byHand.status == 0 && byHand.stdout == given.stdout, "put by hand: \(byHand.stderr)")
+        #expect(byHand.stderr.contains("zoo: \(file): verified (") && byHand.stderr.contains("zoo: converted to "), "\(byHand.stderr)")
+
+        // fetch takes the file the same way (--weights, or --from as before).
+        let fetchHome = try FirstUseHome()
+        defer { fetchHome.remove() }
+        _ = try fetchHome.addTorchModel()
+        let fetched = try CLIRunner.run(["fetch", "team-resnet18", "--weights", FirstUseHome.torchWeights.path],
+                                        environment: fetchHome.environment(nil).merging(["ZOO_OFFLINE": "1"]) { $1 })
+        #expect(fetched.status == 0 && fetched.stdout.contains("team-resnet18: \(file) verified ("), "fetch --weights: \(fetched.stderr)")
+    }
 }

@@ -66,16 +66,17 @@ public struct ModelSource: Sendable {
         return try LoadedModel(contents, file: url, manifest: manifest, recognized: false, options: options)
     }
 
-    /// Where a zoo model's weights are in the cache: the `.zoo` converted from them if there is
-    /// one, else the downloaded source file; fetched and converted first when neither is there.
+    /// Where a zoo model's weights are in the cache: the `.zoo` converted from them; when there is
+    /// none yet, the source file is fetched (or, already there, verified) and converted first.
     func cachedWeights(for manifest: ModelManifest) throws -> URL {
-        if let cached = alreadyCachedWeights(for: manifest) { return cached }
         let converted = Zoo.convertedFile(for: manifest, in: options.cache)
+        if FileManager.default.fileExists(atPath: converted.path) { return converted }
         guard !manifest.weights.isEmpty else {
             throw ZooError.weightsNotCached(model: manifest.name, file: "weights")
         }
         // Fetched on first use, as Keras and torchvision do: downloaded, verified, cached, and
-        // converted once to .zoo so every later load is a memory map.
+        // converted once to .zoo so every later load is a memory map. A file already in the
+        // cache (one the user put there, as the offline message suggests) is verified, not trusted.
         let settings = try FetchSettings.fromEnvironment(offline: options.offline)
         let reporter = FetchReporter.standardError
         let weights = try WeightsFetcher.ensureCached(manifest.weights, in: options.cache, settings: settings, reporter: reporter)

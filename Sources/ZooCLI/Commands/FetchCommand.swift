@@ -15,7 +15,8 @@ struct FetchCommand: AsyncParsableCommand {
     @Argument(help: "A zoo model name (see `zoo list`).")
     var model: String
 
-    @Option(name: .long, help: "A weights file you downloaded by hand.")
+    // Also spelled --weights, as every other command takes such a file (and as the offline message says).
+    @Option(name: [.customLong("from"), .customLong("weights")], help: "A weights file you downloaded by hand (also --weights).")
     var from: String?
 
     @Flag(name: .long, help: "Never touch the network (also ZOO_OFFLINE=1): say what to download instead.")

@@ -27,7 +27,8 @@ struct PreprocessCommand: ParsableCommand {
         if let pipeline = try source.pipeline() {
             tensor = try pipeline.tensor(from: files.map { try $0.decoded(pipeline.decodeOptions) })
         } else {
-            tensor = try Zoo.load(source).preprocess(files)
+            // Loaded as every command loads: a recognised weights file is named on stderr.
+            tensor = try options.load().preprocess(files)
         }
         try NPY.write(tensor, to: URL(fileURLWithPath: output))
     }
