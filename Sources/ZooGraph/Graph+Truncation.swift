@@ -16,9 +16,18 @@ extension Graph {
     /// are replayed through the builder, so they get its shape checks again. The graph it
     /// builds is called `name` (default: this graph's name).
     public func extendingBuilder(name: String? = nil) throws -> GraphBuilder {
-        var builder = GraphBuilder(name: name ?? self.name)
+        try replayed(name: name ?? self.name) { builder, node, inputs in
+            try builder.add(node.op, inputs: inputs, name: node.name)
+        }.builder
+    }
+
+    /// Inputs (in the graph's order, which need not be value order), constants, then every node
+    /// through `addNode` into a new builder; also returns each old value's new id, so callers can
+    /// map outputs. The one place that knows how to rebuild a graph node by node.
+    func replayed(name: String,
+                  addNode: (inout GraphBuilder, Node, [ValueID]) throws -> ValueID) throws -> (builder: GraphBuilder, ids: [ValueID?]) {
+        var builder = GraphBuilder(name: name)
         var ids = [ValueID?](repeating: nil, count: values.count)
-        // Inputs first, in the graph's order (which need not be value order).
         for id in inputs { ids[id] = try builder.input(values[id].name, shape: values[id].shape, dtype: values[id].dtype) }
         for (id, value) in values.enumerated() {
             if let tensor = value.constant { ids[id] = try builder.constant(value.name, tensor) }
@@ -28,8 +37,8 @@ extension Graph {
                 guard let id = ids[i] else { throw GraphError.unknownValue(node: node.name, name: values[i].name) }
                 return id
             }
-            ids[node.output] = try builder.add(node.op, inputs: inputIDs, name: node.name)
+            ids[node.output] = try addNode(&builder, node, inputIDs)
         }
-        return builder
+        return (builder, ids)
     }
 }

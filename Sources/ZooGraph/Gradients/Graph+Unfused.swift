@@ -8,22 +8,11 @@ extension Graph {
     /// layer name means the same values in both graphs. A folded batch norm stays folded: it is
     /// part of the convolution's weights and bias.
     public func unfusedForGradients() throws -> Graph {
-        var builder = GraphBuilder(name: name)
-        var ids = [ValueID?](repeating: nil, count: values.count)
-        for id in inputs { ids[id] = try builder.input(values[id].name, shape: values[id].shape, dtype: values[id].dtype) }
-        for (id, value) in values.enumerated() {
-            if let tensor = value.constant { ids[id] = try builder.constant(value.name, tensor) }
-        }
-        for node in nodes {
-            let inputIDs = try node.inputs.map { i -> ValueID in
-                guard let id = ids[i] else { throw GraphError.unknownValue(node: node.name, name: values[i].name) }
-                return id
-            }
+        var (builder, ids) = try replayed(name: name) { builder, node, inputIDs in
             let (linear, activation) = node.op.splitEpilogue
             let hasResidual = node.inputs.count == 4 && activation != nil
             guard let activation, linear != node.op || hasResidual else {
-                ids[node.output] = try builder.add(node.op, inputs: inputIDs, name: node.name)
-                continue
+                return try builder.add(node.op, inputs: inputIDs, name: node.name)
             }
             let hasActivation = activation != .none
             var current = try builder.add(linear, inputs: Array(inputIDs.prefix(3)),
@@ -33,7 +22,7 @@ extension Graph {
                                           name: hasActivation ? node.name + "/residual" : node.name)
             }
             if hasActivation { current = try builder.add(.activation(activation), inputs: [current], name: node.name) }
-            ids[node.output] = current
+            return current
         }
         for out in outputs {
             guard let id = ids[out.value] else { throw GraphError.unknownValue(node: "outputs", name: out.name) }
