@@ -77,14 +77,19 @@ public struct ModelSource: Sendable {
         // Fetched on first use, as Keras and torchvision do: downloaded, verified, cached, and
         // converted once to .zoo so every later load is a memory map. A file already in the
         // cache (one the user put there, as the offline message suggests) is verified, not trusted.
+        // The steps are told when this run fetches; a file that was already there is verified
+        // and converted quietly, as a cached model is loaded (a pin made now is still told).
         let settings = try FetchSettings.fromEnvironment(offline: options.offline)
         let reporter = FetchReporter.standardError
+        let wasThere = manifest.weights.contains { options.cache.cachedFile(for: $0) != nil }
         let weights = try WeightsFetcher.ensureCached(manifest.weights, in: options.cache, settings: settings, reporter: reporter)
         let source = manifest.weights.first { $0.file == weights.lastPathComponent } ?? manifest.weights[0]
-        reporter.line("\(source.file): verified (\(source.checksDescription))")
+        if !wasThere { reporter.line("\(source.file): verified (\(source.checksDescription))") }
         try FileManager.default.createDirectory(at: converted.deletingLastPathComponent(), withIntermediateDirectories: true)
         let report = try ModelConverter.convert(weights.path, architecture: manifest.name, to: converted, cache: options.cache)
-        reporter.line("converted to \(converted.path) (\(ByteCount.grouped(Int64(report.parameterCount))) parameters, outputs bit-identical to the source; later loads map it)")
+        if !wasThere {
+            reporter.line("converted to \(converted.path) (\(ByteCount.grouped(Int64(report.parameterCount))) parameters, outputs bit-identical to the source; later loads map it)")
+        }
         return converted
     }
 
