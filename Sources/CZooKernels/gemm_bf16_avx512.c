@@ -9,12 +9,7 @@
 #include "zoo_gemm_bf16.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-#include <math.h>
-#include <pthread.h>
-#include <stdlib.h>
-
-#define ZOO_BF16 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma,avx512bf16")))
+#include "bf16_rows.h"
 
 enum {
     MR = 14,     // rows per micro-tile: 28 accumulators + 2 weight vectors fit the 32 registers
@@ -28,35 +23,20 @@ int zoo_gemm_bf16_available(void) {
     return zoo_gemm_available() && __builtin_cpu_supports("avx512bf16");
 }
 
-size_t zoo_bf16_packed_count(ptrdiff_t k, ptrdiff_t n) {
-    size_t panels = (size_t)((n + NR - 1) / NR), pairs = (size_t)((k + 1) / 2);
-    return panels * pairs * 2 * NR;
-}
-
-static inline __mmask16 lane_mask(ptrdiff_t lanes) {
-    if (lanes >= 16) return 0xFFFF;
-    if (lanes <= 0) return 0;
-    return (__mmask16)((1u << lanes) - 1);
-}
-
-/// 32 consecutive floats (zeros past `count`) rounded to 32 bf16 values, in order.
-ZOO_BF16 static inline __m512i to_bf16(const float *x, ptrdiff_t count) {
-    __m512 lo = _mm512_maskz_loadu_ps(lane_mask(count), x);
-    __m512 hi = _mm512_maskz_loadu_ps(lane_mask(count - 16), x + 16);
-    return (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
-}
-
 ZOO_BF16 void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t ldb, uint16_t *packed) {
-    ptrdiff_t pairs = (k + 1) / 2;
+    ptrdiff_t pairs = (k + 1) / 2, stored = zoo_bf16_panel_pairs(k);
     for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
         ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
-        uint16_t *panel = packed + (j0 / NR) * pairs * 2 * NR;
+        uint16_t *panel = packed + (j0 / NR) * stored * 2 * NR;
+        for (ptrdiff_t p = pairs; p < stored; p++) {  // the AMX kernel reads whole 16-pair tiles
+            for (int i = 0; i < 2 * NR; i++) panel[p * 2 * NR + i] = 0;
+        }
         for (ptrdiff_t p = 0; p < pairs; p++) {
             // Round two weight rows, then interleave them column by column.
             uint16_t even[NR], odd[NR];
-            _mm512_storeu_si512(even, to_bf16(b + 2 * p * ldb + j0, cols));
+            _mm512_storeu_si512(even, zoo_to_bf16(b + 2 * p * ldb + j0, cols));
             if (2 * p + 1 < k) {
-                _mm512_storeu_si512(odd, to_bf16(b + (2 * p + 1) * ldb + j0, cols));
+                _mm512_storeu_si512(odd, zoo_to_bf16(b + (2 * p + 1) * ldb + j0, cols));
             } else {
                 _mm512_storeu_si512(odd, _mm512_setzero_si512());
             }
@@ -68,48 +48,7 @@ ZOO_BF16 void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t 
     }
 }
 
-// MARK: - Per-thread activation buffer
-
-static pthread_key_t rows_key;
-static pthread_once_t rows_once = PTHREAD_ONCE_INIT;
-
-static void make_rows_key(void) { pthread_key_create(&rows_key, free); }
-
-/// MC rows x KP depth pairs, each pair one 32-bit word (what VDPBF16PS broadcasts).
-static uint32_t *rows_buffer(void) {
-    pthread_once(&rows_once, make_rows_key);
-    uint32_t *buffer = pthread_getspecific(rows_key);
-    if (buffer == NULL) {
-        buffer = aligned_alloc(64, sizeof(uint32_t) * MC * KP);
-        if (buffer != NULL && pthread_setspecific(rows_key, buffer) != 0) {
-            free(buffer);
-            buffer = NULL;
-        }
-    }
-    return buffer;
-}
-
-/// Rows [0, rows) of a, depths [d0, d0 + 2 * kp) (zeros past k), rounded into dst[row][KP].
-ZOO_BF16 static void convert_rows(ptrdiff_t rows, ptrdiff_t d0, ptrdiff_t kp, ptrdiff_t k, const float *a,
-                                  ptrdiff_t lda, uint32_t *dst) {
-    for (ptrdiff_t r = 0; r < rows; r++) {
-        const float *src = a + r * lda + d0;
-        uint32_t *out = dst + r * KP;
-        ptrdiff_t depth = k - d0 < 2 * kp ? k - d0 : 2 * kp;
-        for (ptrdiff_t p = 0; p < kp; p += 16) _mm512_storeu_si512(out + p, to_bf16(src + 2 * p, depth - 2 * p));
-    }
-}
-
 // MARK: - Epilogue and micro-kernel
-
-ZOO_BF16 static inline __m512 finish(__m512 acc, const zoo_epilogue *e, ptrdiff_t row, ptrdiff_t col, __mmask16 mask) {
-    if (e->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->bias + col));
-    if (e->residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->residual + row * e->ldr + col));
-    // The bound is the first operand: max/min return the second when either is NaN, so NaN stays NaN.
-    if (e->lo > -INFINITY) acc = _mm512_max_ps(_mm512_set1_ps(e->lo), acc);
-    if (e->hi < INFINITY) acc = _mm512_min_ps(_mm512_set1_ps(e->hi), acc);
-    return acc;
-}
 
 /// Adds R converted rows (`a`, KP words apart) times `kp` pairs of the panel slice `bp` onto c's
 /// R x 32 tile; `accumulate` starts from c's values, `last` applies the epilogue before storing.
@@ -136,8 +75,8 @@ micro(const int R, ptrdiff_t kp, const uint32_t *a, const uint16_t *bp, float *c
     for (int r = 0; r < R; r++) {
         __m512 v0 = acc0[r], v1 = acc1[r];
         if (last) {
-            v0 = finish(v0, e, row0 + r, col0, m0);
-            v1 = finish(v1, e, row0 + r, col0 + 16, m1);
+            v0 = zoo_bf16_finish(v0, e, row0 + r, col0, m0);
+            v1 = zoo_bf16_finish(v1, e, row0 + r, col0 + 16, m1);
         }
         _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
         _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);
@@ -164,9 +103,9 @@ ZOO_BF16 int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *
     if (m <= 0 || n <= 0) return 0;
     zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
     const zoo_epilogue *e = epilogue ? epilogue : &none;
-    uint32_t *rows = rows_buffer();
+    uint32_t *rows = zoo_bf16_rows_buffer(MC * KP);
     if (rows == NULL) return -1;
-    const ptrdiff_t pairs = (k + 1) / 2;
+    const ptrdiff_t pairs = (k + 1) / 2, stored = zoo_bf16_panel_pairs(k);
     const ptrdiff_t blocks = pairs > 0 ? pairs : 1;  // k == 0 still runs one (empty) block for the epilogue
     for (ptrdiff_t i0 = 0; i0 < m; i0 += MC) {
         ptrdiff_t mc = m - i0 < MC ? m - i0 : MC;
@@ -174,11 +113,11 @@ ZOO_BF16 int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *
             ptrdiff_t kp = pairs - p0 < KP ? pairs - p0 : KP;
             if (kp < 0) kp = 0;
             int accumulate = p0 > 0, last = p0 + KP >= blocks;
-            convert_rows(mc, 2 * p0, kp, k, a + i0 * lda, lda, rows);
+            zoo_bf16_rows(mc, 2 * p0, kp, k, a + i0 * lda, lda, rows, KP);
             for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
                 ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
-                const uint16_t *bp = packed + ((j0 / NR) * pairs + p0) * 2 * NR;
-                __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
+                const uint16_t *bp = packed + ((j0 / NR) * stored + p0) * 2 * NR;
+                __mmask16 m0 = zoo_lane_mask(cols), m1 = zoo_lane_mask(cols - 16);
                 for (ptrdiff_t r0 = 0; r0 < mc; r0 += MR) {
                     int r = (int)(mc - r0 < MR ? mc - r0 : MR);
                     micro_rows(r, kp, rows + r0 * KP, bp, c + (i0 + r0) * ldc + j0, ldc, m0, m1,
@@ -195,10 +134,6 @@ ZOO_BF16 int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *
 #include <stdlib.h>
 
 int zoo_gemm_bf16_available(void) { return 0; }
-
-size_t zoo_bf16_packed_count(ptrdiff_t k, ptrdiff_t n) {
-    return (size_t)((n + 31) / 32) * (size_t)((k + 1) / 2) * 64;
-}
 
 void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t ldb, uint16_t *packed) {
     (void)k, (void)n, (void)b, (void)ldb, (void)packed;

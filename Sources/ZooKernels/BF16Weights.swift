@@ -1,7 +1,7 @@
 import CZooKernels
 
 /// A conv's or dense layer's float32 weights rounded to bfloat16 and packed once into the panels
-/// the AVX512-BF16 GEMM streams (see zoo_gemm_bf16.h): half the bytes, no per-call packing.
+/// both bf16 GEMMs (AMX and AVX512-BF16) stream (see zoo_gemm_bf16.h): half the bytes, no per-call packing.
 /// Built when a plan first needs them (`precision == .bf16`) and shared by every plan of an executor.
 public final class BF16Weights: @unchecked Sendable {
     /// Depth of each group's matrix (the GEMM's K).
@@ -34,7 +34,7 @@ public final class BF16Weights: @unchecked Sendable {
     func panel(column: Int) -> UnsafePointer<UInt16> {
         let g = column / groupColumns, inGroup = column % groupColumns
         precondition(inGroup % 32 == 0, "bf16 GEMM block starts at column \(inGroup) of a group, not a panel")
-        return UnsafePointer(values + g * groupCount + (inGroup / 32) * ((depth + 1) / 2) * 64)
+        return UnsafePointer(values + g * groupCount + (inGroup / 32) * zoo_bf16_panel_pairs(depth) * 64)
     }
 
     deinit { UnsafeMutableRawPointer(values).deallocate() }

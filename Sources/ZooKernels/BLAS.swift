@@ -61,10 +61,12 @@ public enum BLASInfo {
     }
 
     /// Which code multiplies with `kernels`, for reports: "zoo AVX-512, Winograd F(4x4,3x3)",
-    /// "zoo AVX-512" (Winograd off), "zoo AVX512-BF16" or "OpenBLAS <core>".
+    /// "zoo AVX-512" (Winograd off), "zoo AMX-BF16", "zoo AVX512-BF16" or "OpenBLAS <core>".
     public static func gemmKernel(_ kernels: KernelOptions = .default) -> String {
         let kernels = kernels.runnable
-        if kernels.precision == .bf16 { return "zoo AVX512-BF16 (fp32 accumulate)" }
+        if kernels.precision == .bf16 {
+            return kernels.bf16 == .amx ? "zoo AMX-BF16 (fp32 accumulate)" : "zoo AVX512-BF16 (fp32 accumulate)"
+        }
         guard kernels.gemm == .avx512 else { return BLAS.name }
         return kernels.winograd == .avx512 ? "zoo AVX-512, Winograd F(4x4,3x3)" : "zoo AVX-512"
     }

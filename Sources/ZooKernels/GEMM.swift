@@ -102,11 +102,14 @@ enum GEMM {
         guard rows > 0, cols > 0 else { return }
         if let packed, kernels.precision == .bf16 {
             var e = epilogue.fusable(row0: row0, col0: col0)
-            if zoo_sgemm_bf16(rows, cols, k, a, lda, packed.panel(column: col0), c, ldc, &e) == 0 {
+            let panel = packed.panel(column: col0)
+            let status = kernels.bf16 == .amx ? zoo_sgemm_bf16_amx(rows, cols, k, a, lda, panel, c, ldc, &e)
+                                              : zoo_sgemm_bf16(rows, cols, k, a, lda, panel, c, ldc, &e)
+            if status == 0 {
                 finishActivation(epilogue, rows: rows, cols: cols, c: c, ldc: ldc)
                 return
             }
-            // No memory for the activation buffer: fp32 needs none of ours.
+            // No memory for the activation buffer (or no tiles granted): fp32 needs none of ours.
         }
         if kernels.gemm == .avx512 {
             var e = epilogue.fusable(row0: row0, col0: col0)

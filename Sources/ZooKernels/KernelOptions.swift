@@ -20,20 +20,28 @@ public struct KernelOptions: Sendable, Hashable, CustomStringConvertible {
     /// Depthwise convolutions (channel multiplier 1) by the AVX-512 kernel, or the SIMD Swift loop.
     public enum DepthwisePath: String, Sendable, CaseIterable { case avx512, portable }
     /// The arithmetic of convolutions and dense layers: float32 throughout, or bfloat16 weights and
-    /// activations multiplied with float32 accumulation (AVX512-BF16 `VDPBF16PS`).
+    /// activations multiplied with float32 accumulation (`bf16` says on which unit).
     public enum Precision: String, Sendable, CaseIterable { case fp32, bf16 }
+    /// Which unit multiplies at bf16 precision: the AMX tiles (`TDPBF16PS`, Sapphire Rapids and
+    /// later) or the AVX512-BF16 vector instruction (`VDPBF16PS`, also Zen 4 and Cooper Lake).
+    /// Both read the same packed weights.
+    public enum BF16Path: String, Sendable, CaseIterable { case amx, avx512 }
 
     public var gemm: GEMMPath
     public var winograd: WinogradPath
     public var depthwise: DepthwisePath
     public var precision: Precision
+    /// The bf16 unit; only read when `precision` is bf16.
+    public var bf16: BF16Path
 
     /// A selection of paths; see `runnable` for what runs where one is missing.
-    public init(gemm: GEMMPath, winograd: WinogradPath, depthwise: DepthwisePath, precision: Precision = .fp32) {
+    public init(gemm: GEMMPath, winograd: WinogradPath, depthwise: DepthwisePath, precision: Precision = .fp32,
+                bf16: BF16Path = .amx) {
         self.gemm = gemm
         self.winograd = winograd
         self.depthwise = depthwise
         self.precision = precision
+        self.bf16 = bf16
     }
 
     /// The fastest float32 paths this CPU runs.
@@ -56,13 +64,14 @@ public struct KernelOptions: Sendable, Hashable, CustomStringConvertible {
     }()
 
     /// This value with every path the CPU lacks replaced by one that runs: AVX-512 paths by the
-    /// portable ones, Winograd (whose transforms are AVX-512) off, bf16 by fp32.
+    /// portable ones, Winograd (whose transforms are AVX-512) off, AMX by AVX512-BF16, bf16 by fp32.
     public var runnable: KernelOptions {
         var options = self
         if !Self.isAvailable(gemm) { options.gemm = .portable }
         if !Self.isAvailable(winograd) { options.winograd = .off }
         if !Self.isAvailable(depthwise) { options.depthwise = .portable }
         if !Self.isAvailable(precision) { options.precision = .fp32 }
+        if !Self.isAvailable(bf16) { options.bf16 = .avx512 }
         return options
     }
 
@@ -74,16 +83,24 @@ public struct KernelOptions: Sendable, Hashable, CustomStringConvertible {
     public static func isAvailable(_ path: DepthwisePath) -> Bool { path == .portable || CPUFeatures.avx512 }
     /// Whether this CPU (and OS) runs the precision.
     public static func isAvailable(_ precision: Precision) -> Bool { precision == .fp32 || CPUFeatures.avx512BF16 }
+    /// Whether this CPU (and OS) runs the bf16 unit.
+    public static func isAvailable(_ path: BF16Path) -> Bool {
+        path == .amx ? CPUFeatures.amxBF16 : CPUFeatures.avx512BF16
+    }
+
+    /// Whether convolutions and dense layers multiply on the AMX tiles.
+    var usesAMX: Bool { precision == .bf16 && bf16 == .amx }
 
     /// The line to print when `requested` asks for bf16 and this CPU has no bf16 unit; nil otherwise.
     public static func unavailableNote(requested: KernelOptions) -> String? {
         guard requested.precision == .bf16, !isAvailable(Precision.bf16) else { return nil }
-        return "bf16 was asked for, but this CPU has no AVX512-BF16 (AMX is not used by zoo yet): running fp32"
+        return "bf16 was asked for, but this CPU has neither AMX-BF16 nor AVX512-BF16: running fp32"
     }
 
-    /// "gemm avx512, winograd off, depthwise avx512, fp32"
+    /// "gemm avx512, winograd off, depthwise avx512, fp32", or "..., bf16 amx"
     public var description: String {
-        "gemm \(gemm.rawValue), winograd \(winograd.rawValue), depthwise \(depthwise.rawValue), \(precision.rawValue)"
+        let arithmetic = precision == .bf16 ? "bf16 \(bf16.rawValue)" : precision.rawValue
+        return "gemm \(gemm.rawValue), winograd \(winograd.rawValue), depthwise \(depthwise.rawValue), \(arithmetic)"
     }
 
     private static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
@@ -95,4 +112,7 @@ public enum CPUFeatures {
     public static let avx512: Bool = zoo_gemm_available() != 0
     /// AVX512-BF16 (`VDPBF16PS`, Zen 4, Cooper Lake, Sapphire Rapids) on top of `avx512`.
     public static let avx512BF16: Bool = zoo_gemm_bf16_available() != 0
+    /// AMX-TILE and AMX-BF16 with the tile state granted to this process (asked of Linux on first
+    /// use), on top of `avx512BF16`.
+    public static let amxBF16: Bool = zoo_gemm_bf16_amx_available() != 0
 }

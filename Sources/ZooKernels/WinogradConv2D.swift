@@ -32,11 +32,11 @@ public enum WinogradConv2D {
     static let minimumTiles = 48
 
     /// Whether `g` is a convolution this kernel computes, and one where it pays off, with `kernels`
-    /// (Winograd on; at bf16 these layers stay fp32 Winograd: its 2.25x fewer multiplies beat
-    /// bf16 im2col's 2x, measured on vgg16).
+    /// (Winograd on; at AVX512-BF16 these layers stay fp32 Winograd: its 2.25x fewer multiplies
+    /// beat bf16 im2col's 2x, measured on vgg16; on the AMX tiles im2col is several times faster).
     public static func applies(to g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
         let p = g.params
-        guard kernels.winograd == .avx512, p.kernel == Size2D(3, 3), p.strides == .one, p.dilations == .one, p.groups == 1 else { return false }
+        guard kernels.winograd == .avx512, !kernels.usesAMX, p.kernel == Size2D(3, 3), p.strides == .one, p.dilations == .one, p.groups == 1 else { return false }
         guard g.inC >= 16, g.outC >= 16 else { return false }
         return Tiling(g).total >= minimumTiles
     }

@@ -68,9 +68,19 @@ import ZooTestSupport
     /// reuses the packed weights.
     @Test(.enabled(if: CPUFeatures.avx512BF16, "this CPU has no AVX512-BF16: the bf16 GEMM cannot run here"))
     func bf16ExecutorIsCloseToFP32() throws {
+        try checkBF16Executor(bf16: .avx512)
+    }
+
+    /// The same on the AMX tiles.
+    @Test(.enabled(if: CPUFeatures.amxBF16, "this CPU (or OS) has no AMX-BF16 tiles: the AMX GEMM cannot run here"))
+    func amxExecutorIsCloseToFP32() throws {
+        try checkBF16Executor(bf16: .amx)
+    }
+
+    private func checkBF16Executor(bf16 unit: KernelOptions.BF16Path) throws {
         let graph = try Self.graph()
         var f = TensorFactory(seed: 14)
-        let bf16 = KernelOptions(gemm: .avx512, winograd: .avx512, depthwise: .avx512, precision: .bf16)
+        let bf16 = KernelOptions(gemm: .avx512, winograd: .avx512, depthwise: .avx512, precision: .bf16, bf16: unit)
         for batch in [1, 4] {
             let x = f.uniform([batch, 28, 28, 16])
             let exact = try run(graph, x, kernels: .portable)

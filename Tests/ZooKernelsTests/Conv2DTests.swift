@@ -133,6 +133,10 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
     @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: ConvCase.all)
     func bf16MatchesReference(_ c: ConvCase) { checkConv(c, kernels: .avx512BF16) }
 
+    /// The AMX-BF16 GEMM (1x1 and im2col'd convolutions; 3x3 leave Winograd for it), on the same cases.
+    @Test(.enabled(if: CPUFeatures.amxBF16, "\(noAMX)"), arguments: ConvCase.all)
+    func amxMatchesReference(_ c: ConvCase) { checkConv(c, kernels: .amxBF16) }
+
     /// A 3x3 all-ones kernel over an all-ones image counts the taps inside the image.
     @Test func onesKernelCountsTaps() {
         let g = ConvCase(h: 4, w: 4, c: 2, o: 1, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1)).geometry

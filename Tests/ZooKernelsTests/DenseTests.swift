@@ -20,6 +20,8 @@ struct DenseCase: CustomStringConvertible, Sendable {
         DenseCase(rows: 1, inFeatures: 1280, outFeatures: 1001, bias: false, residual: true),
         DenseCase(rows: 3, inFeatures: 512, outFeatures: 1000),
         DenseCase(rows: 300, inFeatures: 96, outFeatures: 48, activation: .hardSwish),
+        // Depth in three AMX blocks (the last partial, ending mid-tile), 16-column and odd edges.
+        DenseCase(rows: 45, inFeatures: 1101, outFeatures: 70, activation: .relu, residual: true),
     ] + allActivations.map { DenseCase(rows: 2, inFeatures: 9, outFeatures: 7, activation: $0, residual: true) }
 }
 
@@ -74,6 +76,9 @@ func checkDense(_ c: DenseCase, kernels: KernelOptions) {
 
     @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: DenseCase.all)
     func bf16MatchesReference(_ c: DenseCase) { checkDense(c, kernels: .avx512BF16) }
+
+    @Test(.enabled(if: CPUFeatures.amxBF16, "\(noAMX)"), arguments: DenseCase.all)
+    func amxMatchesReference(_ c: DenseCase) { checkDense(c, kernels: .amxBF16) }
 
     @Test func handComputed() {
         // [[1,2],[3,4]] x [[1,0,1],[0,1,1]] + [0.5,0,-1]

@@ -14,7 +14,8 @@ import ZooKernels
         return "GEMM: \(list(KernelOptions.GEMMPath.self, KernelOptions.isAvailable)); "
             + "Winograd: \(list(KernelOptions.WinogradPath.self, KernelOptions.isAvailable)); "
             + "depthwise: \(list(KernelOptions.DepthwisePath.self, KernelOptions.isAvailable)); "
-            + "precision: \(list(KernelOptions.Precision.self, KernelOptions.isAvailable))"
+            + "precision: \(list(KernelOptions.Precision.self, KernelOptions.isAvailable)); "
+            + "bf16 unit: \(list(KernelOptions.BF16Path.self, KernelOptions.isAvailable))"
     }
 
     @Test func printsThePathsThisRunChecks() {
@@ -31,6 +32,8 @@ import ZooKernels
         #expect(got.winograd == (CPUFeatures.avx512 ? .avx512 : .off))
         #expect(got.depthwise == (CPUFeatures.avx512 ? .avx512 : .portable))
         #expect(got.precision == (CPUFeatures.avx512BF16 ? .bf16 : .fp32))
+        #expect(got.bf16 == (CPUFeatures.amxBF16 ? .amx : .avx512))
+        #expect(!CPUFeatures.amxBF16 || CPUFeatures.avx512BF16)  // the AMX kernel rounds with AVX512-BF16
         #expect((KernelOptions.unavailableNote(requested: asked) == nil) == CPUFeatures.avx512BF16)
         #expect(KernelOptions.unavailableNote(requested: .portable) == nil)
         #expect(KernelOptions.best.precision == .fp32)

@@ -34,11 +34,14 @@ extension KernelOptions {
     /// Winograd's transforms with the BLAS doing its 36 GEMMs (needs `CPUFeatures.avx512`).
     static let winogradWithBLAS = KernelOptions(gemm: .portable, winograd: .avx512, depthwise: .portable)
     /// The AVX512-BF16 GEMM (needs `CPUFeatures.avx512BF16`); depthwise stays float32 AVX-512.
-    static let avx512BF16 = KernelOptions(gemm: .avx512, winograd: .off, depthwise: .avx512, precision: .bf16)
+    static let avx512BF16 = KernelOptions(gemm: .avx512, winograd: .off, depthwise: .avx512, precision: .bf16, bf16: .avx512)
+    /// The AMX-BF16 GEMM (needs `CPUFeatures.amxBF16`); depthwise stays float32 AVX-512.
+    static let amxBF16 = KernelOptions(gemm: .avx512, winograd: .avx512, depthwise: .avx512, precision: .bf16, bf16: .amx)
 }
 
 let noAVX512 = "this CPU has no AVX-512 (F, BW, DQ, VL): the AVX-512 paths cannot run here"
 let noBF16 = "this CPU has no AVX512-BF16: the bf16 GEMM cannot run here"
+let noAMX = "this CPU (or OS) has no AMX-BF16 tiles: the AMX GEMM cannot run here"
 
 /// The float64 reference's inputs for a bf16 kernel: each value rounded to bfloat16 as the kernel
 /// rounds it, so the comparison measures the kernel's float32 accumulation, not bf16's precision.

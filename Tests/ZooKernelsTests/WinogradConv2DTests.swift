@@ -81,6 +81,10 @@ private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
         #expect(!WinogradConv2D.applies(to: big, kernels: .portable))
         #expect(!WinogradConv2D.applies(to: big, kernels: KernelOptions(gemm: .avx512, winograd: .off, depthwise: .avx512)))
         #expect(!WinogradConv2D.applies(to: big, kernels: .avx512BF16))
+        #expect(!WinogradConv2D.applies(to: big, kernels: .amxBF16))  // im2col on the tiles is faster
+        var vectorBF16 = KernelOptions.avx512BF16
+        vectorBF16.winograd = .avx512
+        #expect(WinogradConv2D.applies(to: big, kernels: vectorBF16))
         #expect(WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same).geometry, kernels: .avx512))
         #expect(WinogradConv2D.applies(to: ConvCase(batch: 8, h: 14, w: 14, c: 256, o: 256, padding: same).geometry, kernels: .avx512))
         #expect(!WinogradConv2D.applies(to: ConvCase(h: 7, w: 7, c: 512, o: 512, padding: same).geometry, kernels: .avx512))

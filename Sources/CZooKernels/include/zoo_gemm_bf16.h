@@ -4,18 +4,31 @@
 #include <stdint.h>
 #include "zoo_gemm.h"
 
-/// bfloat16 GEMM for AVX512-BF16 (`VDPBF16PS`): both operands rounded to bfloat16 (to nearest
-/// even), products summed in float32, the float32 epilogue fused into the final store.
+/// bfloat16 GEMMs, for AVX512-BF16 (`VDPBF16PS`) and for AMX (`TDPBF16PS` on tiles): both
+/// operands rounded to bfloat16 (to nearest even), products summed in float32, the float32
+/// epilogue fused into the final store.
 ///
-/// The weights (b, k x n) are packed once into column panels of 32: panel j holds, for each pair
-/// of depths p (ceil(k / 2) of them), the 32 columns' (b[2p][col], b[2p+1][col]) side by side:
-/// packed[(j * pairs + p) * 64 + 2 * col + (depth & 1)]. Missing depths and columns are zeros.
+/// The weights (b, k x n) are packed once into column panels of 32, read as they are by both
+/// kernels: panel j holds, for each pair of depths p, the 32 columns' (b[2p][col], b[2p+1][col])
+/// side by side: packed[(j * stored + p) * 64 + 2 * col + (depth & 1)], where `stored` is
+/// ceil(k / 2) rounded up to 16 (an AMX tile is 16 pairs deep). Missing depths and columns are
+/// zeros. This layout is also what `zoo convert --bf16` stores.
 
-/// 1 when the CPU and OS run the kernel below (AVX-512 F, BW, DQ, VL, FMA and BF16).
-int zoo_gemm_bf16_available(void);
+/// Depth pairs each packed panel stores: ceil(k / 2) rounded up to a whole 16-pair tile.
+static inline ptrdiff_t zoo_bf16_panel_pairs(ptrdiff_t k) { return ((k + 1) / 2 + 15) / 16 * 16; }
 
 /// Number of uint16 values `zoo_bf16_pack` writes for a k x n matrix.
-size_t zoo_bf16_packed_count(ptrdiff_t k, ptrdiff_t n);
+static inline size_t zoo_bf16_packed_count(ptrdiff_t k, ptrdiff_t n) {
+    return (size_t)((n + 31) / 32) * (size_t)zoo_bf16_panel_pairs(k) * 64;
+}
+
+/// 1 when the CPU and OS run the AVX512-BF16 kernel (AVX-512 F, BW, DQ, VL, FMA and BF16).
+int zoo_gemm_bf16_available(void);
+
+/// 1 when the CPU and OS run the AMX kernel: AMX-TILE and AMX-BF16, AVX512-BF16 (for the
+/// rounding), the OS saving tile state and granting it to this process. The first call asks
+/// Linux for the tile state (arch_prctl ARCH_REQ_XCOMP_PERM); later calls return the answer.
+int zoo_gemm_bf16_amx_available(void);
 
 /// Packs b (k x n, rows `ldb` floats apart) as described above. Only call when
 /// zoo_gemm_bf16_available().
@@ -27,5 +40,11 @@ void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t ldb, uint
 /// Returns 0, or -1 when the per-thread buffer could not be allocated (nothing written).
 int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
                    const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
+
+/// The same product on the AMX tiles: same arguments, same packed weights. Only call when
+/// zoo_gemm_bf16_amx_available(). Returns 0, or -1 when the per-thread buffer could not be
+/// allocated or the tiles are not granted (nothing written).
+int zoo_sgemm_bf16_amx(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                       const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
 
 #endif
