@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "ZooCatalog", plugins: ["ZooCatalogPlugin"]),
         .executableTarget(name: "ZooCatalogGenerator"),
         .plugin(name: "ZooCatalogPlugin", capability: .buildTool(), dependencies: ["ZooCatalogGenerator"]),
-        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooImport", "ZooFormat", "ZooVision", "ZooFetch", "ZooCatalog"]),
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooKernels", "ZooImport", "ZooFormat", "ZooVision", "ZooFetch", "ZooCatalog"]),
         // What `zoo bench` measures: latency, per-op profile, memory footprint, GEMM peak.
         .target(name: "ZooBench", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
         .executableTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import ZooGraph
+import ZooKernels
 import ZooTensor
 import ZooVision
 
@@ -29,7 +30,7 @@ public final class Model: Sendable {
     private let layerExecutors = Mutex<[String: Executor]>([:])
 
     init(name: String, graph: Graph, pipeline: ImagePipeline?, labels: ClassLabels?, outputsLogits: Bool,
-         embeddingLayer: String?, recognizedAs: String? = nil, threads: Int) throws {
+         embeddingLayer: String?, recognizedAs: String? = nil, threads: Int, kernels: KernelOptions = .default) throws {
         self.name = name
         self.pipeline = pipeline
         self.labels = labels
@@ -43,8 +44,11 @@ public final class Model: Sendable {
         self.graph = channelsLast ?? runnable
         takesChannelsFirstInput = channelsLast != nil
         self.embeddingLayer = embeddingLayer
-        executor = Executor(graph: self.graph, threads: threads)
+        executor = Executor(graph: self.graph, threads: threads, kernels: kernels)
     }
+
+    /// The kernel paths and precision every run uses (`LoadOptions.precision`).
+    public var kernels: KernelOptions { executor.kernels }
 
     /// The name of the (first) graph input.
     public var inputName: String { graph.values[graph.inputs[0]].name }
@@ -122,7 +126,7 @@ public final class Model: Sendable {
 
     private func layerExecutor(_ name: String) throws -> Executor {
         if let cached = layerExecutors.withLock({ $0[name] }) { return cached }
-        let built = Executor(graph: try graph.addingOutputs([name]), threads: executor.threads)
+        let built = Executor(graph: try graph.addingOutputs([name]), threads: executor.threads, kernels: executor.kernels)
         layerExecutors.withLock { $0[name] = built }
         return built
     }

@@ -30,7 +30,8 @@ public enum Zoo {
         let loaded = try source.read()
         return try Model(name: source.name, graph: loaded.graph, pipeline: loaded.pipeline, labels: loaded.labels,
                          outputsLogits: loaded.outputsLogits, embeddingLayer: loaded.embeddingLayer,
-                         recognizedAs: loaded.recognizedAs, threads: source.options.threads)
+                         recognizedAs: loaded.recognizedAs, threads: source.options.threads,
+                         kernels: source.options.kernels)
     }
 
     /// The `.zoo` file `zoo fetch` converts a model's weights into.

@@ -6,14 +6,12 @@ import ZooKernels
 extension KernelOptions.Precision: ExpressibleByArgument {}
 
 extension KernelOptions {
-    /// The default kernels at `precision`, saying on stderr (once) when this CPU has no bf16 unit
-    /// and fp32 runs instead.
-    static func forCommand(precision: Precision) -> KernelOptions {
+    /// Says on stderr, in one line, when `precision` is bf16 and this CPU has no bf16 unit (fp32 runs).
+    static func reportIfUnavailable(precision: Precision) {
         var requested = KernelOptions.default
         requested.precision = precision
         if let note = unavailableNote(requested: requested) {
             FileHandle.standardError.write(Data("zoo: note: \(note)\n".utf8))
         }
-        return requested.runnable
     }
 }

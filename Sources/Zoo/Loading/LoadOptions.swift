@@ -1,6 +1,7 @@
 import Foundation
 import ZooFetch
 import ZooGraph
+import ZooKernels
 
 /// The choices that go with naming a model: what a file is, where a zoo model's weights are,
 /// and how the loaded model runs. The same options serve every command and the Swift API.
@@ -20,9 +21,14 @@ public struct LoadOptions: Sendable {
     public var cache: WeightsCache
     /// Never download missing weights (`--offline`; `ZOO_OFFLINE=1` does the same): say what to get instead.
     public var offline: Bool
+    /// The arithmetic of convolutions and dense layers (`--precision`): fp32, or bf16 (bfloat16
+    /// products summed in float32, on the AMX tiles or AVX512-BF16), which runs as fp32 on CPUs
+    /// with neither (`KernelOptions.unavailableNote` says so).
+    public var precision: KernelOptions.Precision
 
     public init(architecture: String? = nil, weights: URL? = nil, threads: Int = ThreadCount.default,
-                appliesEXIFOrientation: Bool = true, optimize: Bool = true, cache: WeightsCache = .default, offline: Bool = false) {
+                appliesEXIFOrientation: Bool = true, optimize: Bool = true, cache: WeightsCache = .default, offline: Bool = false,
+                precision: KernelOptions.Precision = .fp32) {
         self.architecture = architecture
         self.weights = weights
         self.threads = threads
@@ -30,5 +36,13 @@ public struct LoadOptions: Sendable {
         self.optimize = optimize
         self.cache = cache
         self.offline = offline
+        self.precision = precision
+    }
+
+    /// The kernels a loaded model runs: the default paths at `precision`, as this CPU runs them.
+    public var kernels: KernelOptions {
+        var requested = KernelOptions.default
+        requested.precision = precision
+        return requested.runnable
     }
 }

@@ -38,9 +38,6 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Also measure sgemm GFLOP/s through zoo's GEMM path, and the time the model's FLOPs take at that rate.")
     var gemmPeak = false
 
-    @Option(name: .long, help: "Arithmetic of convolutions and dense layers: fp32, or bf16 (bfloat16 products, fp32 sums) where the CPU has AVX512-BF16.")
-    var precision: KernelOptions.Precision = .fp32
-
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
@@ -53,7 +50,7 @@ struct BenchCommand: ParsableCommand {
         let started = ContinuousClock.now
         let settings = BenchmarkSettings(batch: batch, threads: options.threads ?? ThreadCount.default, runs: runs, warmup: warmup,
                                          profile: profile, topNodes: top, gemmPeak: gemmPeak,
-                                         kernels: .forCommand(precision: precision))
+                                         kernels: options.loadOptions.kernels)
         let result = try Benchmark.run(model: name ?? options.model ?? "", settings: settings, started: started) {
             try options.load(positional: name).graph
         }

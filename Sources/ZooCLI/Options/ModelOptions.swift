@@ -3,6 +3,7 @@ import Foundation
 import Zoo
 import ZooVision
 import ZooGraph
+import ZooKernels
 
 /// How every command names its model, the same way everywhere: `--model M`, where M is a zoo
 /// model name (see `zoo list`; `tiny-cnn` is built in) or a model file, plus the choices that
@@ -29,6 +30,9 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .long, help: "Never download weights (ZOO_OFFLINE=1 does the same); say what to get instead.")
     var offline = false
 
+    @Option(name: .long, help: "Arithmetic of convolutions and dense layers: fp32 (default), or bf16 (bfloat16 products, fp32 sums) on the AMX tiles or AVX512-BF16; CPUs with neither run fp32 and say so.")
+    var precision: KernelOptions.Precision = .fp32
+
     /// The model when none is named.
     static let defaultModel = "efficientnet-lite0"
 
@@ -38,7 +42,8 @@ struct ModelOptions: ParsableArguments {
 
     var loadOptions: LoadOptions {
         LoadOptions(architecture: arch, weights: weights.map { URL(fileURLWithPath: $0) }, threads: threads ?? ThreadCount.default,
-                    appliesEXIFOrientation: !noExif, optimize: !noOptimize, offline: offline)
+                    appliesEXIFOrientation: !noExif, optimize: !noOptimize, offline: offline,
+                    precision: precision)
     }
 
     /// The model named by `--model`, or by `positional` for the commands that also take it as their argument.
@@ -49,9 +54,11 @@ struct ModelOptions: ParsableArguments {
         return try ModelSource(positional ?? model ?? Self.defaultModel, options: loadOptions)
     }
 
-    /// Loads the model, saying on stderr which zoo model a weights file was recognised as.
+    /// Loads the model, saying on stderr which zoo model a weights file was recognised as, and
+    /// when bf16 was asked for on a CPU without a bf16 unit.
     func load(positional: String? = nil) throws -> Model {
         let model = try Zoo.load(source(positional: positional))
+        KernelOptions.reportIfUnavailable(precision: precision)
         if let recognized = model.recognizedAs {
             FileHandle.standardError.write(Data("zoo: \(model.name) is \(recognized) (recognised from its weights)\n".utf8))
         }
