@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Speed comparison (issue 9), run by hand, never by CI: zoo, onnxruntime and OpenVINO (CPU, fp32)
-on the same ONNX files (torchvision resnet18, resnet50, vgg16, mobilenet_v2 with random weights,
+"""Speed comparison (issues 9 and 20), run by hand, never by CI: zoo (fp32 and bf16), onnxruntime and
+OpenVINO (CPU, forced f32 and at its default precision) on the same ONNX files (torchvision resnet18, resnet50, vgg16, mobilenet_v2 with random weights,
 made by export_models.py), at the same thread count, alternating in one run, plus a check of
 zoo's outputs against onnxruntime's. Prints one table of medians with the machine and date.
 
 Usage (in the venv of tools/bench/requirements.txt, from the repository root; see README.md):
     swift build -c release --product zoo
     python tools/bench/compare.py [--zoo .build/release/zoo] [--dir DIR] [--models resnet50,vgg16]
-        [--batches 1,8] [--threads 2] [--rounds 5] [--runs 3] [--source zoo|onnx] [--json FILE]
+        [--batches 1,8] [--threads 2] [--rounds 5] [--runs 3] [--source zoo|onnx] [--no-bf16] [--json FILE]
 
 How it measures (README.md has the reasoning):
   zoo        `zoo bench --model F --batch B --threads T --warmup W --runs R --json`, a fresh process
@@ -21,11 +21,15 @@ How it measures (README.md has the reasoning):
              inter_op_num_threads=1, sequential execution, default graph optimisations.
   ov         OpenVINO on "CPU", model reshaped to a static batch B, INFERENCE_NUM_THREADS=T,
              PERFORMANCE_HINT=LATENCY, INFERENCE_PRECISION_HINT=f32 (it would use bf16 on CPUs
-             that have it, which is not the fp32 comparison asked for).
-  Each round runs zoo, then ort, then ov; each does one untimed run, then R timed ones, and
-  gives the median of those. The table shows the median over rounds of those medians.
-  Correctness: `zoo infer` and onnxruntime on the same random input (seed 0), per batch size:
-  relative L2 error of the logits (the bar: <= 1e-4) and how many rows agree on the top-1 class.
+             that have it, which is not the fp32 comparison).
+  zoo-bf16   the same zoo bench with --precision bf16 (AMX or AVX512-BF16; fp32 where neither).
+  ov-default OpenVINO as above without the precision hint: what an OpenVINO user gets; the table
+             names the precision it chose (bf16 on CPUs with AMX or AVX512-BF16).
+  Each round runs zoo, zoo-bf16, ort, ov, ov-default in turn; each does one untimed run, then R
+  timed ones, and gives the median of those. The table shows the median over rounds of those medians.
+  Correctness: `zoo infer` (each precision), OpenVINO and onnxruntime on the same random input
+  (seed 0), per batch size: relative L2 error of the logits against onnxruntime fp32 (zoo fp32's
+  bar: <= 1e-4) and how many rows agree with its top-1 class.
 """
 import argparse
 import json
@@ -63,12 +67,15 @@ def run_zoo(zoo, args, timeout=1800):
 class Zoo:
     name = "zoo"
 
-    def __init__(self, binary, model_file, threads, runs, warmup):
+    def __init__(self, binary, model_file, threads, runs, warmup, precision="fp32"):
         self.binary, self.file, self.threads, self.runs, self.warmup = binary, model_file, threads, runs, warmup
+        self.precision = precision
+        self.name = "zoo" if precision == "fp32" else f"zoo-{precision}"
 
     def round(self, batch, x):
         out = run_zoo(self.binary, ["bench", "--model", self.file, "--batch", str(batch), "--threads", str(self.threads),
-                                    "--warmup", str(self.warmup), "--runs", str(self.runs), "--json"])
+                                    "--warmup", str(self.warmup), "--runs", str(self.runs), "--precision", self.precision,
+                                    "--json"])
         report = json.loads(out)
         return {"median_ms": report["latency_ms"]["median"], "min_ms": report["latency_ms"]["min"], "report": report}
 
@@ -103,20 +110,26 @@ class ONNXRuntime(TimedRuntime):
 
 
 class OpenVINO(TimedRuntime):
-    name = "ov"
+    """forced_f32: INFERENCE_PRECISION_HINT=f32 ("ov"); otherwise its own default ("ov-default")."""
 
-    def __init__(self, path, threads, runs):
+    def __init__(self, path, threads, runs, forced_f32=True):
         import openvino as ov
         self.ov, self.core, self.path, self.threads, self.runs = ov, ov.Core(), path, threads, runs
+        self.forced_f32 = forced_f32
+        self.name = "ov" if forced_f32 else "ov-default"
         self.compiled = {}  # batch -> infer request (the model reshaped to that static batch)
+        self.precision = None  # what the compiled model reports it computes in
 
     def request(self, batch):
         if batch not in self.compiled:
             model = self.core.read_model(self.path)
             model.reshape([batch, 3, 224, 224])
-            config = {"INFERENCE_NUM_THREADS": self.threads, "PERFORMANCE_HINT": "LATENCY",
-                      "INFERENCE_PRECISION_HINT": "f32"}
-            self.compiled = {batch: self.core.compile_model(model, "CPU", config).create_infer_request()}
+            config = {"INFERENCE_NUM_THREADS": self.threads, "PERFORMANCE_HINT": "LATENCY"}
+            if self.forced_f32:
+                config["INFERENCE_PRECISION_HINT"] = "f32"
+            compiled = self.core.compile_model(model, "CPU", config)
+            self.precision = str(compiled.get_property("INFERENCE_PRECISION_HINT"))
+            self.compiled = {batch: compiled.create_infer_request()}
         return self.compiled[batch]
 
     def infer(self, batch, x):
@@ -138,18 +151,24 @@ def relative_l2(y, reference):
     return float(np.linalg.norm(y - reference) / np.linalg.norm(reference))
 
 
-def check_outputs(zoo, model_file, ort_runtime, ov_runtime, batch, threads, workdir):
-    """zoo's logits (and OpenVINO's) against onnxruntime's on one random batch."""
+def check_outputs(zoo, model_file, ort_runtime, ov_runtimes, batch, threads, workdir, precisions):
+    """zoo's logits at each precision (and each OpenVINO's) against onnxruntime fp32's on one random
+    batch: {runtime name: {"rel_l2", "top1_agree"}}, plus "rows"."""
     x = np.random.default_rng(0).standard_normal((batch, 3, 224, 224)).astype(np.float32)
     x_path, y_path = os.path.join(workdir, "x.npy"), os.path.join(workdir, "y.npy")
     np.save(x_path, x)
-    run_zoo(zoo, ["infer", "--model", model_file, "--input", x_path, "-o", y_path, "--threads", str(threads)])
     reference = ort_runtime.infer(batch, x)
-    y = np.load(y_path)
-    result = {"rel_l2": relative_l2(y, reference),
-              "top1_agree": int((y.argmax(axis=1) == reference.argmax(axis=1)).sum()), "rows": batch}
-    if ov_runtime:
-        result["ov_rel_l2"] = relative_l2(ov_runtime.infer(batch, x), reference)
+
+    def against_reference(y):
+        return {"rel_l2": relative_l2(y, reference), "top1_agree": int((y.argmax(axis=1) == reference.argmax(axis=1)).sum())}
+
+    result = {"rows": batch}
+    for precision in precisions:
+        run_zoo(zoo, ["infer", "--model", model_file, "--input", x_path, "-o", y_path, "--threads", str(threads),
+                      "--precision", precision])
+        result["zoo" if precision == "fp32" else f"zoo-{precision}"] = against_reference(np.load(y_path))
+    for ov_runtime in ov_runtimes:
+        result[ov_runtime.name] = against_reference(np.array(ov_runtime.infer(batch, x)))
     return result, x
 
 
@@ -180,28 +199,44 @@ def fmt(x, digits=None):
 
 def print_table(info, settings, rows, loads):
     print(f"Machine: {info['cpu']}, {info['nproc']} usable CPUs ({info['cpus_online']} online), Linux {info['kernel']}; "
-          f"zoo GEMM {info['gemm']}; {info['date']}")
+          f"zoo GEMM {info['gemm']}{'; zoo bf16 GEMM ' + info['gemm_bf16'] if info.get('gemm_bf16') else ''}; {info['date']}")
     print(f"Runtimes: zoo {settings['zoo']} (benchmarking the {settings['source']} file); onnxruntime {info['onnxruntime']}; "
-          f"OpenVINO {info['openvino'] or 'not installed'}; {settings['threads']} threads each, fp32")
+          f"OpenVINO {info['openvino'] or 'not installed'}; {settings['threads']} threads each")
     print(f"Medians over {settings['rounds']} rounds of the per-round median of {settings['runs']} timed runs "
           f"(zoo: after {settings['zoo_warmup']} untimed in a fresh process; ort, ov: "
-          f"after 1 untimed in a session kept for the whole run), rounds alternate zoo, ort, ov; 1-minute load average {min(loads):.1f} to {max(loads):.1f}")
+          f"after 1 untimed in a session kept for the whole run), rounds alternate "
+          f"{', '.join(settings['order'])}; 1-minute load average {min(loads):.1f} to {max(loads):.1f}")
     print()
-    print("| model | batch | zoo ms | ort ms | ov ms | zoo / ort | target | rel L2 | top-1 | zoo peak RSS MB "
-          "| RSS / (weights + 2 act.) | RSS above the process floor / same |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    bf16 = "zoo-bf16" in settings["order"]
+    ov_default = "ov-default" in settings["order"]
+    head = ["model", "batch", "zoo fp32 ms"] + (["zoo bf16 ms"] if bf16 else []) + ["ort ms", "ov f32 ms"]
+    head += ["ov default ms (precision)"] if ov_default else []
+    head += ["zoo / best fp32 peer", "target (issue 9)"] + (["zoo bf16 / ov default"] if bf16 and ov_default else [])
+    head += ["rel L2 zoo fp32", "top-1"]
+    head += (["rel L2 zoo bf16"] if bf16 else []) + (["rel L2 ov default"] if ov_default else [])
+    head += ["zoo peak RSS MB", "RSS / (weights + 2 act.)", "RSS above the process floor / same"]
+    print("| " + " | ".join(head) + " |")
+    print("| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |")
     for r in rows:
-        ratio = r["zoo_ms"] / r["ort_ms"]
+        ms, check = r["ms"], r["check"]
+        fp32_peers = [v for k, v in ms.items() if k in ("ort", "ov") and v is not None]
+        ratio = ms["zoo"] / min(fp32_peers)
         target = TARGET_RATIO.get(r["model"])
-        verdict = "-" if target is None else f"<= {target}: {'yes' if ratio <= target else 'no'}"
+        verdict = "-" if target is None else f"<= {target}: {'yes' if ms['zoo'] / ms['ort'] <= target else 'no'}"
         memory = r["zoo_memory"]
         rss_ratio = memory["rss_ratio"]
         rss_cell = f"{rss_ratio:.2f}" + (f" ({'yes' if rss_ratio <= RSS_TARGET else 'no'})" if r["batch"] == 1 else "")
-        l2 = r["check"]["rel_l2"]
-        print(f"| {r['model']} | {r['batch']} | {fmt(r['zoo_ms'])} | {fmt(r['ort_ms'])} | {fmt(r['ov_ms'])} | "
-              f"{ratio:.2f} | {verdict} | {l2:.1e}{'' if l2 <= REL_L2_BAR else ' (over 1e-4!)'} | "
-              f"{r['check']['top1_agree']}/{r['check']['rows']} | {memory['peak_rss_bytes'] / 1e6:,.0f} | {rss_cell} | "
-              f"{fmt(memory.get('rss_above_start_ratio'), 2)} |")
+        l2 = check["zoo"]["rel_l2"]
+        cells = [r["model"], str(r["batch"]), fmt(ms["zoo"])] + ([fmt(ms["zoo-bf16"])] if bf16 else [])
+        cells += [fmt(ms["ort"]), fmt(ms.get("ov"))]
+        cells += [f"{fmt(ms['ov-default'])} ({r['ov_default_precision']})"] if ov_default else []
+        cells += [f"{ratio:.2f}", verdict]
+        cells += [f"{ms['zoo-bf16'] / ms['ov-default']:.2f}"] if bf16 and ov_default else []
+        cells += [f"{l2:.1e}{'' if l2 <= REL_L2_BAR else ' (over 1e-4!)'}", f"{check['zoo']['top1_agree']}/{check['rows']}"]
+        for name in (["zoo-bf16"] if bf16 else []) + (["ov-default"] if ov_default else []):
+            cells.append(f"{check[name]['rel_l2']:.1e} (top-1 {check[name]['top1_agree']}/{check['rows']})")
+        cells += [f"{memory['peak_rss_bytes'] / 1e6:,.0f}", rss_cell, fmt(memory.get("rss_above_start_ratio"), 2)]
+        print("| " + " | ".join(cells) + " |")
 
 
 def main():
@@ -218,6 +253,7 @@ def main():
     parser.add_argument("--source", choices=["zoo", "onnx"], default="zoo",
                         help="benchmark zoo on a .zoo converted from the .onnx (default) or on the .onnx itself")
     parser.add_argument("--no-openvino", action="store_true", help="leave OpenVINO out")
+    parser.add_argument("--no-bf16", action="store_true", help="leave out zoo bf16 and OpenVINO at its default precision")
     parser.add_argument("--json", help="also write every measurement here")
     args = parser.parse_args()
     if args.rounds < 1 or args.runs < 1 or args.threads < 1:
@@ -233,6 +269,7 @@ def main():
     if unknown:
         parser.error(f"unknown model {', '.join(unknown)} (one of {', '.join(MODELS)})")
     batches = [int(b) for b in args.batches.split(",")]
+    precisions = ["fp32"] if args.no_bf16 else ["fp32", "bf16"]
 
     onnx_paths = ensure_exported(models, args.dir, log=log)
     workdir = tempfile.mkdtemp(prefix="zoo-compare-")
@@ -241,11 +278,16 @@ def main():
     for name in models:
         model_file = prepare(zoo, name, onnx_paths[name], args.source, args.dir)
         ort_runtime = ONNXRuntime(onnx_paths[name], args.threads, args.runs)
-        ov_runtime = OpenVINO(onnx_paths[name], args.threads, args.runs) if use_ov else None
-        runtimes = [Zoo(zoo, model_file, args.threads, args.runs, args.zoo_warmup), ort_runtime] + ([ov_runtime] if ov_runtime else [])
+        ov_runtimes = [OpenVINO(onnx_paths[name], args.threads, args.runs)] if use_ov else []
+        if use_ov and not args.no_bf16:
+            ov_runtimes.append(OpenVINO(onnx_paths[name], args.threads, args.runs, forced_f32=False))
+        zoos = [Zoo(zoo, model_file, args.threads, args.runs, args.zoo_warmup, precision) for precision in precisions]
+        runtimes = zoos + [ort_runtime] + ov_runtimes
+        order = [rt.name for rt in runtimes]
         for batch in batches:
-            check, x = check_outputs(zoo, model_file, ort_runtime, ov_runtime, batch, args.threads, workdir)
-            log(f"{name} batch {batch}: rel L2 {check['rel_l2']:.2e}, top-1 {check['top1_agree']}/{batch}")
+            check, x = check_outputs(zoo, model_file, ort_runtime, ov_runtimes, batch, args.threads, workdir, precisions)
+            log(f"{name} batch {batch}: " + ", ".join(f"{k} rel L2 {v['rel_l2']:.2e} top-1 {v['top1_agree']}/{batch}"
+                                                      for k, v in check.items() if k != "rows"))
             rounds = {rt.name: [] for rt in runtimes}
             for r in range(args.rounds):
                 for rt in runtimes:
@@ -253,23 +295,27 @@ def main():
                 loads.append(os.getloadavg()[0])
                 log(f"  round {r + 1}/{args.rounds}: " + ", ".join(f"{k} {v[-1]['median_ms']:.1f} ms" for k, v in rounds.items()))
             zoo_reports = [m.pop("report") for m in rounds["zoo"]]
-            info = info or machine(zoo_reports[0])
+            bf16_reports = [m.pop("report") for m in rounds.get("zoo-bf16", [])]
+            if info is None:
+                info = machine(zoo_reports[0])
+                info["gemm_bf16"] = bf16_reports[0]["gemm"] if bf16_reports else None
             median = {k: statistics.median(m["median_ms"] for m in v) for k, v in rounds.items()}
-            rows.append({"model": name, "batch": batch, "zoo_ms": median["zoo"], "ort_ms": median["ort"],
-                         "ov_ms": median.get("ov"), "check": check,
+            ov_default = next((rt for rt in ov_runtimes if not rt.forced_f32), None)
+            rows.append({"model": name, "batch": batch, "ms": median, "check": check,
+                         "ov_default_precision": ov_default.precision if ov_default else None,
                          # paired within each round, so a slow phase of the machine cancels out
                          "zoo_ort_ratio_per_round_median": statistics.median(
                              z["median_ms"] / o["median_ms"] for z, o in zip(rounds["zoo"], rounds["ort"])),
                          "zoo_memory": max((z["memory"] for z in zoo_reports), key=lambda m: m["peak_rss_bytes"]),
                          "zoo_gflops_per_image": zoo_reports[0]["gflops_per_image"], "rounds": rounds})
-        del ort_runtime, ov_runtime, runtimes
+        del ort_runtime, ov_runtimes, runtimes
     for leftover in ("x.npy", "y.npy"):
         if os.path.exists(os.path.join(workdir, leftover)):
             os.unlink(os.path.join(workdir, leftover))
     os.rmdir(workdir)
 
     settings = {"zoo": zoo, "source": "." + args.source, "threads": args.threads, "rounds": args.rounds, "runs": args.runs,
-                "zoo_warmup": args.zoo_warmup}
+                "zoo_warmup": args.zoo_warmup, "order": order}
     print()
     print_table(info, settings, rows, loads)
     log(f"\n(took {(time.monotonic() - started) / 60:.1f} minutes)")
