@@ -97,6 +97,6 @@ public enum Benchmark {
             flopsPerImage: try graph.convAndDenseFLOPs(batch: 1),
             memory: MemoryFootprint(graph: graph, plan: plan), peakRSSBytes: max(loadPeakRSS, runPeakRSS), peakRSSAfterLoadBytes: canResetPeak ? runPeakRSS : nil,
             startRSSBytes: startRSS,
-            gemmPeak: settings.gemmPeak ? try GEMMPeak.measure(threads: settings.threads) : nil, profile: profile)
+            gemmPeak: settings.gemmPeak ? try GEMMPeak.measure(threads: settings.threads, kernels: settings.kernels) : nil, profile: profile)
     }
 }

@@ -21,8 +21,9 @@ public struct GEMMPeak: Sendable {
         (1024, 1024, 1024), (3136, 64, 576), (3136, 256, 64), (196, 256, 2304),
     ]
 
-    /// Runs each shape `runs` times after one warm-up and keeps the median rate.
-    public static func measure(threads: Int, runs: Int = 5,
+    /// Runs each shape `runs` times after one warm-up and keeps the median rate, with `kernels`
+    /// (at bf16, the rate of the bf16 unit the model runs on).
+    public static func measure(threads: Int, runs: Int = 5, kernels: KernelOptions = .default,
                                shapes: [(m: Int, n: Int, k: Int)] = defaultShapes) throws -> GEMMPeak {
         var measured: [Measurement] = []
         for (m, n, k) in shapes {
@@ -31,7 +32,7 @@ public struct GEMMPeak: Sendable {
             let weights = Tensor(shape: [k, n], floats: (0..<(k * n)).map { Float($0 % 7) * 0.01 - 0.03 })
             b.output(try b.dense(x, weights: weights, bias: nil, name: "product"))
             let graph = b.build()
-            let executor = Executor(graph: graph, threads: threads)
+            let executor = Executor(graph: graph, threads: threads, kernels: kernels)
             let inputs = try SyntheticInputs.make(for: graph, batch: m)
             _ = try executor.run(inputs)
             let seconds = try (0..<max(1, runs)).map { _ in try Stopwatch.seconds { _ = try executor.run(inputs) } }

@@ -7,7 +7,7 @@ Usage (from the repository root; plain python3 will do when the .onnx files exis
 the venv of tools/bench/requirements.txt, which exports them):
     swift build -c release --product zoo
     python3 tools/bench/profile_models.py [--zoo .build/release/zoo] [--dir DIR] [--models resnet50,vgg16]
-        [--batches 1,8] [--threads 2] [--runs 5] [--top 5]
+        [--batches 1,8] [--threads 2] [--runs 5] [--top 5] [--precision fp32|bf16]
 """
 import argparse
 import json
@@ -35,9 +35,10 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--top", type=int, default=5, help="slowest nodes listed per model at batch 1")
+    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32", help="zoo bench --precision (default: %(default)s)")
     args = parser.parse_args()
     zoo = os.path.abspath(args.zoo)
-    threads = ["--threads", str(args.threads)]
+    threads = ["--threads", str(args.threads), "--precision", args.precision]
     paths = ensure_exported(args.models.split(","), args.dir, log=lambda m: print(m, file=sys.stderr))
 
     # The GEMM peak once, on the smallest model (the peak does not depend on it).
@@ -46,7 +47,7 @@ def main():
     info = machine_info()
     print(f"Machine: {info['cpu']}, {info['nproc']} usable CPUs, Linux {info['kernel']}; zoo GEMM {peak_report['gemm']}"
           + (f" (OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']})" if os.environ.get("OPENBLAS_CORETYPE") else "")
-          + f"; {args.threads} threads; {info['date']}")
+          + f"; {args.threads} threads; {args.precision}; {info['date']}")
     shapes = ", ".join(f"{s['m']}x{s['n']}x{s['k']}: {s['gflops_per_second']:.1f}" for s in peak["shapes"])
     print(f"GEMM peak through zoo's GEMM path: {peak['gflops_per_second']:.1f} GFLOP/s (m x n x k: {shapes})")
     print()
