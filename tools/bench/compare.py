@@ -128,7 +128,8 @@ class OpenVINO(TimedRuntime):
             if self.forced_f32:
                 config["INFERENCE_PRECISION_HINT"] = "f32"
             compiled = self.core.compile_model(model, "CPU", config)
-            self.precision = str(compiled.get_property("INFERENCE_PRECISION_HINT"))
+            hint = compiled.get_property("INFERENCE_PRECISION_HINT")
+            self.precision = hint.get_type_name() if hasattr(hint, "get_type_name") else str(hint)  # "bf16", "f32"
             self.compiled = {batch: compiled.create_infer_request()}
         return self.compiled[batch]
 

@@ -23,12 +23,13 @@ public struct LoadOptions: Sendable {
     public var offline: Bool
     /// The arithmetic of convolutions and dense layers (`--precision`): fp32, or bf16 (bfloat16
     /// products summed in float32, on the AMX tiles or AVX512-BF16), which runs as fp32 on CPUs
-    /// with neither (`KernelOptions.unavailableNote` says so).
+    /// with neither (`KernelOptions.unavailableNote` says so). Default: fp32, or what
+    /// `ZOO_PRECISION` names (`KernelOptions.default`).
     public var precision: KernelOptions.Precision
 
     public init(architecture: String? = nil, weights: URL? = nil, threads: Int = ThreadCount.default,
                 appliesEXIFOrientation: Bool = true, optimize: Bool = true, cache: WeightsCache = .default, offline: Bool = false,
-                precision: KernelOptions.Precision = .fp32) {
+                precision: KernelOptions.Precision = KernelOptions.default.precision) {
         self.architecture = architecture
         self.weights = weights
         self.threads = threads

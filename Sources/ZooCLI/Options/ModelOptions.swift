@@ -30,8 +30,8 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .long, help: "Never download weights (ZOO_OFFLINE=1 does the same); say what to get instead.")
     var offline = false
 
-    @Option(name: .long, help: "Arithmetic of convolutions and dense layers: fp32 (default), or bf16 (bfloat16 products, fp32 sums) on the AMX tiles or AVX512-BF16; CPUs with neither run fp32 and say so.")
-    var precision: KernelOptions.Precision = .fp32
+    @Option(name: .long, help: "Arithmetic of convolutions and dense layers: fp32 (default; ZOO_PRECISION=bf16 changes it), or bf16 (bfloat16 products, fp32 sums) on the AMX tiles or AVX512-BF16; CPUs with neither run fp32 and say so.")
+    var precision: KernelOptions.Precision?
 
     /// The model when none is named.
     static let defaultModel = "efficientnet-lite0"
@@ -43,7 +43,7 @@ struct ModelOptions: ParsableArguments {
     var loadOptions: LoadOptions {
         LoadOptions(architecture: arch, weights: weights.map { URL(fileURLWithPath: $0) }, threads: threads ?? ThreadCount.default,
                     appliesEXIFOrientation: !noExif, optimize: !noOptimize, offline: offline,
-                    precision: precision)
+                    precision: precision ?? KernelOptions.default.precision)
     }
 
     /// The model named by `--model`, or by `positional` for the commands that also take it as their argument.
@@ -58,7 +58,7 @@ struct ModelOptions: ParsableArguments {
     /// when bf16 was asked for on a CPU without a bf16 unit.
     func load(positional: String? = nil) throws -> Model {
         let model = try Zoo.load(source(positional: positional))
-        KernelOptions.reportIfUnavailable(precision: precision)
+        KernelOptions.reportIfUnavailable(precision: loadOptions.precision)
         if let recognized = model.recognizedAs {
             FileHandle.standardError.write(Data("zoo: \(model.name) is \(recognized) (recognised from its weights)\n".utf8))
         }
