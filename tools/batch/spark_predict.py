@@ -45,7 +45,8 @@ def main() -> int:
         expected = sorted(single.splitlines())
 
         from pyspark import SparkConf, SparkContext
-        conf = SparkConf().setMaster(f"local[{args.partitions}]").setAppName("zoo-predict")
+        conf = (SparkConf().setMaster(f"local[{args.partitions}]").setAppName("zoo-predict")
+            .set("spark.ui.showConsoleProgress", "false"))
         sc = SparkContext(conf=conf)
         sc.setLogLevel("ERROR")
         try:
