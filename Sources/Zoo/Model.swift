@@ -82,16 +82,7 @@ public final class Model: Sendable {
     /// sees each result, in input order, as soon as its batch is done.
     public func classify(_ images: [ImageSource], top k: Int = 5, batchSize: Int = 8,
                          onResult: ((Int, ImageResult<[Prediction]>) -> Void)? = nil) -> [ImageResult<[Prediction]>] {
-        forEachBatch(images, batchSize: batchSize, onResult: onResult) { batch in
-            guard let labels else { throw ZooError.noPreprocessing(model: name) }
-            let out = try executor.run([inputName: batch])[graph.outputs[0].name]!
-            return try rows(out).map { row in
-                guard row.count == labels.count else {
-                    throw ZooError.badArgument("\(name) outputs \(row.count) scores but has \(labels.count) class labels")
-                }
-                return labels.top(k, of: outputsLogits ? softmax(row) : row)
-            }
-        }
+        forEachBatch(images, batchSize: batchSize, onResult: onResult) { try classifications(of: $0, top: k) }
     }
 
     /// The pooled features of one image (VGG: fc2; most others: the global-average-pooled map).

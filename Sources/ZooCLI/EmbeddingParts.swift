@@ -6,8 +6,11 @@ import ZooTensor
 enum EmbeddingParts {
     static func rowsFile(of npy: URL) -> URL { URL(fileURLWithPath: npy.path + ".rows.tsv") }
 
+    /// One line of a rows file.
+    static func rowsLine(position: Int, path: String) -> String { "\(position)\t\(path)\n" }
+
     static func writeRows(_ rows: [(position: Int, path: String)], besides npy: URL) throws {
-        let text = rows.map { "\($0.position)\t\($0.path)\n" }.joined()
+        let text = rows.map { rowsLine(position: $0.position, path: $0.path) }.joined()
         try Data(text.utf8).write(to: rowsFile(of: npy), options: .atomic)
     }
 

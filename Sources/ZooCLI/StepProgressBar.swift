@@ -3,7 +3,8 @@ import ZooFetch
 
 /// A one-line bar counting steps (images, batches), drawn on stderr only when stderr is a
 /// terminal, like `ProgressBar` (whose frames count bytes):
-/// `embedding [##########..........]  50%  100/200`.
+/// `embedding [##########..........]  50%  100/200`, or `embedding  100 done` when the total
+/// is not known ahead (a list read from a pipe).
 final class StepProgressBar {
     let label: String
     let isEnabled: Bool
@@ -16,7 +17,7 @@ final class StepProgressBar {
     }
 
     /// Redraws at most ten times a second; the last step always shows.
-    func update(_ done: Int, of total: Int) {
+    func update(_ done: Int, of total: Int?) {
         guard isEnabled, done == total || Date().timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = Date()
         drawn = true
@@ -39,7 +40,8 @@ final class StepProgressBar {
         FileHandle.standardError.write(Data("\n".utf8))
     }
 
-    static func render(label: String, done: Int, total: Int, width: Int = 30) -> String {
+    static func render(label: String, done: Int, total: Int?, width: Int = 30) -> String {
+        guard let total else { return "\(label)  \(done) done" }
         let fraction = total > 0 ? min(max(Double(done) / Double(total), 0), 1) : 1
         let filled = Int((fraction * Double(width)).rounded(.down))
         let percent = String(Int((fraction * 100).rounded(.down)))

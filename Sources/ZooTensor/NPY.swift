@@ -81,22 +81,31 @@ public enum NPY {
         case .uint8: descr = "|u1"
         case .float16: descr = "<f2"
         }
-        let dims = tensor.shape.dims.map(String.init)
-        let shapeText = dims.count == 1 ? "(\(dims[0]),)" : "(" + dims.joined(separator: ", ") + ")"
+        var data = header(descr: descr, dims: tensor.shape.dims)
+        data.append(Data(bytes: tensor.rawPointer, count: tensor.byteCount))
+        return data
+    }
+
+    /// The magic, version, length and header dictionary of a file, ending on a 64-byte boundary;
+    /// at least `length` bytes long (padded with spaces), so a header whose row count is
+    /// known only at the end (`NPYRowWriter`) can be written over a reserved one in place.
+    static func header(descr: String, dims: [Int], length: Int = 0) -> Data {
+        let dimsText = dims.map(String.init)
+        let shapeText = dimsText.count == 1 ? "(\(dimsText[0]),)" : "(" + dimsText.joined(separator: ", ") + ")"
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
         // Data starts on a 64-byte boundary; the header ends with a newline.
         let prefix = header.utf8.count + 1 + 10 > 65535 ? 12 : 10
-        let padding = (64 - (prefix + header.utf8.count + 1) % 64) % 64
-        header += String(repeating: " ", count: padding) + "\n"
+        let unpadded = prefix + header.utf8.count + 1
+        let total = max(unpadded + (64 - unpadded % 64) % 64, length)
+        header += String(repeating: " ", count: total - unpadded) + "\n"
         var data = Data(magic)
-        let length = header.utf8.count
+        let headerLength = header.utf8.count
         if prefix == 10 {
-            data.append(contentsOf: [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)])
+            data.append(contentsOf: [1, 0, UInt8(headerLength & 0xFF), UInt8(headerLength >> 8)])
         } else {
-            data.append(contentsOf: [2, 0] + (0..<4).map { UInt8((length >> (8 * $0)) & 0xFF) })
+            data.append(contentsOf: [2, 0] + (0..<4).map { UInt8((headerLength >> (8 * $0)) & 0xFF) })
         }
         data.append(contentsOf: Array(header.utf8))
-        data.append(Data(bytes: tensor.rawPointer, count: tensor.byteCount))
         return data
     }
 

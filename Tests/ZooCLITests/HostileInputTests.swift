@@ -92,6 +92,19 @@ import ZooTestSupport
         #expect(FileManager.default.fileExists(atPath: out("x.npy")))
     }
 
+    /// Issue 15: a folder of 13000x13000 JPEGs took 3.0 GB, every full-size decode of a batch held
+    /// at once. Each is now reduced to the model's input as soon as it is decoded: three of them
+    /// (1.5 GB of RGB pixels together) are classified with one decode's memory.
+    @Test func aFolderOfHugeJPEGsIsClassifiedInBoundedMemory() throws {
+        let folder = scratch.url("huge-photos")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let jpeg = FlatJPEG.grey(width: 13000, height: 13000)
+        for i in 0..<3 { try jpeg.write(to: folder.appendingPathComponent("\(i).jpg")) }
+        let r = try MeasuredRun.run(["predict", "--model", "tiny-cnn", "--top", "1", folder.path], in: scratch.folder)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.peakRSSBytes < Self.rssLimit, "peak RSS \(r.peakRSSBytes)")
+    }
+
     @Test func decodedImageOverTheBudget() throws {
         try expectRefused(["preprocess", "--model", "efficientnet-lite0", cat, "-o", out("x.npy"), "--max-memory", "100k"],
                           containing: "cat.jpg: out of memory: decoding ")

@@ -51,42 +51,39 @@ struct EmbedCommand: ParsableCommand {
         if let output { try OutputFile.check(output, inputs: inputs + [index].compactMap { $0 }, kind: .npy, force: outputOptions.force) }
         if let index { try OutputFile.check(index, inputs: inputs, kind: .other) }
         let model = try options.load()
-        let files = try input.paths()
+        let images = try input.stream()
+        let keepRows = try input.parsedShard() != .whole
         let progress = StepProgressBar(label: "embedding")
-        var rows: [(position: Int, path: String, vector: [Float])] = []
-        var failed: [String] = []
-        let positions = try globalPositions(count: files.count)
-        _ = model.embed(files.map { .file(URL(fileURLWithPath: $0)) }, layer: layer, batchSize: input.batch) { i, result in
+        // Rows go to the file as they come; only an index, which is one JSON document, gathers them.
+        let part = output.map { EmbeddingPartWriter(url: URL(fileURLWithPath: $0)) }
+        var indexed: [(path: String, vector: [Float])] = []
+        var failures = 0
+        var done = 0
+        try model.forEachEmbedding(of: images.sources, layer: layer, batchSize: input.batch) { _, result in
+            let (position, path) = images.nextResult()
             switch result {
             case .success(let vector):
-                rows.append((positions[i], files[i], vector))
-                if jsonl { printLine(EmbeddingLine(file: files[i], embedding: vector, error: nil).json) }
+                try part?.append(vector, position: position, path: path)
+                if index != nil { indexed.append((path, vector)) }
+                if jsonl { printLine(EmbeddingLine(file: path, embedding: vector, error: nil).json) }
             case .failure(let error):
-                failed.append(String(describing: error))
-                if jsonl { printLine(EmbeddingLine(file: files[i], embedding: nil, error: String(describing: error)).json) }
+                failures += 1
+                if jsonl { printLine(EmbeddingLine(file: path, embedding: nil, error: String(describing: error)).json) }
+                progress.clear()
+                reportError(String(describing: error))
             }
-            progress.update(i + 1, of: files.count)
+            done += 1
+            progress.update(done, of: images.count)
         }
         progress.finish()
-        let width = rows.first?.vector.count ?? 0
-        let features = Tensor(shape: [rows.count, width], floats: rows.flatMap(\.vector))
         // Nothing embedded, nothing written: a failed run leaves no output behind.
-        if let output, !rows.isEmpty {
-            let url = URL(fileURLWithPath: output)
-            try NPY.write(features, to: url)
-            if input.shard != nil || !failed.isEmpty {
-                try EmbeddingParts.writeRows(rows.map { ($0.position, $0.path) }, besides: url)
-            }
+        try part?.commit(keepRows: keepRows || failures > 0)
+        if let index {
+            let width = indexed.first?.vector.count ?? 0
+            let features = Tensor(shape: [indexed.count, width], floats: indexed.flatMap(\.vector))
+            try addToIndex(URL(fileURLWithPath: index), features: features, paths: indexed.map(\.path), model: model.name)
         }
-        if let index { try addToIndex(URL(fileURLWithPath: index), features: features, paths: rows.map(\.path), model: model.name) }
-        for error in failed { reportError(error) }
-        if !failed.isEmpty { throw ExitCode(1) }
-    }
-
-    /// Each file's position in the whole list before sharding (shard I of N took every N-th from I).
-    private func globalPositions(count: Int) throws -> [Int] {
-        guard let (i, n) = try input.parsedShard() else { return Array(0..<count) }
-        return (0..<count).map { i + $0 * n }
+        if failures > 0 { throw ExitCode(1) }
     }
 
     private func addToIndex(_ url: URL, features: Tensor, paths: [String], model: String) throws {

@@ -27,22 +27,28 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let model = try options.load()
-        let files = try input.paths()
+        let images = try input.stream()
         let progress = StepProgressBar(label: "classifying")
-        var failed: [String] = []
+        var failures = 0
         var reports: [ImageReport] = []
-        _ = model.classify(files.map { .file(URL(fileURLWithPath: $0)) }, top: top, batchSize: input.batch) { index, result in
-            let report = ImageReport(file: files[index], result: result)
-            if let error = report.error { failed.append(error) }
+        var done = 0
+        try model.forEachClassification(of: images.sources, top: top, batchSize: input.batch) { _, result in
+            let report = ImageReport(file: images.nextResult().path, result: result)
+            progress.clear()
             if jsonl {
-                printLine((try? report.jsonLine()) ?? "")
+                printLine(try report.jsonLine())
             } else if json {
                 reports.append(report)
             } else {
-                progress.clear()
                 printText(report)
             }
-            progress.update(index + 1, of: files.count)
+            // Said at once, so a long run's failures are seen while it goes on.
+            if let error = report.error {
+                failures += 1
+                reportError(error)
+            }
+            done += 1
+            progress.update(done, of: images.count)
         }
         progress.finish()
         if json {
@@ -50,8 +56,7 @@ struct PredictCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(PredictionsDocument(model: model.name, images: reports)), as: UTF8.self))
         }
-        for error in failed { reportError(error) }
-        if !failed.isEmpty { throw ExitCode(1) }
+        if failures > 0 { throw ExitCode(1) }
     }
 
     private func printText(_ report: ImageReport) {
