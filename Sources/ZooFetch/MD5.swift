@@ -20,7 +20,7 @@ public struct MD5: BlockHash {
         [state.0, state.1, state.2, state.3].flatMap { word in (0..<4).map { String(format: "%02x", (word >> (8 * $0)) & 0xff) } }.joined()
     }
 
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) { absorb(bytes) }
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) { absorb(bytes) }
     public mutating func update(_ data: Data) { data.withUnsafeBytes { absorb($0) } }
     /// The digest as lowercase hex; the hash is spent afterwards.
     public mutating func finalizeHex() -> String { finish() }

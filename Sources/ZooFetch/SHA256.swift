@@ -25,7 +25,7 @@ public struct SHA256: BlockHash {
     static let lengthIsBigEndian = true
     var stateHex: String { state.map { String(format: "%08x", $0) }.joined() }
 
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) { absorb(bytes) }
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) { absorb(bytes) }
     public mutating func update(_ data: Data) { data.withUnsafeBytes { absorb($0) } }
     /// The digest as lowercase hex; the hash is spent afterwards.
     public mutating func finalizeHex() -> String { finish() }
