@@ -7,12 +7,12 @@ import Darwin
 
 /// A file mapped read-only into memory. Tensors borrow their bytes from it without a copy;
 /// the mapping lives as long as any of them (their storage keeps this object alive).
-public final class MappedFile: @unchecked Sendable {
-    public let url: URL
-    public let bytes: UnsafeRawPointer
-    public let byteCount: Int
+package final class MappedFile: @unchecked Sendable {
+    package let url: URL
+    package let bytes: UnsafeRawPointer
+    package let byteCount: Int
 
-    public init(url: URL) throws {
+    package init(url: URL) throws {
         self.url = url
         let fd = open(url.path, O_RDONLY)
         guard fd >= 0 else { throw MappedFileError(file: url, detail: String(cString: strerror(errno))) }
@@ -41,7 +41,7 @@ public final class MappedFile: @unchecked Sendable {
 
     /// A tensor whose bytes are `byteCount` bytes of the file from `offset`, without a copy.
     /// Returns nil when that range does not lie inside the file or does not match the shape.
-    public func tensor(shape: Shape, dtype: DType, offset: Int) -> Tensor? {
+    package func tensor(shape: Shape, dtype: DType, offset: Int) -> Tensor? {
         guard let count = shape.checkedElementCount else { return nil }
         let (size, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
         guard !overflow, offset >= 0, offset <= byteCount, size <= byteCount - offset else { return nil }
@@ -50,8 +50,8 @@ public final class MappedFile: @unchecked Sendable {
     }
 }
 
-public struct MappedFileError: Error, CustomStringConvertible {
-    public let file: URL
-    public let detail: String
-    public var description: String { "\(file.lastPathComponent): \(detail)" }
+package struct MappedFileError: Error, CustomStringConvertible {
+    package let file: URL
+    package let detail: String
+    package var description: String { "\(file.lastPathComponent): \(detail)" }
 }

@@ -1,6 +1,6 @@
 /// Copies an n-dimensional array into a new axis order: output axis `i` is input axis
 /// `permutation[i]`. This is the one place layouts are permuted (OIHW -> HWIO, NCHW <-> NHWC).
-public func permute(source: UnsafeRawPointer, shape: Shape, permutation: [Int],
+package func permute(source: UnsafeRawPointer, shape: Shape, permutation: [Int],
                     destination: UnsafeMutableRawPointer, elementSize: Int) {
     let rank = shape.rank
     precondition(permutation.count == rank && Set(permutation) == Set(0..<rank), "bad permutation \(permutation)")
