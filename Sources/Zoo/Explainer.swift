@@ -6,6 +6,7 @@ import ZooVision
 /// A class activation map for one image with what is needed to draw it: the photo, the
 /// model's top classes and the explained class's label.
 public struct Explanation: Sendable {
+    /// The activation map: one weight per cell of the explained layer's spatial grid.
     public var map: ActivationMap
     /// The explained class's label (nil for a model without labels).
     public var label: String?

@@ -21,6 +21,7 @@ public struct LoadOptions: Sendable {
     /// Never download missing weights (`--offline`; `ZOO_OFFLINE=1` does the same): say what to get instead.
     public var offline: Bool
 
+    /// Options for `Zoo.load`; every default is what the `zoo` commands use without flags.
     public init(architecture: String? = nil, weights: URL? = nil, threads: Int = ThreadCount.default,
                 appliesEXIFOrientation: Bool = true, optimize: Bool = true, cache: WeightsCache = .default, offline: Bool = false) {
         self.architecture = architecture
