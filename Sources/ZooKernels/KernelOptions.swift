@@ -23,9 +23,13 @@ public struct KernelOptions: Sendable, Hashable, CustomStringConvertible {
     /// activations multiplied with float32 accumulation (AVX512-BF16 `VDPBF16PS`).
     public enum Precision: String, Sendable, CaseIterable { case fp32, bf16 }
 
+    /// Which GEMM convolutions and dense layers use.
     public var gemm: GEMMPath
+    /// Whether 3x3 stride-1 convolutions go through Winograd.
     public var winograd: WinogradPath
+    /// Which depthwise kernel runs.
     public var depthwise: DepthwisePath
+    /// float32 or bfloat16 arithmetic for convolutions and dense layers.
     public var precision: Precision
 
     /// A selection of paths; see `runnable` for what runs where one is missing.
