@@ -14,7 +14,7 @@ package func permute(source: UnsafeRawPointer, shape: Shape, permutation: [Int],
         destination.copyMemory(from: source, byteCount: elementSize)
         return
     }
-    if permutation == [0, 2, 3, 1] && elementSize == 4 {
+    if permutation == Layout.nchwToNHWC && elementSize == 4 {
         channelsLast(source.assumingMemoryBound(to: UInt32.self), batch: shape[0], channels: shape[1],
                      pixels: shape[2] * shape[3], destination.assumingMemoryBound(to: UInt32.self))
         return
