@@ -134,8 +134,10 @@ def declaration(line):
         s = s.lstrip()
     words = re.findall(r"[\w]+(?:\([\w]+\))?[?!]?|\S", s)
     modifiers = []
-    for w in words:
-        if w in MODIFIERS or SETTER_ACCESS.match(w):
+    for i, w in enumerate(words):
+        # `class` is a modifier in `class func` / `class var`, else it declares a class.
+        is_class_modifier = w == "class" and i + 1 < len(words) and words[i + 1].rstrip("?!") in DECLS
+        if (w in MODIFIERS and w != "class") or is_class_modifier or SETTER_ACCESS.match(w):
             modifiers.append(w)
             continue
         keyword = w.rstrip("?!")
