@@ -7,12 +7,16 @@ import Darwin
 
 /// A file mapped read-only into memory. Tensors borrow their bytes from it without a copy;
 /// the mapping lives as long as any of them (their storage keeps this object alive).
-package final class MappedFile: @unchecked Sendable {
-    package let url: URL
-    package let bytes: UnsafeRawPointer
-    package let byteCount: Int
+public final class MappedFile: @unchecked Sendable {
+    /// The file mapped.
+    public let url: URL
+    /// The first byte of the mapping.
+    public let bytes: UnsafeRawPointer
+    /// The file's size in bytes.
+    public let byteCount: Int
 
-    package init(url: URL) throws {
+    /// Maps the whole file read-only; throws `MappedFileError` when it cannot be opened or mapped.
+    public init(url: URL) throws {
         self.url = url
         let fd = open(url.path, O_RDONLY)
         guard fd >= 0 else { throw MappedFileError(file: url, detail: String(cString: strerror(errno))) }
@@ -41,7 +45,7 @@ package final class MappedFile: @unchecked Sendable {
 
     /// A tensor whose bytes are `byteCount` bytes of the file from `offset`, without a copy.
     /// Returns nil when that range does not lie inside the file or does not match the shape.
-    package func tensor(shape: Shape, dtype: DType, offset: Int) -> Tensor? {
+    public func tensor(shape: Shape, dtype: DType, offset: Int) -> Tensor? {
         guard let count = shape.checkedElementCount else { return nil }
         let (size, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
         guard !overflow, offset >= 0, offset <= byteCount, size <= byteCount - offset else { return nil }
@@ -50,8 +54,12 @@ package final class MappedFile: @unchecked Sendable {
     }
 }
 
-package struct MappedFileError: Error, CustomStringConvertible {
-    package let file: URL
-    package let detail: String
-    package var description: String { "\(file.lastPathComponent): \(detail)" }
+/// A file that could not be mapped, and why.
+public struct MappedFileError: Error, CustomStringConvertible {
+    /// The file.
+    public let file: URL
+    /// Why it could not be mapped.
+    public let detail: String
+    /// The error in one line, naming the file.
+    public var description: String { "\(file.lastPathComponent): \(detail)" }
 }
