@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Zip archives (.keras, .pth, wheels): a maintained reader under ZooZip's checks.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // `swift package generate-documentation --target Zoo` (Sources/Zoo/Zoo.docc); a command plugin,
+        // built only when that command runs.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // MARK: C libraries (module map + shim header only)
@@ -40,7 +43,7 @@ let package = Package(
         .target(name: "ZooHDF5", dependencies: ["CHDF5"]),
         // protobuf-c code generated from onnx.proto (tools/onnx/regenerate-proto), committed.
         .target(name: "CONNXProto", dependencies: ["CProtobufC"]),
-        .target(name: "ZooONNX", dependencies: ["CONNXProto", "ZooTensor"]),
+        .target(name: "ZooONNX", dependencies: ["CONNXProto"]),
         .target(name: "ZooImport", dependencies: ["ZooONNX", "ZooHDF5", "ZooPyTorch", "ZooZip", "ZooModels", "ZooGraph", "ZooKernels", "ZooTensor"]),
         // Architectures defined in Swift with the source frameworks' layer names.
         .target(name: "ZooModels", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
@@ -61,34 +64,34 @@ let package = Package(
         .target(name: "ZooCatalog", plugins: ["ZooCatalogPlugin"]),
         .executableTarget(name: "ZooCatalogGenerator"),
         .plugin(name: "ZooCatalogPlugin", capability: .buildTool(), dependencies: ["ZooCatalogGenerator"]),
-        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooKernels", "ZooImport", "ZooFormat", "ZooVision", "ZooFetch", "ZooCatalog"]),
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooKernels", "ZooImport", "ZooModels", "ZooFormat", "ZooVision", "ZooFetch", "ZooCatalog"]),
         // What `zoo bench` measures: latency, per-op profile, memory footprint, GEMM peak.
         .target(name: "ZooBench", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
         .executableTarget(
             name: "ZooCLI",
-            dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooKernels", "ZooImport", "ZooBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooKernels", "ZooModels", "ZooVision", "ZooFetch", "ZooBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: Tests
-        .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooGraph"], path: "Tests/ZooTestSupport"),
-        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor", "ZooTestSupport"]),
+        .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooKernels", "ZooGraph"], path: "Tests/ZooTestSupport"),
+        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor"]),
         .testTarget(name: "ZooKernelsTests", dependencies: ["ZooKernels", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooGraphTests", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor", "ZooTestSupport"]),
-        .testTarget(name: "ZooSystemLibrariesTests", dependencies: ["ZooHDF5", "ZooVision", "ZooKernels"]),
+        .testTarget(name: "ZooSystemLibrariesTests", dependencies: ["ZooHDF5", "ZooVision"]),
         .testTarget(name: "ZooONNXTests", dependencies: ["ZooONNX", "ZooImport", "ZooGraph", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooKerasTests", dependencies: ["ZooImport", "ZooHDF5", "ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooModelsTests", dependencies: ["ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooModelsTests", dependencies: ["ZooModels", "ZooGraph", "ZooKernels", "ZooTensor"]),
         .testTarget(name: "ZooPyTorchTests", dependencies: ["ZooPyTorch", "ZooImport", "ZooModels", "ZooGraph", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooFetchTests", dependencies: ["ZooFetch", "ZooTestSupport"]),
-        .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooGraph", "ZooKernels", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooVisionTests", dependencies: ["ZooVision", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooVision", "ZooGraph", "ZooTensor", "ZooFetch", "ZooFormat",
                                                      "ZooModels", "ZooImport", "ZooCatalog", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooFetch", "ZooGraph", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooFetch", "ZooGraph", "ZooTensor", "ZooVision", "ZooTestSupport"]),
     ]
 )

@@ -6,6 +6,7 @@ import ZooVision
 /// A class activation map for one image with what is needed to draw it: the photo, the
 /// model's top classes and the explained class's label.
 public struct Explanation: Sendable {
+    /// The activation map: one weight per cell of the explained layer's spatial grid.
     public var map: ActivationMap
     /// The explained class's label (nil for a model without labels).
     public var label: String?
@@ -28,9 +29,12 @@ public struct Explanation: Sendable {
 /// Explains a model's decisions with class activation maps. Build one per model and reuse it
 /// for many images (it prepares the gradient graph once). `Sendable`.
 public final class Explainer: Sendable {
+    /// The model explained.
     public let model: Model
+    /// The map computer for the model's graph.
     public let mapper: ActivationMapper
 
+    /// An explainer for `model`; throws when its graph has no classifier head to explain.
     public init(model: Model) throws {
         self.model = model
         mapper = try ActivationMapper(graph: model.graph, threads: 1)

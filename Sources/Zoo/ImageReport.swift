@@ -7,15 +7,23 @@ import ZooVision
 public struct ImageReport: Codable, Sendable, Hashable {
     /// One ranked class.
     public struct Entry: Codable, Sendable, Hashable {
+        /// Position in the top-k list, 1 for the best class.
         public var rank: Int
+        /// The class's index in the model's output.
         public var index: Int
+        /// The class's identifier (a WordNet id for ImageNet).
         public var id: String
+        /// The class's human-readable label.
         public var label: String
+        /// The class's probability.
         public var score: Float
     }
 
+    /// The image's path or name, as given.
     public var file: String
+    /// The top classes, best first; nil when the image failed.
     public var predictions: [Entry]?
+    /// Why the image failed, in one line; nil when it was classified.
     public var error: String?
 
     /// The entry for an image's classification result.

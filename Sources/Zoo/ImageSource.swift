@@ -3,8 +3,11 @@ import ZooVision
 
 /// An image handed to a model: a file, encoded bytes (JPEG or PNG), or decoded RGB pixels.
 public enum ImageSource: Sendable {
+    /// An image file in any format zoo decodes (JPEG, PNG, WebP, TIFF, GIF, BMP).
     case file(URL)
+    /// An encoded image in memory; `name` is used in error messages.
     case encoded(Data, name: String)
+    /// Pixels already decoded.
     case rgb(RGBImage)
 
     /// A short name for messages: the file name, or the name given with the bytes.

@@ -7,16 +7,23 @@ import ZooTensor
 /// Converts any model zoo reads into a `.zoo` file, then checks its own work: the written
 /// file is loaded back and run beside the source graph on a probe input.
 public enum ModelConverter {
+    /// What `convert` wrote and how the written file compared with its source.
     public struct Report: Sendable {
+        /// The `.zoo` file written.
         public var output: URL
+        /// Whether the weights were stored as float16.
         public var fp16: Bool
+        /// Number of weights in the graph.
         public var parameterCount: Int
+        /// Size of the written file in bytes.
         public var fileBytes: Int
         /// Relative L2 between the source graph's and the converted file's outputs on the probe.
         public var probeRelativeL2: Double
+        /// Whether the converted file's outputs equal the source's bit for bit on the probe.
         public var probeBitIdentical: Bool
         /// Whether every output row's arg-max agrees between source and converted file.
         public var probeSameTop1: Bool
+        /// The comparison with the user's reference input and output, when given.
         public var reference: ReferenceComparison?
         /// True when float16 rounding moved the outputs more than `fp16Tolerance` (kept, reported).
         public var exceedsFP16Tolerance: Bool { fp16 && probeRelativeL2 > ModelConverter.fp16Tolerance }

@@ -4,10 +4,13 @@ import ZooTensor
 
 /// How a model's outputs compare with outputs the user produced in the source framework.
 public struct ReferenceComparison: Sendable {
+    /// Relative L2 distance between zoo's outputs and the reference: `|zoo - ref| / |ref|`.
     public var relativeL2: Double
+    /// The largest absolute difference of any output element.
     public var maxAbsError: Double
     /// Rows (images) whose arg-max agrees, and how many rows there are.
     public var top1Agreement: Int
+    /// Number of output rows (images) compared.
     public var rows: Int
 
     /// The correctness bar of DESIGN.md: relative L2 at most 1e-4 (float32 weights) and the same

@@ -4,21 +4,26 @@ import ZooTensor
 
 /// What `zoo bench` is asked to measure.
 public struct BenchmarkSettings: Sendable {
+    /// Images per run.
     public var batch: Int
+    /// Threads the executor uses.
     public var threads: Int
     /// Timed runs, after `warmup` untimed ones.
     public var runs: Int
+    /// Untimed runs before the timed ones.
     public var warmup: Int
     /// Also time every node over `runs` further runs (kept apart from the latency runs, whose
     /// clock reads would otherwise be disturbed by the per-node ones).
     public var profile: Bool
     /// How many of the slowest nodes the profile lists.
     public var topNodes: Int
+    /// Also measure the machine's GEMM peak (`GEMMPeak`).
     public var gemmPeak: Bool
     /// The kernel paths and precision the executor is built with (`--precision bf16` sets
     /// `kernels.precision`).
     public var kernels: KernelOptions
 
+    /// Settings; the defaults are `zoo bench`'s.
     public init(batch: Int = 1, threads: Int = ThreadCount.default, runs: Int = 10, warmup: Int = 2,
                 profile: Bool = false, topNodes: Int = 10, gemmPeak: Bool = false, kernels: KernelOptions = .default) {
         self.batch = batch; self.threads = threads; self.runs = runs; self.warmup = warmup
@@ -28,7 +33,9 @@ public struct BenchmarkSettings: Sendable {
 
 /// One benchmark of one model at one batch size.
 public struct BenchmarkResult: Sendable {
+    /// The model's name or file, as given.
     public var model: String
+    /// What was asked for.
     public var settings: BenchmarkSettings
     /// Which code multiplies (`BLASInfo.gemmKernel`): "zoo AVX-512, Winograd F(4x4,3x3)",
     /// "zoo AVX512-BF16 (fp32 accumulate)", or "OpenBLAS <core>" on CPUs without AVX-512.
@@ -40,9 +47,11 @@ public struct BenchmarkResult: Sendable {
     public var firstRunSeconds: Double
     /// Per batch, over the timed runs.
     public var latency: LatencyStatistics
+    /// Images per second at the median latency.
     public var imagesPerSecond: Double { Double(settings.batch) / latency.median }
     /// Conv and dense FLOPs of one image (two per multiply-add).
     public var flopsPerImage: Int
+    /// The memory the model needs on paper: weights and the activation arena.
     public var memory: MemoryFootprint
     /// The process's high-water mark, loading included.
     public var peakRSSBytes: Int
@@ -51,7 +60,9 @@ public struct BenchmarkResult: Sendable {
     public var peakRSSAfterLoadBytes: Int?
     /// RSS just before the model loaded: the process's floor (Linux; nil elsewhere).
     public var startRSSBytes: Int?
+    /// The GEMM peak, when asked for.
     public var gemmPeak: GEMMPeak?
+    /// The per-op profile, when asked for.
     public var profile: OpProfile?
 
     /// Conv and dense GFLOP per second over a batch at the median latency.
@@ -62,6 +73,7 @@ public struct BenchmarkResult: Sendable {
     }
 }
 
+/// Runs a benchmark: what `zoo bench` calls.
 public enum Benchmark {
     /// Loads the model with `load`, then runs it on synthetic inputs: `settings.warmup` untimed
     /// runs, `settings.runs` timed ones, then the profile and GEMM peak if asked for.

@@ -7,13 +7,17 @@ import ZooTensor
 /// and spreads the tiles over the threads as it does for every convolution and dense layer.
 /// The best rate over a few shapes is the "peak" a model's FLOP count is divided by.
 public struct GEMMPeak: Sendable {
+    /// One shape's rate.
     public struct Measurement: Sendable {
+        /// The product's sizes: `[m, k] x [k, n]`.
         public var m, n, k: Int
+        /// Billions of floating-point operations per second (two per multiply-add).
         public var gflopsPerSecond: Double
     }
 
     /// Each shape measured, in the order of `shapes`.
     public var shapes: [Measurement]
+    /// The best rate over the shapes: the peak.
     public var gflopsPerSecond: Double { shapes.map(\.gflopsPerSecond).max() ?? 0 }
 
     /// Square, and the im2col shapes of a ResNet 3x3 (56x56x64) and 1x1 (56x56, 64 -> 256) layer.

@@ -1,7 +1,10 @@
 /// Median, minimum and maximum of repeated timings, in seconds.
 public struct LatencyStatistics: Sendable, Equatable {
+    /// The median, in seconds.
     public var median: Double
+    /// The fastest, in seconds.
     public var min: Double
+    /// The slowest, in seconds.
     public var max: Double
 
     /// `samples` must not be empty. An even count takes the mean of the middle two.

@@ -18,6 +18,7 @@ public struct MemoryFootprint: Sendable {
     /// A measured RSS as a multiple of `targetBaseBytes` (the target: at most 1.3 at batch 1).
     public func ratio(ofRSS bytes: Int) -> Double { Double(bytes) / Double(max(targetBaseBytes, 1)) }
 
+    /// The footprint of `graph` run with `plan`.
     public init(graph: Graph, plan: ExecutionPlan) {
         weightBytes = graph.parameterCount * DType.float32.byteSize
         arenaBytes = plan.peakActivationBytes

@@ -4,24 +4,37 @@ import ZooTensor
 /// Where a run's time goes: per-node kernel times (the median over profiled runs), summed by
 /// op kind, and the slowest nodes. Percentages are of the sum over all nodes.
 public struct OpProfile: Sendable {
+    /// The time of all nodes of one op kind.
     public struct Kind: Sendable {
+        /// The op kind (`conv2d`, `dense`, ...).
         public var kind: String
+        /// How many nodes are of this kind.
         public var nodes: Int
+        /// Their summed median time per run, in seconds.
         public var seconds: Double
+        /// Their share of the run's time.
         public var percent: Double
         /// Conv/dense FLOPs of these nodes per second of their time; nil when they do none.
         public var gflopsPerSecond: Double?
     }
 
+    /// One node's time.
     public struct NodeTime: Sendable {
+        /// The node's name.
         public var name: String
+        /// Its op kind.
         public var kind: String
+        /// Its output shape.
         public var outputShape: Shape
+        /// Its median time per run, in seconds.
         public var seconds: Double
+        /// Its share of the run's time.
         public var percent: Double
+        /// Its conv/dense FLOPs per second of its time; nil when it does none.
         public var gflopsPerSecond: Double?
     }
 
+    /// Profiled runs the medians are taken over.
     public var runs: Int
     /// Sum of the per-node medians.
     public var totalSeconds: Double

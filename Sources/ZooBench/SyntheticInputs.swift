@@ -5,6 +5,7 @@ import ZooTensor
 /// values in [-1, 1] from a fixed formula, so every run and every machine computes on the same
 /// numbers (random-looking, so no kernel gets an easy all-zero case).
 public enum SyntheticInputs {
+    /// One tensor per graph input at `batch`, from the fixed formula.
     public static func make(for graph: Graph, batch: Int) throws -> [String: Tensor] {
         var feeds: [String: Tensor] = [:]
         for id in graph.inputs {

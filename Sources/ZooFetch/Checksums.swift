@@ -3,7 +3,9 @@ import Foundation
 /// A hash a weight source may name its file by: our own sha256, or the md5 a publisher gives
 /// (Keras passes one to `get_file` for its application weights).
 public enum HashAlgorithm: String, Sendable, Hashable, CaseIterable {
+    /// SHA-256, the hash zoo pins and most manifests give.
     case sha256
+    /// MD5, for publishers that give only that (Keras).
     case md5
 
     /// Digest length in hex digits.

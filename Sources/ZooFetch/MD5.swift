@@ -13,6 +13,7 @@ public struct MD5: BlockHash {
     /// floor(abs(sin(i + 1)) * 2^32), RFC 1321's table T.
     private static let k: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4_294_967_296)) }
 
+    /// A hasher that has read nothing yet.
     public init() {}
 
     static let lengthIsBigEndian = false
@@ -20,10 +21,12 @@ public struct MD5: BlockHash {
         [state.0, state.1, state.2, state.3].flatMap { word in (0..<4).map { String(format: "%02x", (word >> (8 * $0)) & 0xff) } }.joined()
     }
 
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) { absorb(bytes) }
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) { absorb(bytes) }
+    /// Reads more bytes.
     public mutating func update(_ data: Data) { data.withUnsafeBytes { absorb($0) } }
     /// The digest as lowercase hex; the hash is spent afterwards.
     public mutating func finalizeHex() -> String { finish() }
+    /// The MD5 of `data` in lowercase hex.
     public static func hex(of data: Data) -> String { digest(of: data) }
     /// Hashes a file in 4 MiB chunks, so a 500 MB weights file never sits in memory whole.
     public static func hex(ofFile url: URL) throws -> String { try digest(ofFile: url) }

@@ -20,7 +20,9 @@ public final class ProgressBar: @unchecked Sendable {
     /// ANSI "erase to end of line": a shorter redraw leaves no tail of the longer one.
     private static let clearToEndOfLine = "\u{1B}[K"
 
+    /// What the bar is about (a file name), printed before it.
     public let label: String
+    /// Whether the bar draws at all (stderr is a terminal).
     public let isEnabled: Bool
     private let interval: TimeInterval
     private let write: @Sendable (String) -> Void

@@ -20,15 +20,18 @@ public struct SHA256: BlockHash {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
+    /// A hasher that has read nothing yet.
     public init() {}
 
     static let lengthIsBigEndian = true
     var stateHex: String { state.map { String(format: "%08x", $0) }.joined() }
 
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) { absorb(bytes) }
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) { absorb(bytes) }
+    /// Reads more bytes.
     public mutating func update(_ data: Data) { data.withUnsafeBytes { absorb($0) } }
     /// The digest as lowercase hex; the hash is spent afterwards.
     public mutating func finalizeHex() -> String { finish() }
+    /// The SHA-256 of `data` in lowercase hex.
     public static func hex(of data: Data) -> String { digest(of: data) }
     /// Hashes a file in 4 MiB chunks, so a 500 MB weights file never sits in memory whole.
     public static func hex(ofFile url: URL) throws -> String { try digest(ofFile: url) }

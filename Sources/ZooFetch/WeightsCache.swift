@@ -9,6 +9,7 @@ public struct WeightsCache: Sendable, Hashable {
     /// The cache root (`$ZOO_HOME`).
     public let root: URL
 
+    /// A cache rooted at `root`.
     public init(root: URL) {
         self.root = root
     }

@@ -5,11 +5,14 @@ import ZooTensor
 /// A loaded `.zoo` file: the graph, whose weights are borrowed from the memory-mapped file
 /// (no copy, no parse of the weights), and the metadata stored with it.
 public struct ZooFile: Sendable {
+    /// The graph, its constants borrowed from the mapped file.
     public let graph: Graph
+    /// The preprocessing, labels and provenance stored with it.
     public let metadata: ZooFileMetadata
     /// "major.minor" of the format that wrote the file.
     public let formatVersion: String
 
+    /// Maps and checks a `.zoo` file; throws `ZooFileError` naming the file and the problem.
     public static func load(_ url: URL) throws -> ZooFile {
         func fail(_ detail: String) -> ZooFileError { ZooFileError(file: url, detail: detail) }
         let file: MappedFile

@@ -9,9 +9,13 @@ import ZooTensor
 /// - `__metadata__` keys: `format` ("zoo"), `format_version` ("1.0"), `graph` (JSON of
 ///   `GraphDescription`), `preprocessing`, `labels`, `provenance` (JSON strings).
 public enum ZooFileFormat {
+    /// The `format` metadata value that marks a `.zoo` file.
     public static let formatName = "zoo"
+    /// The format's major version: a reader refuses files of another.
     public static let majorVersion = 1
+    /// The format's minor version: additions older readers may ignore.
     public static let minorVersion = 0
+    /// "major.minor", as written into each file.
     public static var version: String { "\(majorVersion).\(minorVersion)" }
     static let alignment = 64
     /// Larger headers are refused before reading them (safetensors' own limit is 100 MB).
@@ -45,9 +49,13 @@ public enum ZooFileFormat {
 /// What a `.zoo` file carries besides the graph: opaque JSON strings that the layers above
 /// interpret (preprocessing, labels) and where the model came from.
 public struct ZooFileMetadata: Sendable, Equatable {
+    /// How images become the input (JSON), or nil.
     public var preprocessing: String?
+    /// The class labels (JSON), or nil.
     public var labels: String?
+    /// Where the model came from and how it was converted (JSON), or nil.
     public var provenance: String?
+    /// Metadata with these parts; each may be left out.
     public init(preprocessing: String? = nil, labels: String? = nil, provenance: String? = nil) {
         self.preprocessing = preprocessing; self.labels = labels; self.provenance = provenance
     }

@@ -18,7 +18,9 @@ struct PlannedStep: Sendable {
 /// Everything that depends on the batch size, computed once per (graph, batch): shapes,
 /// kernel geometry, and an arena layout in which values with disjoint lifetimes share bytes.
 public struct ExecutionPlan: Sendable {
+    /// The batch size this plan is for.
     public let batch: Int
+    /// Every value's shape at this batch size, indexed by `ValueID`.
     public let shapes: [Shape]
     /// Bytes of the activation arena: the peak of live activations plus kernel scratch.
     public let peakActivationBytes: Int

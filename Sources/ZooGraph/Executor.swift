@@ -7,7 +7,9 @@ import ZooTensor
 /// do not fit the graph as declared go to a graph rebuilt for them by its specializer, cached
 /// per distinct input shapes and deciding values (Executor+Specialization.swift).
 public final class Executor: Sendable {
+    /// The graph this executor runs.
     public let graph: Graph
+    /// Threads each run uses.
     public let threads: Int
     /// The kernel paths every run of this executor takes (runnable on this CPU).
     public let kernels: KernelOptions

@@ -6,6 +6,7 @@ public struct GraphBuilder {
     private var graph: Graph
     private var ids: [String: ValueID] = [:]
 
+    /// An empty graph called `name`.
     public init(name: String) {
         graph = Graph(name: name, values: [], nodes: [], inputs: [], outputs: [])
     }
@@ -42,10 +43,14 @@ public struct GraphBuilder {
         graph.outputs.append(GraphOutput(name: name ?? graph.values[value].name, value: value))
     }
 
+    /// The inferred shape of a value added so far.
     public func shape(of value: ValueID) -> Shape { graph.values[value].shape }
+    /// The value added under this name, or nil.
     public func value(named name: String) -> ValueID? { ids[name] }
+    /// The tensor of a constant added so far; nil for other values.
     public func constant(of value: ValueID) -> Tensor? { graph.values[value].constant }
 
+    /// The graph built so far.
     public func build() -> Graph { graph }
 
     /// Every input and computed value has positive dimensions of at most `ShapeInference.maxExtent`

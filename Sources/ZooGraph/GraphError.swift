@@ -2,13 +2,21 @@ import ZooTensor
 
 /// Errors building, checking or running a graph. Messages name the node and both shapes.
 public enum GraphError: Error, CustomStringConvertible, Equatable {
+    /// A node's inputs have shapes its op cannot take.
     case shapeMismatch(node: String, op: String, detail: String)
+    /// A node whose parameters or inputs are invalid for its op.
     case invalidNode(node: String, op: String, detail: String)
+    /// A node reads a value no earlier node or input defines.
     case unknownValue(node: String, name: String)
+    /// Two values or nodes share a name.
     case duplicateName(String)
+    /// A graph input that `run` was not given.
     case missingInput(name: String)
+    /// A tensor given to `run` under a name that is no graph input.
     case unexpectedInput(name: String)
+    /// An input tensor whose shape does not fit the graph's.
     case inputShape(name: String, expected: Shape, found: Shape)
+    /// An input tensor of the wrong element type.
     case inputType(name: String, expected: DType, found: DType)
     /// The inputs do not fit the graph as declared, and rebuilding it for them failed.
     case cannotSpecialize(reason: String, detail: String)
@@ -21,6 +29,7 @@ public enum GraphError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// The error in one line, naming the node or input.
     public var description: String {
         switch self {
         case let .shapeMismatch(node, op, detail): "node '\(node)' (\(op)): \(detail)"

@@ -3,9 +3,13 @@ import ZooTensor
 
 /// One row of a Keras-style `summary()`.
 public struct LayerSummary: Sendable {
+    /// The node's name.
     public var name: String
+    /// The op, as printed (`conv2d 3x3/2`, `dense`, ...).
     public var op: String
+    /// The output shape at the summarised batch size.
     public var outputShape: Shape
+    /// Number of weights the node reads.
     public var parameters: Int
     /// Floating-point operations (a multiply-add counts as two).
     public var flops: Int

@@ -2,7 +2,9 @@ import ZooKernels
 
 /// Fully connected layer over the last axis: weights `[in, out]`, `act(x W + b + residual)`.
 public struct DenseParams: Sendable, Hashable, Codable {
+    /// Applied to the output (fused by the passes).
     public var activation: Activation
+    /// A dense layer followed by `activation`.
     public init(activation: Activation = .none) { self.activation = activation }
 }
 
@@ -16,16 +18,23 @@ public struct DenseParams: Sendable, Hashable, Codable {
 /// - `binary`: `[a, b]` with numpy broadcasting. `concat`: any number of inputs.
 /// - everything else: `[x]`.
 public enum Op: Sendable, Hashable {
+    /// 2-D convolution (also grouped, depthwise and dilated), NHWC input, HWIO weights.
     case conv2d(Conv2DParams)
+    /// Fully connected layer over the last axis.
     case dense(DenseParams)
+    /// Inference batch normalisation over the last (channel) axis.
     case batchNorm(epsilon: Float)
+    /// An element-wise activation.
     case activation(Activation)
     /// Softmax along `axis` (already normalised to a non-negative index).
     case softmax(axis: Int)
+    /// Max or average pooling over H and W of NHWC.
     case pool2d(Pool2DParams)
     /// Mean or max over H and W of NHWC: `[N, C]`, or `[N, 1, 1, C]` when `keepDims`.
     case globalPool(PoolKind, keepDims: Bool)
+    /// Element-wise arithmetic with numpy broadcasting.
     case binary(BinaryOp)
+    /// Joins the inputs along `axis`.
     case concat(axis: Int)
     /// Constant padding: `before[i]` and `after[i]` elements on axis `i`.
     case pad(before: [Int], after: [Int], value: Float)

@@ -3,6 +3,7 @@ import Foundation
 /// How many threads inference uses by default: the CPUs this process may run on, capped by
 /// a cgroup CPU quota (a container limited to 2 CPUs on a 64-core host gets 2, not 64).
 public enum ThreadCount {
+    /// The CPUs this process may use, at least 1.
     public static let `default`: Int = {
         var count = ProcessInfo.processInfo.activeProcessorCount
         if let quota = cgroupQuota() { count = min(count, quota) }

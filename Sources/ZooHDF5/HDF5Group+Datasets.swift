@@ -35,7 +35,7 @@ extension HDF5Group {
 
     /// Reads the dataset `name` as float32 straight into `buffer`, whose count must equal the
     /// dataset's element count (check `datasetShape` first).
-    public func readFloats(_ name: String, into buffer: UnsafeMutableBufferPointer<Float>) throws(HDF5Error) {
+    package func readFloats(_ name: String, into buffer: UnsafeMutableBufferPointer<Float>) throws(HDF5Error) {
         let fileID = file.id
         let target = childPath(name)
         try HDF5Session.run { () throws(HDF5Error) in

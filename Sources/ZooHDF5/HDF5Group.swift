@@ -2,7 +2,9 @@ import CHDF5
 
 /// What a path inside an HDF5 file names.
 public enum HDF5ObjectKind: Sendable, Hashable {
+    /// A group (an HDF5 folder).
     case group
+    /// A dataset (an array).
     case dataset
     /// A named datatype or anything else that is neither group nor dataset.
     case other
@@ -13,6 +15,7 @@ public enum HDF5ObjectKind: Sendable, Hashable {
 /// Member names may themselves contain `/` (Keras writes datasets named `conv1/kernel:0`,
 /// which HDF5 stores as nested groups); such names are resolved as paths below this group.
 public struct HDF5Group: Sendable {
+    /// The open file the group belongs to (kept open while the group lives).
     public let file: HDF5File
     /// Absolute path, "/" for the root.
     public let path: String

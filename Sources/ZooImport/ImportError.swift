@@ -13,10 +13,15 @@ public enum ImportError: Error, CustomStringConvertible {
     case truncated(file: URL, detail: String)
     /// A structural problem at a named place inside the file.
     case malformed(file: URL, at: String, detail: String)
+    /// A tensor the architecture needs is not in the file.
     case missingTensor(name: String, file: URL)
+    /// Tensors in the file that the architecture does not use.
     case unusedTensors(names: [String], file: URL)
+    /// A tensor whose shape is not the one the architecture needs.
     case shapeMismatch(tensor: String, expected: Shape, found: Shape, file: URL)
+    /// An operator or layer zoo does not support, with why.
     case unsupportedOp(type: String, node: String, detail: String, file: URL)
+    /// A tensor of an element type zoo does not read.
     case unsupportedDType(tensor: String, dtype: String, file: URL)
     /// A C library call failed; `message` is its own error text.
     case library(call: String, message: String, file: URL)
@@ -25,6 +30,7 @@ public enum ImportError: Error, CustomStringConvertible {
     /// Several problems found in one pass over the file, reported together.
     case many([ImportError])
 
+    /// The error in one line, starting with the file name.
     public var description: String {
         switch self {
         case let .notAModel(file, detail): "\(file.lastPathComponent): \(detail)"

@@ -2,6 +2,7 @@
 extension Activation: Codable {
     private enum Keys: String, CodingKey { case type, min, max, alpha, beta }
 
+    /// Reads an activation from its JSON form.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         switch try c.decode(String.self, forKey: .type) {
@@ -21,6 +22,7 @@ extension Activation: Codable {
         }
     }
 
+    /// Writes the activation's JSON form.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         switch self {

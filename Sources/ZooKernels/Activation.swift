@@ -1,11 +1,16 @@
 /// An elementwise activation, applied on its own or fused into a conv/dense epilogue.
 public enum Activation: Sendable, Hashable, CustomStringConvertible {
+    /// The identity.
     case none
+    /// max(x, 0).
     case relu
     /// min(max(x, 0), 6), MobileNet's activation.
     case relu6
+    /// x clamped to [min, max].
     case clip(min: Float, max: Float)
+    /// x for x >= 0, alpha * x below.
     case leakyRelu(alpha: Float)
+    /// 1 / (1 + exp(-x)).
     case sigmoid
     /// max(0, min(1, alpha * x + beta)); ONNX defaults alpha 0.2, beta 0.5.
     case hardSigmoid(alpha: Float, beta: Float)
@@ -14,6 +19,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
     /// Keras' general `ReLU` layer; see `kerasReLU(_:maxValue:negativeSlope:threshold:)`.
     case kerasReLU(maxValue: Float?, negativeSlope: Float, threshold: Float)
 
+    /// The activation's name with its parameters, as `zoo info` prints it.
     public var description: String {
         switch self {
         case .none: "none"

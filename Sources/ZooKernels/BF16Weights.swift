@@ -3,19 +3,19 @@ import CZooKernels
 /// A conv's or dense layer's float32 weights rounded to bfloat16 and packed once into the panels
 /// both bf16 GEMMs (AMX and AVX512-BF16) stream (see zoo_gemm_bf16.h): half the bytes, no per-call packing.
 /// Built when a plan first needs them (`precision == .bf16`) and shared by every plan of an executor.
-public final class BF16Weights: @unchecked Sendable {
+package final class BF16Weights: @unchecked Sendable {
     /// Depth of each group's matrix (the GEMM's K).
-    public let depth: Int
+    package let depth: Int
     /// Columns of each group (the GEMM's N); group g owns columns g*groupColumns ..< (g+1)*groupColumns.
-    public let groupColumns: Int
-    public let groups: Int
+    package let groupColumns: Int
+    package let groups: Int
     private let groupCount: Int  // uint16 values per group
     private let values: UnsafeMutablePointer<UInt16>
-    public var byteCount: Int { groups * groupCount * MemoryLayout<UInt16>.size }
+    package var byteCount: Int { groups * groupCount * MemoryLayout<UInt16>.size }
 
     /// `weights` is [depth, groups * groupColumns] row-major (HWIO conv weights, [in, out] dense
     /// weights). Only call where `KernelOptions.isAvailable(.bf16)`.
-    public init(weights: UnsafePointer<Float>, depth: Int, groupColumns: Int, groups: Int = 1) {
+    package init(weights: UnsafePointer<Float>, depth: Int, groupColumns: Int, groups: Int = 1) {
         precondition(KernelOptions.isAvailable(KernelOptions.Precision.bf16), "bf16 weights on a CPU without AVX512-BF16")
         self.depth = depth
         self.groupColumns = groupColumns
@@ -41,7 +41,7 @@ public final class BF16Weights: @unchecked Sendable {
 }
 
 /// Rounding to bfloat16 the way the kernels do (to nearest, ties to even), kept as a float32.
-public func roundedToBF16(_ x: Float) -> Float {
+package func roundedToBF16(_ x: Float) -> Float {
     if x.isNaN { return x }
     let bits = x.bitPattern
     let rounded = bits &+ 0x7FFF &+ ((bits >> 16) & 1)

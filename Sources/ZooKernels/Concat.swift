@@ -1,8 +1,8 @@
 import ZooTensor
 
-public enum Concat {
+package enum Concat {
     /// Concatenates along `axis`; every input has `outShape` except on that axis.
-    public static func run(inputs: [(pointer: UnsafePointer<Float>, shape: Shape)], axis: Int,
+    package static func run(inputs: [(pointer: UnsafePointer<Float>, shape: Shape)], axis: Int,
                            output: UnsafeMutablePointer<Float>, outShape: Shape) {
         precondition((0..<outShape.rank).contains(axis), "concat: axis \(axis) for output \(outShape)")
         precondition(inputs.reduce(0) { $0 + $1.shape[axis] } == outShape[axis],

@@ -1,8 +1,8 @@
 import ZooTensor
 
-public enum ConstantPad {
+package enum ConstantPad {
     /// Pads each axis with `before[i]` and `after[i]` elements of `value` (non-negative pads).
-    public static func run(input: UnsafePointer<Float>, inShape: Shape, before: [Int], after: [Int], value: Float,
+    package static func run(input: UnsafePointer<Float>, inShape: Shape, before: [Int], after: [Int], value: Float,
                            output: UnsafeMutablePointer<Float>) {
         let rank = inShape.rank
         precondition(before.count == rank && after.count == rank, "pad: \(rank) axes, pads \(before) \(after)")

@@ -1,6 +1,6 @@
-public enum Conv2D {
+package enum Conv2D {
     /// Floats of scratch memory one `run` needs with `threads` threads (0 when none).
-    public static func scratchCount(_ g: Conv2DGeometry, threads: Int) -> Int {
+    package static func scratchCount(_ g: Conv2DGeometry, threads: Int) -> Int {
         if g.isDepthwise { return 0 }
         let plan = ConvPlan(g)
         if plan.isPointwise { return 0 }
@@ -11,7 +11,7 @@ public enum Conv2D {
     /// `output` must not overlap `input` or `residual`; `scratch` holds `scratchCount(g, threads:)` floats.
     /// `kernels` must be runnable; with `bf16Weights` (packed from `weights`) and bf16 precision, the
     /// GEMM multiplies in bfloat16 (depthwise convolutions stay float32).
-    public static func run(_ g: Conv2DGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+    package static func run(_ g: Conv2DGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
                            bf16Weights: BF16Weights? = nil, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
                            output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>?, threads: Int,
                            kernels: KernelOptions) {

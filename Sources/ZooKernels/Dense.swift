@@ -1,8 +1,8 @@
-public enum Dense {
+package enum Dense {
     /// output[rows,out] = act(input[rows,in] x weights[in,out] + bias[out] + residual[rows,out])
     /// `output` must not overlap `input` or `residual`. `kernels` must be runnable; with
     /// `bf16Weights` (packed from `weights`) and bf16 precision, the product is taken in bfloat16.
-    public static func run(rows: Int, inFeatures: Int, outFeatures: Int, input: UnsafePointer<Float>,
+    package static func run(rows: Int, inFeatures: Int, outFeatures: Int, input: UnsafePointer<Float>,
                            weights: UnsafePointer<Float>, bf16Weights: BF16Weights? = nil,
                            bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
                            activation: Activation, output: UnsafeMutablePointer<Float>, threads: Int,

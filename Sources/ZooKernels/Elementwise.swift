@@ -6,7 +6,7 @@ import Darwin
 import ZooTensor
 
 /// Applies `act` in place to `count` contiguous floats (the fused epilogue of conv and dense).
-public func applyActivation(_ act: Activation, _ data: UnsafeMutablePointer<Float>, count: Int) {
+package func applyActivation(_ act: Activation, _ data: UnsafeMutablePointer<Float>, count: Int) {
     applyActivation(act, input: UnsafePointer(data), output: data, count: count)
 }
 
@@ -39,8 +39,8 @@ func applyActivation(_ act: Activation, input x: UnsafePointer<Float>, output y:
 /// Elementwise chunks smaller than this are not worth a thread hand-off.
 let elementwiseGrain = 1 << 15
 
-public enum Elementwise {
-    public static func activation(_ act: Activation, input: UnsafePointer<Float>,
+package enum Elementwise {
+    package static func activation(_ act: Activation, input: UnsafePointer<Float>,
                                   output: UnsafeMutablePointer<Float>, count: Int, threads: Int) {
         let x = SharedConstPointer(input), y = SharedPointer(output)
         parallelFor(count: count, grain: elementwiseGrain, threads: threads) { _, r in
@@ -49,7 +49,7 @@ public enum Elementwise {
     }
 
     /// Numpy broadcasting of `a` and `b` to `outShape`.
-    public static func binary(_ op: BinaryOp, a: UnsafePointer<Float>, aShape: Shape, b: UnsafePointer<Float>, bShape: Shape,
+    package static func binary(_ op: BinaryOp, a: UnsafePointer<Float>, aShape: Shape, b: UnsafePointer<Float>, bShape: Shape,
                               output: UnsafeMutablePointer<Float>, outShape: Shape, threads: Int) {
         let count = outShape.elementCount
         guard count > 0 else { return }
@@ -78,7 +78,7 @@ public enum Elementwise {
     }
 
     /// output[i, c] = input[i, c] * scale[c] + shift[c] over `count` elements with `channels` innermost.
-    public static func channelAffine(input: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+    package static func channelAffine(input: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
                                      channels: Int, count: Int, output: UnsafeMutablePointer<Float>, threads: Int) {
         guard channels > 0, count > 0 else { return }
         precondition(count % channels == 0, "channelAffine: \(count) elements is not a multiple of \(channels) channels")

@@ -1,6 +1,6 @@
-public enum GlobalPool {
+package enum GlobalPool {
     /// output[N,C] = mean or max over the `spatial` positions of input[N,spatial,C].
-    public static func run(_ kind: PoolKind, batch: Int, spatial: Int, channels: Int,
+    package static func run(_ kind: PoolKind, batch: Int, spatial: Int, channels: Int,
                            input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         guard channels > 0 else { return }
         for n in 0..<batch {

@@ -3,7 +3,7 @@
 /// [0, max_value] when there is a max; subtract negative_slope * max(threshold - x, 0).
 /// With no max and a negative threshold, values in (threshold, 0) stay negative, as in Keras.
 @inlinable
-public func kerasReLU(_ x: Float, maxValue: Float?, negativeSlope: Float, threshold: Float) -> Float {
+package func kerasReLU(_ x: Float, maxValue: Float?, negativeSlope: Float, threshold: Float) -> Float {
     var y = x > threshold ? x : 0
     if let maxValue { y = min(max(y, 0), maxValue) }
     return y - negativeSlope * max(threshold - x, 0)
@@ -11,7 +11,7 @@ public func kerasReLU(_ x: Float, maxValue: Float?, negativeSlope: Float, thresh
 
 /// The same formula in float64, for the reference kernels.
 @inlinable
-public func kerasReLU(_ x: Double, maxValue: Float?, negativeSlope: Float, threshold: Float) -> Double {
+package func kerasReLU(_ x: Double, maxValue: Float?, negativeSlope: Float, threshold: Float) -> Double {
     let t = Double(threshold)
     var y = x > t ? x : 0
     if let maxValue { y = min(max(y, 0), Double(maxValue)) }

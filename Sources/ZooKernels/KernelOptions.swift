@@ -27,9 +27,13 @@ public struct KernelOptions: Sendable, Hashable, CustomStringConvertible {
     /// Both read the same packed weights.
     public enum BF16Path: String, Sendable, CaseIterable { case amx, avx512 }
 
+    /// Which GEMM convolutions and dense layers use.
     public var gemm: GEMMPath
+    /// Whether 3x3 stride-1 convolutions go through Winograd.
     public var winograd: WinogradPath
+    /// Which depthwise kernel runs.
     public var depthwise: DepthwisePath
+    /// float32 or bfloat16 arithmetic for convolutions and dense layers.
     public var precision: Precision
     /// The bf16 unit; only read when `precision` is bf16.
     public var bf16: BF16Path

@@ -1,6 +1,6 @@
-public enum Pool2D {
+package enum Pool2D {
     /// output[N,OH,OW,C] from input[N,H,W,C]; OH/OW from `params.outputSize`.
-    public static func run(_ params: Pool2DParams, batch: Int, inH: Int, inW: Int, channels: Int,
+    package static func run(_ params: Pool2DParams, batch: Int, inH: Int, inW: Int, channels: Int,
                            input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
         let (outH, outW) = params.outputSize(inH: inH, inW: inW)
         guard batch > 0, outH > 0, outW > 0, channels > 0 else { return }

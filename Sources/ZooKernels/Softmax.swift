@@ -4,9 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-public enum Softmax {
+package enum Softmax {
     /// Softmax along the middle axis of input viewed as [outer, axis, inner].
-    public static func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    package static func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                            outer: Int, axis: Int, inner: Int) {
         guard outer > 0, axis > 0, inner > 0 else { return }
         // Per-position running max and sum, walked row by row so the inner loops are contiguous.

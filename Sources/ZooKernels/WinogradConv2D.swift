@@ -2,13 +2,13 @@ import CZooKernels
 
 /// 3x3 weights transformed once for Winograd F(4x4, 3x3): 36 matrices [C, K], four times the
 /// bytes of the 3x3 weights. Built when a plan first needs them and shared by every plan.
-public final class WinogradWeights: @unchecked Sendable {
-    public let channels, outChannels: Int
+package final class WinogradWeights: @unchecked Sendable {
+    package let channels, outChannels: Int
     let values: UnsafeMutablePointer<Float>
-    public var byteCount: Int { 36 * channels * outChannels * MemoryLayout<Float>.size }
+    package var byteCount: Int { 36 * channels * outChannels * MemoryLayout<Float>.size }
 
     /// `weights` are HWIO [3, 3, channels, outChannels].
-    public init(weights: UnsafePointer<Float>, channels: Int, outChannels: Int) {
+    package init(weights: UnsafePointer<Float>, channels: Int, outChannels: Int) {
         self.channels = channels
         self.outChannels = outChannels
         values = .allocate(capacity: 36 * channels * outChannels)
@@ -23,9 +23,9 @@ public final class WinogradWeights: @unchecked Sendable {
 /// sums, and each product tile is transformed back into a 4x4 output tile. 2.25x fewer
 /// multiplies than 3x3 im2col at 4 outputs per tile edge; results differ from direct
 /// convolution by rounding only (relative L2 around 1e-6 per layer).
-public enum WinogradConv2D {
+package enum WinogradConv2D {
     /// Whether this CPU runs the transforms (AVX-512); `run` must not be called otherwise.
-    public static var isAvailable: Bool { KernelOptions.isAvailable(KernelOptions.WinogradPath.avx512) }
+    package static var isAvailable: Bool { KernelOptions.isAvailable(KernelOptions.WinogradPath.avx512) }
 
     /// Below this many tiles per run the GEMMs are too short to beat im2col, and the transformed
     /// weights (4x the bytes) are read for too little work.
@@ -34,7 +34,7 @@ public enum WinogradConv2D {
     /// Whether `g` is a convolution this kernel computes, and one where it pays off, with `kernels`
     /// (Winograd on; at AVX512-BF16 these layers stay fp32 Winograd: its 2.25x fewer multiplies
     /// beat bf16 im2col's 2x, measured on vgg16; on the AMX tiles im2col is several times faster).
-    public static func applies(to g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
+    package static func applies(to g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
         let p = g.params
         guard kernels.winograd == .avx512, !kernels.usesAMX, p.kernel == Size2D(3, 3), p.strides == .one, p.dilations == .one, p.groups == 1 else { return false }
         guard g.inC >= 16, g.outC >= 16 else { return false }
@@ -42,7 +42,7 @@ public enum WinogradConv2D {
     }
 
     /// Floats of scratch one `run` needs: one block's transformed inputs and products.
-    public static func scratchCount(_ g: Conv2DGeometry) -> Int {
+    package static func scratchCount(_ g: Conv2DGeometry) -> Int {
         let t = Tiling(g)
         return 36 * t.block * (g.inC + g.outC)
     }
@@ -50,7 +50,7 @@ public enum WinogradConv2D {
     /// output[N,OH,OW,K] = act(conv3x3(input) + bias + residual), `weights` transformed from the
     /// HWIO weights of this geometry; `scratch` holds `scratchCount(g)` floats. The 36 GEMMs take
     /// `kernels.gemm` (AVX-512 or BLAS); the transforms are AVX-512 (`isAvailable`).
-    public static func run(_ g: Conv2DGeometry, weights: WinogradWeights, input: UnsafePointer<Float>,
+    package static func run(_ g: Conv2DGeometry, weights: WinogradWeights, input: UnsafePointer<Float>,
                            bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
                            output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int,
                            kernels: KernelOptions) {

@@ -5,21 +5,29 @@ import ZooTensor
 /// The Keras-application architectures zoo defines in Swift, with keras.applications' layer
 /// names and weight shapes. The raw value is the one spelling used everywhere (`--arch`).
 public enum Architecture: String, CaseIterable, Sendable, Hashable {
+    /// Keras `VGG16`.
     case vgg16
+    /// Keras `VGG19`.
     case vgg19
+    /// Keras `ResNet50` (v1).
     case resnet50
+    /// Keras `ResNet101` (v1).
     case resnet101
+    /// Keras `ResNet152` (v1).
     case resnet152
+    /// Keras `MobileNetV2`, any published alpha and input size.
     case mobileNetV2 = "mobilenetv2"
 
     /// The sizes Keras publishes MobileNetV2 weights for.
     public static let mobileNetV2Alphas: [Double] = [0.35, 0.5, 0.75, 1.0, 1.3, 1.4]
+    /// The input sizes Keras publishes MobileNetV2 weights for.
     public static let mobileNetV2InputSizes = [96, 128, 160, 192, 224]
 }
 
 /// An architecture with the choices keras.applications offers: input size, width multiplier
 /// (MobileNetV2), classifier on or off, and global pooling when it is off.
 public struct ArchitectureConfig: Sendable, Hashable, CustomStringConvertible {
+    /// Which network.
     public var architecture: Architecture
     /// Height and width of the square input image.
     public var inputSize: Int
@@ -29,8 +37,10 @@ public struct ArchitectureConfig: Sendable, Hashable, CustomStringConvertible {
     public var includeTop: Bool
     /// Keras `pooling` when `includeTop` is off: nil keeps the 4-D feature map.
     public var pooling: PoolKind?
+    /// Output classes of the classifier (1000 for ImageNet).
     public var classes: Int
 
+    /// A configuration; the defaults are keras.applications' (224, alpha 1, with the ImageNet classifier).
     public init(_ architecture: Architecture, inputSize: Int = 224, alpha: Double = 1.0, includeTop: Bool = true,
                 pooling: PoolKind? = nil, classes: Int = 1000) {
         self.architecture = architecture
@@ -128,10 +138,14 @@ public struct ArchitectureConfig: Sendable, Hashable, CustomStringConvertible {
 
 /// A bad `--arch` value or architecture setting.
 public enum ArchitectureError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// A name that is no architecture.
     case unknown(String)
+    /// An option in the text that the architecture does not have (the text, the option).
     case badOption(String, String)
+    /// A setting the architecture does not allow (the text, why).
     case invalid(String, String)
 
+    /// The problem in one line.
     public var description: String {
         switch self {
         case .unknown(let text):

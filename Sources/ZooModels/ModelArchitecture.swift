@@ -55,6 +55,7 @@ public enum ModelArchitecture: Sendable, Hashable, CustomStringConvertible {
 /// Architectures defined in code with random weights (fixed seed): for `zoo info`, `zoo bench`,
 /// tests and trying every command without downloading anything.
 public enum BuiltinArchitecture: String, CaseIterable, Sendable, Hashable {
+    /// A few small convolutions and a classifier, for trying every command offline.
     case tinyCNN = "tiny-cnn"
 
     /// The graph, with its built-in weights.

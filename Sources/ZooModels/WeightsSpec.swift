@@ -6,11 +6,14 @@ import ZooTensor
 public struct WeightsSpec: Sendable, Hashable {
     /// One weight of a layer: `kernel`, `bias`, `gamma`, `moving_variance`, ...
     public struct Weight: Sendable, Hashable {
+        /// The weight's name in Keras (`kernel`, `bias`, ...).
         public var name: String
+        /// Its shape, in Keras' layout.
         public var shape: Shape
         /// Other names the same weight has had across Keras versions.
         public var aliases: [String]
 
+        /// A weight called `name` (or any of `aliases`) of this shape.
         public init(name: String, shape: Shape, aliases: [String] = []) {
             self.name = name; self.shape = shape; self.aliases = aliases
         }
@@ -21,16 +24,21 @@ public struct WeightsSpec: Sendable, Hashable {
 
     /// A layer that holds weights, with its weights in Keras' stored order.
     public struct Layer: Sendable, Hashable {
+        /// The layer's Keras name.
         public var name: String
+        /// Its weights, in stored order.
         public var weights: [Weight]
 
+        /// A layer called `name` holding `weights`.
         public init(name: String, weights: [Weight]) {
             self.name = name; self.weights = weights
         }
     }
 
+    /// The layers that hold weights, in Keras order.
     public var layers: [Layer]
 
+    /// A spec of these layers.
     public init(layers: [Layer]) { self.layers = layers }
 
     /// Total number of weights, Keras' `count_params()` (nil if it overflows `Int`).

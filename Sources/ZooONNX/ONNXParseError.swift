@@ -1,5 +1,6 @@
 /// Why bytes could not be read as an ONNX message. The importer adds the file name.
 public enum ONNXParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No bytes at all.
     case empty
     /// The bytes do not start like a protobuf `ModelProto`, or parse to one without a graph.
     case notONNX(detail: String)
@@ -7,6 +8,7 @@ public enum ONNXParseError: Error, Sendable, Equatable, CustomStringConvertible 
     /// past the end (a cut-short file) or the encoding is damaged.
     case truncatedOrCorrupt(message: String)
 
+    /// The problem in one line, without the file name.
     public var description: String {
         switch self {
         case .empty: "the file is empty"

@@ -11,7 +11,7 @@ extension ONNXModel {
     static let fieldTagStarts: Set<UInt8> = [0x08, 0x12, 0x1A, 0x22, 0x28, 0x32, 0x3A, 0x42, 0x72, 0xA2, 0xCA, 0xD2]
 
     /// Parses a serialized `ModelProto`.
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(ONNXParseError) -> ONNXModel {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) throws(ONNXParseError) -> ONNXModel {
         guard let base = bytes.baseAddress, let first = bytes.first else { throw .empty }
         guard fieldTagStarts.contains(first) else {
             throw .notONNX(detail: "the first byte 0x\(String(first, radix: 16)) does not start a ModelProto field")
@@ -41,7 +41,7 @@ extension ONNXModel {
 
 extension ONNXTensorProto {
     /// Parses a serialized `TensorProto` (the `.pb` files of ONNX's test data).
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(ONNXParseError) -> ONNXTensorProto {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) throws(ONNXParseError) -> ONNXTensorProto {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw .empty }
         guard let proto = onnx__tensor_proto__unpack(nil, bytes.count, base.assumingMemoryBound(to: UInt8.self)) else {
             throw .truncatedOrCorrupt(message: "the TensorProto")

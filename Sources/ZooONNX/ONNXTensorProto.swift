@@ -1,7 +1,10 @@
 /// ONNX element types (`TensorProto.DataType`).
 public enum ONNXDataType: Int32, Sendable, CustomStringConvertible {
+    /// The codes ONNX gives each element type.
     case float = 1, uint8 = 2, int8 = 3, uint16 = 4, int16 = 5, int32 = 6, int64 = 7, string = 8
+    /// More element type codes.
     case bool = 9, float16 = 10, double = 11, uint32 = 12, uint64 = 13, complex64 = 14
+    /// More element type codes.
     case complex128 = 15, bfloat16 = 16
 
     /// Bytes per element in `raw_data` (nil for strings).
@@ -16,6 +19,7 @@ public enum ONNXDataType: Int32, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The type's name as ONNX spells it (`FLOAT`, `INT64`, ...).
     public var description: String {
         switch self {
         case .float: "FLOAT"
@@ -41,16 +45,21 @@ public enum ONNXDataType: Int32, Sendable, CustomStringConvertible {
 /// A `TensorProto` as stored: dims, element type and whichever data field the writer used.
 /// Turning it into a checked `Tensor` (sizes against dims, external files) is the importer's job.
 public struct ONNXTensorProto: Sendable {
+    /// The tensor's name (an initializer's name is the value nodes read).
     public var name: String
+    /// The shape.
     public var dims: [Int64]
     /// The raw `data_type` code; see `ONNXDataType(rawValue:)`.
     public var dataTypeCode: Int32
     /// Little-endian element bytes, when the writer used `raw_data`.
     public var rawData: [UInt8]?
+    /// Float values, when the writer used `float_data`.
     public var floatData: [Float]
     /// Also carries int8/16, uint8/16, bool and float16 (as bit patterns) values.
     public var int32Data: [Int32]
+    /// int64 values, when the writer used `int64_data`.
     public var int64Data: [Int64]
+    /// Double values, when the writer used `double_data`.
     public var doubleData: [Double]
     /// Also carries uint32 values.
     public var uint64Data: [UInt64]
@@ -59,5 +68,6 @@ public struct ONNXTensorProto: Sendable {
     /// `external_data` key/value pairs (location, offset, length, checksum) in file order.
     public var externalData: [(key: String, value: String)]
 
+    /// The element type; nil for a code ONNX does not define.
     public var dataType: ONNXDataType? { ONNXDataType(rawValue: dataTypeCode) }
 }

@@ -6,13 +6,16 @@ import ZooTensor
 /// number, protocol, sys-info and state-dict pickles, storage keys, then the raw storages).
 /// The pickles go through `PickleReader`, which runs nothing.
 public struct TorchCheckpoint: Sendable {
+    /// The file read.
     public let file: URL
     /// Tensors in the file's order, names as the model's `state_dict()` has them (a DataParallel
     /// `module.` prefix removed, `num_batches_tracked` counters dropped).
     public let tensors: [(name: String, tensor: Tensor)]
 
+    /// The tensor called `name`, or nil.
     public subscript(name: String) -> Tensor? { tensors.first { $0.name == name }?.tensor }
 
+    /// Reads a checkpoint in either layout; throws `CheckpointError` naming the file and the problem.
     public static func load(_ url: URL) throws -> TorchCheckpoint {
         func fail(_ detail: String) -> CheckpointError { CheckpointError(file: url, detail: detail) }
         var isDir: ObjCBool = false
@@ -63,8 +66,11 @@ public struct TorchCheckpoint: Sendable {
 
 /// A checkpoint that cannot be read, naming the file and the problem.
 public struct CheckpointError: Error, CustomStringConvertible {
+    /// The checkpoint file.
     public let file: URL
+    /// What is wrong with it.
     public let detail: String
+    /// The error in one line, naming the file.
     public var description: String { "\(file.lastPathComponent): \(detail)" }
     init(file: URL, detail: String) { self.file = file; self.detail = detail }
     init(_ detail: String) { file = URL(fileURLWithPath: ""); self.detail = detail }

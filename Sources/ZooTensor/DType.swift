@@ -1,11 +1,17 @@
 /// Element types a tensor can hold. Compute is float32; float16 is a storage type for weights;
 /// the integer types carry indices, shapes and image bytes.
 public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// 32-bit IEEE float: every activation and computed weight.
     case float32
+    /// 64-bit IEEE float (converted on import).
     case float64
+    /// 16-bit IEEE float (`.zoo --fp16` weights, converted on load).
     case float16
+    /// 64-bit signed integer (ONNX shapes and indices).
     case int64
+    /// 32-bit signed integer.
     case int32
+    /// 8-bit unsigned integer (image bytes).
     case uint8
 
     /// Bytes per element.
@@ -18,5 +24,6 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         }
     }
 
+    /// The type's name (`float32`, ...).
     public var description: String { rawValue }
 }

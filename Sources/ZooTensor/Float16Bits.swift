@@ -1,6 +1,7 @@
 /// IEEE 754 half-precision conversion done on the bits, so it works where the platform has
 /// no `Float16` type (macOS on Intel). Rounds to nearest even, keeps infinities and NaN.
 extension Float {
+    /// The float nearest to an IEEE half-precision value given by its bits.
     public init(float16Bits h: UInt16) {
         let sign = UInt32(h & 0x8000) << 16
         let exponent = Int((h >> 10) & 0x1F)
@@ -24,6 +25,7 @@ extension Float {
         self = Float(bitPattern: bits)
     }
 
+    /// This float rounded to half precision (to nearest even), as bits.
     public var float16Bits: UInt16 {
         let bits = bitPattern
         let sign = UInt16((bits >> 16) & 0x8000)

@@ -6,6 +6,7 @@ import Foundation
 public enum GitLFSPointer {
     /// What the missing file was meant to be, for the message.
     public enum Content: Sendable {
+        /// A model file, an array file or an image.
         case model, array, image
     }
 

@@ -8,10 +8,14 @@ import Darwin
 /// A file mapped read-only into memory. Tensors borrow their bytes from it without a copy;
 /// the mapping lives as long as any of them (their storage keeps this object alive).
 public final class MappedFile: @unchecked Sendable {
+    /// The file mapped.
     public let url: URL
+    /// The first byte of the mapping.
     public let bytes: UnsafeRawPointer
+    /// The file's size in bytes.
     public let byteCount: Int
 
+    /// Maps the whole file read-only; throws `MappedFileError` when it cannot be opened or mapped.
     public init(url: URL) throws {
         self.url = url
         let fd = open(url.path, O_RDONLY)
@@ -50,8 +54,12 @@ public final class MappedFile: @unchecked Sendable {
     }
 }
 
+/// A file that could not be mapped, and why.
 public struct MappedFileError: Error, CustomStringConvertible {
+    /// The file.
     public let file: URL
+    /// Why it could not be mapped.
     public let detail: String
+    /// The error in one line, naming the file.
     public var description: String { "\(file.lastPathComponent): \(detail)" }
 }

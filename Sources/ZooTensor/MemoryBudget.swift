@@ -92,8 +92,11 @@ public struct MemoryBudget: Sendable, Equatable {
 public struct MemoryBudgetExceeded: Error, CustomStringConvertible, Sendable {
     /// Bytes asked for; nil when the size overflowed 64 bits.
     public let needed: Int?
+    /// The budget in bytes.
     public let limit: Int
+    /// What was being done, e.g. `m.onnx: running this model at batch 8`.
     public let action: String
+    /// What the bytes are for, e.g. `activation memory`.
     public let kind: String
 
     /// - Parameters:
@@ -108,6 +111,7 @@ public struct MemoryBudgetExceeded: Error, CustomStringConvertible, Sendable {
         self.kind = kind
     }
 
+    /// The refusal in one line, with both sizes and how to raise the budget.
     public var description: String {
         let amount = needed.map(MemoryBudget.describe) ?? "more than 64-bit sizes can count"
         return "\(action) needs \(amount) of \(kind) (limit \(MemoryBudget.describe(limit)); see --max-memory)"

@@ -6,6 +6,7 @@ import Foundation
 public enum NPY {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // "\x93NUMPY"
 
+    /// Reads a `.npy` file into a tensor.
     public static func read(contentsOf url: URL) throws -> Tensor {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -19,6 +20,7 @@ public enum NPY {
         return try decode(data, file: url)
     }
 
+    /// Decodes `.npy` bytes; `file` is named in errors.
     public static func decode(_ data: Data, file: URL) throws -> Tensor {
         func fail(_ detail: String) -> NPYError { NPYError(file: file, detail: detail) }
         guard !data.isEmpty else { throw fail("empty file (0 bytes), not a .npy array") }
@@ -119,7 +121,10 @@ public enum NPY {
 
 /// A `.npy` file that cannot be read or written, naming the file and the problem.
 public struct NPYError: Error, CustomStringConvertible, Equatable {
+    /// The file that failed.
     public let file: URL
+    /// What is wrong with it.
     public let detail: String
+    /// The error in one line, naming the file.
     public var description: String { "\(file.lastPathComponent): \(detail)" }
 }

@@ -1,6 +1,6 @@
 /// Copies an n-dimensional array into a new axis order: output axis `i` is input axis
 /// `permutation[i]`. This is the one place layouts are permuted (OIHW -> HWIO, NCHW <-> NHWC).
-public func permute(source: UnsafeRawPointer, shape: Shape, permutation: [Int],
+package func permute(source: UnsafeRawPointer, shape: Shape, permutation: [Int],
                     destination: UnsafeMutableRawPointer, elementSize: Int) {
     let rank = shape.rank
     precondition(permutation.count == rank && Set(permutation) == Set(0..<rank), "bad permutation \(permutation)")
@@ -14,7 +14,7 @@ public func permute(source: UnsafeRawPointer, shape: Shape, permutation: [Int],
         destination.copyMemory(from: source, byteCount: elementSize)
         return
     }
-    if permutation == [0, 2, 3, 1] && elementSize == 4 {
+    if permutation == Layout.nchwToNHWC && elementSize == 4 {
         channelsLast(source.assumingMemoryBound(to: UInt32.self), batch: shape[0], channels: shape[1],
                      pixels: shape[2] * shape[3], destination.assumingMemoryBound(to: UInt32.self))
         return

@@ -1,12 +1,17 @@
 /// A tensor shape: the extent of each dimension, outermost first (row-major, C order).
 /// Internal activations are NHWC: `[N, H, W, C]`.
 public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByArrayLiteral {
+    /// The size of each axis, outermost first.
     public var dims: [Int]
 
+    /// A shape with these axis sizes.
     public init(_ dims: [Int]) { self.dims = dims }
+    /// A shape written as an array literal: `[1, 224, 224, 3]`.
     public init(arrayLiteral elements: Int...) { self.dims = elements }
 
+    /// Number of axes.
     public var rank: Int { dims.count }
+    /// The size of `axis` (counted from 0, outermost first).
     public subscript(_ axis: Int) -> Int {
         get { dims[axis] }
         set { dims[axis] = newValue }
@@ -45,6 +50,7 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByA
         return (0..<rank).contains(a) ? a : nil
     }
 
+    /// The shape as `[1,224,224,3]`.
     public var description: String { "[" + dims.map(String.init).joined(separator: ",") + "]" }
 }
 

@@ -2,17 +2,21 @@
 /// Value semantics: copies share storage until one of them is written (copy on write), and
 /// storage borrowed from a memory map is copied before any write.
 public struct Tensor: Sendable {
+    /// The size of each axis.
     public let shape: Shape
+    /// The element type.
     public let dtype: DType
-    public private(set) var storage: TensorStorage
+    package private(set) var storage: TensorStorage
     /// Where this tensor's bytes start inside `storage`.
     public let byteOffset: Int
 
+    /// Number of elements.
     public var elementCount: Int { shape.elementCount }
+    /// Number of bytes of the elements.
     public var byteCount: Int { elementCount * dtype.byteSize }
 
     /// Wraps existing storage. The caller guarantees the bytes fit (see `TensorError`).
-    public init(shape: Shape, dtype: DType, storage: TensorStorage, byteOffset: Int = 0) {
+    package init(shape: Shape, dtype: DType, storage: TensorStorage, byteOffset: Int = 0) {
         precondition(byteOffset >= 0 && byteOffset + shape.elementCount * dtype.byteSize <= storage.byteCount,
                      "tensor \(shape) \(dtype) does not fit its storage")
         self.shape = shape
@@ -47,7 +51,7 @@ public struct Tensor: Sendable {
         if let base = bytes.baseAddress { storage.bytes.copyMemory(from: base, byteCount: bytes.count) }
     }
 
-    public var rawPointer: UnsafeRawPointer { UnsafeRawPointer(storage.bytes + byteOffset) }
+    package var rawPointer: UnsafeRawPointer { UnsafeRawPointer(storage.bytes + byteOffset) }
 
     /// Read access to the elements of a float32 tensor.
     public func withUnsafeFloats<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {

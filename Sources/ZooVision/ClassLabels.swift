@@ -9,6 +9,7 @@ public struct ClassLabel: Sendable, Hashable, Codable {
     /// What a person reads (`tench`).
     public let name: String
 
+    /// A class at output `index`.
     public init(index: Int, id: String, name: String) {
         self.index = index
         self.id = id
@@ -18,6 +19,7 @@ public struct ClassLabel: Sendable, Hashable, Codable {
 
 /// The classes of a classifier's output, in output order.
 public struct ClassLabels: Sendable, Hashable {
+    /// Every class, in output order.
     public let classes: [ClassLabel]
 
     /// Labels with ids and names, index by position.

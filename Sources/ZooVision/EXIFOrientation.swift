@@ -2,13 +2,21 @@
 /// pixels unrotated and say here how to turn them upright. Applying it is what a person
 /// expects; Keras' `load_img` and torchvision's loaders ignore it.
 public enum EXIFOrientation: Int, Sendable, CaseIterable {
+    /// Upright as stored.
     case up = 1
+    /// Mirrored left-right.
     case upMirrored = 2
+    /// Upside down (turned 180 degrees).
     case down = 3
+    /// Mirrored top-bottom.
     case downMirrored = 4
+    /// Mirrored along the main diagonal (transposed).
     case leftMirrored = 5
+    /// Turned 90 degrees clockwise to be upright.
     case right = 6
+    /// Mirrored along the anti-diagonal (transversed).
     case rightMirrored = 7
+    /// Turned 90 degrees anticlockwise to be upright.
     case left = 8
 
     /// The orientation tag in IFD0 of a TIFF stream (the body of a JPEG "Exif" APP1 segment

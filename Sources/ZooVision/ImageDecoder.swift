@@ -19,6 +19,7 @@ public enum ImageDecoder {
         /// Images with more pixels are refused before their pixel memory is allocated.
         public var maxPixels: Int
 
+        /// Options as `zoo predict` uses them by default: EXIF applied, `defaultMaxPixels`.
         public init(appliesEXIFOrientation: Bool = true, maxPixels: Int = ImageDecoder.defaultMaxPixels) {
             self.appliesEXIFOrientation = appliesEXIFOrientation
             self.maxPixels = maxPixels

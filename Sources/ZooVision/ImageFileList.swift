@@ -6,12 +6,15 @@ import Foundation
 public struct ImageFileList: Sendable {
     /// A file or folder entry that was not taken, and why.
     public struct Skipped: Sendable, Hashable {
+        /// The path as the user wrote it.
         public var path: String
+        /// Why it was not taken.
         public var reason: String
     }
 
     /// The image files, paths spelled from what the user wrote (`photos/cats/a.jpg`).
     public private(set) var files: [String] = []
+    /// What was passed over, with the reason.
     public private(set) var skipped: [Skipped] = []
 
     /// File name extensions taken from folders (any case), those of every format zoo decodes.

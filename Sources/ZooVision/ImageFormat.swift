@@ -1,11 +1,17 @@
 /// The encoded image formats the decoder reads, recognised by their first bytes (never by the
 /// file name: a PNG or a WebP named `.jpg` is read as what it is).
 public enum ImageFormat: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// JPEG (libjpeg-turbo).
     case jpeg = "JPEG"
+    /// PNG (libpng).
     case png = "PNG"
+    /// WebP (libwebp), first frame.
     case webp = "WebP"
+    /// TIFF (libtiff), first page.
     case tiff = "TIFF"
+    /// GIF (giflib), first frame.
     case gif = "GIF"
+    /// BMP (read in Swift).
     case bmp = "BMP"
 
     /// The format whose signature starts `bytes`, or nil.
@@ -41,5 +47,6 @@ public enum ImageFormat: String, Sendable, CaseIterable, CustomStringConvertible
         return names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
     }
 
+    /// The format's usual name (`JPEG`, `PNG`, ...).
     public var description: String { rawValue }
 }

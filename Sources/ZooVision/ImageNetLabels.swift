@@ -4,6 +4,7 @@ import Foundation
 /// ImageNet model outputs them. The repository keeps them in `zoo/imagenet_classes.json`,
 /// extracted by `tools/vision/extract_imagenet_labels.py` (see there for the source).
 public enum ImageNetLabels {
+    /// Number of ImageNet-1k classes.
     public static let classCount = 1000
     /// The file name inside the zoo folder.
     public static let fileName = "imagenet_classes.json"

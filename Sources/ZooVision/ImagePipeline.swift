@@ -14,11 +14,16 @@ public struct ImagePipeline: Sendable, Hashable {
         case shorterSideAndCenterCrop(size: Int, crop: Int, filter: ResizeFilter)
     }
 
+    /// How the decoded image reaches the input size.
     public var geometry: Geometry
+    /// How pixel values become input values.
     public var preprocessing: Preprocessing
+    /// The tensor layout written: NHWC (Keras, and zoo's graphs) or NCHW (PyTorch, ONNX).
     public var layout: ImageLayout
+    /// How files are decoded (EXIF orientation, the pixel limit).
     public var decodeOptions: ImageDecoder.Options
 
+    /// A pipeline; by default NHWC with the default decode options.
     public init(geometry: Geometry, preprocessing: Preprocessing, layout: ImageLayout = .nhwc,
                 decodeOptions: ImageDecoder.Options = ImageDecoder.Options()) {
         self.geometry = geometry

@@ -2,6 +2,7 @@ import ZooTensor
 
 /// The order of the three channels in the model's input.
 public enum ChannelOrder: String, Sendable, Hashable, Codable {
+    /// Red, green, blue: what PIL and torchvision give.
     case rgb
     /// Caffe-trained models (Keras VGG and ResNet v1) want blue first.
     case bgr

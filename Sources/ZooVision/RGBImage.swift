@@ -1,7 +1,9 @@
 /// An 8-bit RGB image: `height` rows of `width` pixels, each pixel three bytes R, G, B,
 /// rows top to bottom with no padding (what PIL's `convert('RGB')` holds).
 public struct RGBImage: Sendable, Hashable {
+    /// Pixels per row.
     public let width: Int
+    /// Number of rows.
     public let height: Int
     /// `width * height * 3` bytes, row-major, channels interleaved.
     public var pixels: [UInt8]

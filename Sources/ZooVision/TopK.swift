@@ -9,6 +9,7 @@ public struct Prediction: Sendable, Hashable, Codable {
     /// The model's output at `index` (a probability when the model ends in softmax).
     public let score: Float
 
+    /// A prediction of class `index` with its id, label and score.
     public init(index: Int, id: String, label: String, score: Float) {
         self.index = index
         self.id = id

@@ -28,6 +28,7 @@ public enum VisionError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A labels file that cannot be used.
     case badLabels(file: String, detail: String)
 
+    /// The error in one line, naming the image or file.
     public var description: String {
         switch self {
         case let .unreadable(file, detail): "\(file): \(detail)"
@@ -46,6 +47,7 @@ public enum VisionError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
+    /// Equal when both describe the same problem.
     public static func == (lhs: VisionError, rhs: VisionError) -> Bool {
         lhs.description == rhs.description
     }

@@ -12,17 +12,17 @@ import Foundation
 /// The records are found by signature anywhere in the file, which also covers the ones
 /// ZIPFoundation would reach through a corrupt offset; a signature that weights contain by
 /// chance is checked too, and refused only if it also carries an absurd value.
-public enum ZIP64Check {
+enum ZIP64Check {
     static let limit: UInt64 = 1 << 48
 
     /// `firstProblem(in:)` for the file at `url`, memory-mapped.
-    public static func problem(inFile url: URL) throws -> String? {
+    static func problem(inFile url: URL) throws -> String? {
         let data = try Data(contentsOf: url, options: .alwaysMapped)
         return data.withUnsafeBytes { firstProblem(in: $0) }
     }
 
     /// What is wrong with the first record holding an absurd 64-bit value, or nil.
-    public static func firstProblem(in bytes: UnsafeRawBufferPointer) -> String? {
+    static func firstProblem(in bytes: UnsafeRawBufferPointer) -> String? {
         guard let base = bytes.baseAddress else { return nil }
         func u16(_ at: Int) -> Int? {
             at >= 0 && at + 2 <= bytes.count ? Int(bytes[at]) | Int(bytes[at + 1]) << 8 : nil

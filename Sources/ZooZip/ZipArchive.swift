@@ -9,12 +9,17 @@ import ZIPFoundation
 public final class ZipArchive {
     /// One entry's name and declared sizes.
     public struct Member: Sendable {
+        /// The entry's name inside the archive.
         public let path: String
+        /// The size its header declares once inflated.
         public let uncompressedSize: UInt64
+        /// Its stored (compressed) size.
         public let compressedSize: UInt64
+        /// Whether it is a file (not a folder or link).
         public let isFile: Bool
     }
 
+    /// The bounds this archive's entries are held to.
     public let limits: ZipLimits
     /// Every entry by name.
     public let members: [String: Member]

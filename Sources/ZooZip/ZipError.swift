@@ -3,6 +3,7 @@
 public struct ZipError: Error, CustomStringConvertible, Sendable {
     /// Whether the archive is cut short or unreadable (as opposed to readable but refused).
     public let isTruncated: Bool
+    /// The problem in one line.
     public let description: String
 
     init(_ description: String, truncated: Bool = false) {

@@ -10,6 +10,7 @@ public struct ZipLimits: Sendable {
     /// weights deflate by about 1.1x), while a run of zeros deflates 1032x: a 3 MB file whose
     /// entries inflate to gigabytes is refused before one byte is inflated.
     public var maxCompressionRatio: UInt64 = 100
+    /// Entries larger than this are held to `maxCompressionRatio` (64 MiB).
     public var ratioCheckedAbove: UInt64 = 64 << 20
     /// Whether opening refuses the archive for any unsafe or duplicated name (`.keras`, `.pth`:
     /// the whole archive is the model), or only for the entries read (wheels: one member is

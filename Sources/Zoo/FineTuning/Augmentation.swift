@@ -10,6 +10,7 @@ public struct Augmentation: Sendable, Hashable {
     /// both sides, so the aspect ratio is kept); nil for no crop.
     public var cropFraction: ClosedRange<Double>?
 
+    /// An augmentation with these changes; the default changes nothing.
     public init(horizontalFlip: Bool = false, cropFraction: ClosedRange<Double>? = nil) {
         self.horizontalFlip = horizontalFlip
         self.cropFraction = cropFraction
@@ -20,6 +21,7 @@ public struct Augmentation: Sendable, Hashable {
     /// Flips and crops of 80-100% of each side.
     public static let standard = Augmentation(horizontalFlip: true, cropFraction: 0.8...1)
 
+    /// Whether this changes nothing (`none`).
     public var isNone: Bool { !horizontalFlip && cropFraction == nil }
 
     var summary: String {

@@ -1,12 +1,16 @@
 /// Labelled features computed once by a frozen backbone: what a head trains on. Rows are
 /// `dimension` floats each, row-major, in sample order.
 public struct EmbeddedDataset: Sendable {
+    /// The class names, in label order.
     public let classes: [String]
+    /// Number of features per row.
     public let dimension: Int
+    /// The features, `dimension` per row, row-major.
     public let features: [Float]
     /// Index into `classes`, one per row.
     public let labels: [Int]
 
+    /// A dataset of `labels.count` rows; `features` must hold `dimension` floats per label.
     public init(classes: [String], dimension: Int, features: [Float], labels: [Int]) {
         precondition(dimension > 0 && features.count == labels.count * dimension,
                      "\(features.count) features for \(labels.count) rows of \(dimension)")
@@ -17,6 +21,7 @@ public struct EmbeddedDataset: Sendable {
         self.labels = labels
     }
 
+    /// Number of rows.
     public var count: Int { labels.count }
 
     /// Rows per class, in class order.

@@ -8,19 +8,25 @@ import ZooVision
 public struct EmbeddingIndex: Sendable {
     /// One labelled example. `vector` is kept as given; similarities normalise it.
     public struct Entry: Sendable, Hashable {
+        /// The entry's identifier (by default its position when added).
         public let id: String
+        /// The entry's class label.
         public let label: String
+        /// The embedding as added.
         public let vector: [Float]
     }
 
     /// An example close to a query.
     public struct Neighbour: Sendable, Hashable {
+        /// The neighbour's identifier.
         public let id: String
+        /// The neighbour's class label.
         public let label: String
         /// Cosine similarity to the query, in [-1, 1].
         public let similarity: Float
     }
 
+    /// The labelled embeddings, in the order they were added.
     public private(set) var entries: [Entry] = []
     /// Values per vector: fixed by the first one added.
     public private(set) var dimension: Int?
@@ -28,6 +34,7 @@ public struct EmbeddingIndex: Sendable {
     /// not compare).
     public var model: String?
 
+    /// An empty index, noting which model's embeddings it will hold.
     public init(model: String? = nil) { self.model = model }
 
     /// An index of the rows of `embeddings` (`[N, D]`, as `Model.embed` and `zoo embed` give),
@@ -44,6 +51,7 @@ public struct EmbeddingIndex: Sendable {
         }
     }
 
+    /// Number of entries.
     public var count: Int { entries.count }
     /// The distinct labels, sorted.
     public var labels: [String] { Array(Set(entries.map(\.label))).sorted() }

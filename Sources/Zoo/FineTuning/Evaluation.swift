@@ -2,12 +2,14 @@ import Foundation
 
 /// How a classifier did on labelled data: the confusion matrix and what follows from it.
 public struct Evaluation: Sendable, Hashable, Codable {
+    /// The class names, in label order.
     public let classes: [String]
     /// `confusion[true][predicted]`: how many samples of class `true` were predicted `predicted`.
     public let confusion: [[Int]]
     /// Mean softmax cross-entropy (unweighted, no regularisation); 0 for no samples.
     public let loss: Double
 
+    /// An evaluation from its confusion matrix and mean loss.
     public init(classes: [String], confusion: [[Int]], loss: Double) {
         self.classes = classes; self.confusion = confusion; self.loss = loss
     }
@@ -27,7 +29,9 @@ public struct Evaluation: Sendable, Hashable, Codable {
         self.init(classes: classes, confusion: confusion, loss: labels.isEmpty ? 0 : loss / Double(labels.count))
     }
 
+    /// Number of samples evaluated.
     public var count: Int { confusion.reduce(0) { $0 + $1.reduce(0, +) } }
+    /// Number of samples predicted as their true class.
     public var correct: Int { confusion.indices.reduce(0) { $0 + confusion[$1][$1] } }
     /// Correct / all; 0 for no samples.
     public var accuracy: Double { count == 0 ? 0 : Double(correct) / Double(count) }

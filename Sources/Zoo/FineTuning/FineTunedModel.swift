@@ -11,6 +11,7 @@ public struct FineTunedModel: Sendable {
     public let embeddingLayer: String
     /// The new class names, in output order.
     public let classes: [String]
+    /// The new classifier head and its parameters.
     public var head: TrainableHead
     /// The last `fit`'s report, recorded in the provenance `save` writes.
     public internal(set) var lastTraining: TrainingReport?

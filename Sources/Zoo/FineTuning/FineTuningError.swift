@@ -18,6 +18,7 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable {
     /// An embedding index file that cannot be used, or a vector that does not fit it.
     case badIndex(file: String, detail: String)
 
+    /// The error in one line.
     public var description: String {
         switch self {
         case .notAFolder(let path): "\(path): no such folder (expected DIR/class_name/image files)"

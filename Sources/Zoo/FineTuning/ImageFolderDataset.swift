@@ -9,12 +9,14 @@ import ZooVision
 public struct ImageFolderDataset: Sendable {
     /// One labelled image.
     public struct Sample: Sendable {
+        /// Where the image comes from.
         public var image: ImageSource
         /// Index into `classes`.
         public var label: Int
         /// A short name for messages and reports (the path inside the dataset folder).
         public var name: String
 
+        /// A sample of class `label` (an index into `classes`), called `name` in reports.
         public init(image: ImageSource, label: Int, name: String) {
             self.image = image; self.label = label; self.name = name
         }
@@ -22,15 +24,20 @@ public struct ImageFolderDataset: Sendable {
 
     /// A file in the folder that is not part of the dataset, and why.
     public struct SkippedFile: Sendable, Hashable {
+        /// The skipped file's path.
         public var path: String
+        /// Why it was skipped.
         public var reason: String
     }
 
     /// Extensions read as images (lower-cased): the formats `ImageDecoder` reads.
     public static let imageExtensions: Set<String> = ImageFormat.fileExtensions
 
+    /// The class names (the sub-folders' names), sorted.
     public let classes: [String]
+    /// Every image, in class then file name order.
     public let samples: [Sample]
+    /// Files in the folder that are not images, with the reason.
     public let skipped: [SkippedFile]
 
     /// A dataset from samples already at hand (in-memory images, say). Needs at least two

@@ -11,6 +11,7 @@ public enum Optimizer: Sendable, Hashable {
     /// Stochastic gradient descent with PyTorch's momentum rule: v = momentum v + g; p -= lr v.
     case sgd(lr: Double = 1e-2, momentum: Double = 0.9)
 
+    /// The step size (Adam and SGD); 0 for L-BFGS, which finds its own by line search.
     public var learningRate: Double {
         switch self {
         case .adam(let lr, _, _, _), .sgd(let lr, _): lr

@@ -34,7 +34,9 @@ public struct TrainableHead: Sendable, Hashable {
 
     /// Number of Dense layers.
     public var layerCount: Int { layerSizes.count - 1 }
+    /// Width of the features the head reads.
     public var inputWidth: Int { layerSizes[0] }
+    /// Number of classes the head outputs.
     public var classCount: Int { layerSizes[layerSizes.count - 1] }
 
     /// Where layer `l`'s kernel (`[in, out]`) and bias sit in `parameters`.

@@ -27,6 +27,7 @@ public struct LoadOptions: Sendable {
     /// `ZOO_PRECISION` names (`KernelOptions.default`).
     public var precision: KernelOptions.Precision
 
+    /// Options for `Zoo.load`; every default is what the `zoo` commands use without flags.
     public init(architecture: String? = nil, weights: URL? = nil, threads: Int = ThreadCount.default,
                 appliesEXIFOrientation: Bool = true, optimize: Bool = true, cache: WeightsCache = .default, offline: Bool = false,
                 precision: KernelOptions.Precision = KernelOptions.default.precision) {

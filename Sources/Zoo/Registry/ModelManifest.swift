@@ -26,14 +26,19 @@ public struct ModelManifest: Codable, Sendable {
         case probabilities
     }
 
+    /// The model's name in `zoo list` and on the command line.
     public var name: String
     /// Who publishes the weights: "Keras applications", "torchvision", ...
     public var family: String
     /// The network `zoo` builds (see `ModelArchitecture` for the spellings).
     public var architecture: ModelArchitecture
+    /// One line about the model, for `zoo list`.
     public var description: String?
+    /// The image input's name, size and layout.
     public var input: Input
+    /// How an image becomes the input tensor.
     public var preprocessing: PreprocessingSpec
+    /// Whether the first output holds logits or probabilities.
     public var output: Output
     /// Name of the graph value holding the pooled features (`embed`'s default layer).
     public var embedding: String?
@@ -43,6 +48,7 @@ public struct ModelManifest: Codable, Sendable {
     public var parameters: Int?
     /// Where the weights can be had; empty for built-in architectures.
     public var weights: [WeightSource]
+    /// The weights' licence, as the publisher states it.
     public var license: String
 
     /// Whether the weights come with zoo itself (built in code), so nothing is fetched.
@@ -58,6 +64,7 @@ public struct ModelManifest: Codable, Sendable {
 }
 
 extension ModelArchitecture: Codable {
+    /// Reads an architecture from its manifest spelling.
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(parsing: text) } catch {
@@ -65,6 +72,7 @@ extension ModelArchitecture: Codable {
         }
     }
 
+    /// Writes the architecture's manifest spelling.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -16,20 +16,31 @@ public struct PreprocessingSpec: Codable, Sendable, Hashable {
 
     /// How pixel values are mapped: Keras' preset names, or explicit mean and std.
     public enum Mode: String, Codable, Sendable {
+        /// Keras' presets: `caffe` (BGR, ImageNet means subtracted), `tf` (scaled to [-1, 1]), `torch` (ImageNet mean and std).
         case caffe, tf, torch
+        /// The manifest's own `mean` and `std` (after dividing by `divisor`).
         case meanStd = "mean_std"
     }
 
+    /// How the image reaches the input size.
     public var geometry: Geometry
+    /// The side of the stretched image (`resize` geometry); nil for the input size.
     public var size: Int?
+    /// The shorter side's length before the crop (`shorter_side_center_crop`).
     public var resize: Int?
+    /// The centred crop's side (`shorter_side_center_crop`).
     public var crop: Int?
     /// PIL's resampling filter.
     public var filter: ResizeFilter
+    /// How pixel values are mapped.
     public var mode: Mode
+    /// Per-channel means for `mean_std`.
     public var mean: [Float]?
+    /// Per-channel standard deviations for `mean_std`.
     public var std: [Float]?
+    /// What pixel values are divided by before `mean` and `std` (`mean_std`; default 1).
     public var divisor: Float?
+    /// The channel order `mean_std` writes (default RGB).
     public var channel_order: ChannelOrder?
     /// Where the recipe comes from, for people reading the manifest.
     public var note: String?

@@ -5,9 +5,11 @@ import ZooTensor
 public final class ActivationMapper: Sendable {
     /// The graph as given (optimised: batch norms folded, activations fused).
     public let graph: Graph
+    /// Where the classifier's scores, last spatial layer and GAP + dense head are.
     public let head: ClassifierHead
     private let gradients: GraphGradients
 
+    /// A mapper for `graph`; throws when it has no classifier head.
     public init(graph: Graph, threads: Int = ThreadCount.default) throws {
         self.graph = graph
         head = try ClassifierHead(graph: graph)

@@ -11,8 +11,10 @@ public struct ClassifierHead: Sendable {
     /// For a GAP + dense head: the layer the pooling reads and the dense node's weights value
     /// (`[C, classes]`) and bias.
     public var camLayer: ValueID?
+    /// The dense node's weights value (`[C, classes]`), for a GAP + dense head.
     public var denseWeights: ValueID?
 
+    /// Finds the head of `graph`'s first output; throws when there is no classifier head to explain.
     public init(graph: Graph) throws {
         let shapes = try graph.shapes(batch: 1)
         let producers = graph.producers()

@@ -15,10 +15,13 @@ public final class GraphGradients: Sendable {
 
     /// The forward values of one run, by value id, and the shapes at its batch size.
     public struct Tape: Sendable {
+        /// Every value's elements, by value id.
         public let values: [ValueID: [Float]]
+        /// Every value's shape at the run's batch size, by value id.
         public let shapes: [Shape]
     }
 
+    /// Gradients for `graph`, which is unfused first and has every node's output made a graph output.
     public init(graph: Graph, threads: Int = ThreadCount.default) throws {
         let unfused = try graph.unfusedForGradients()
         self.graph = try unfused.addingOutputs(unfused.nodes.map(\.name))

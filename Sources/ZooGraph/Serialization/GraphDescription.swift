@@ -5,27 +5,42 @@ import ZooTensor
 /// what a `.zoo` file stores as JSON. Loading rebuilds the graph through `GraphBuilder`, so
 /// a stored graph gets every check a freshly built one does (defined-before-use, shapes).
 public struct GraphDescription: Codable, Sendable {
+    /// A value's name, shape, type and kind.
     public struct ValueEntry: Codable, Sendable {
+        /// The value's name (constants' bytes are stored under it).
         public var name: String
+        /// The value's shape.
         public var shape: [Int]
+        /// The element type's name (`float32`, ...).
         public var dtype: String
         /// "input", "constant" or "intermediate".
         public var kind: String
     }
 
+    /// A node: its name, op and the indices of its values.
     public struct NodeEntry: Codable, Sendable {
+        /// The node's name.
         public var name: String
+        /// What the node computes.
         public var op: Op
+        /// Indices into `values` of what it reads.
         public var inputs: [Int]
+        /// Index into `values` of what it writes.
         public var output: Int
     }
 
+    /// The graph's name.
     public var name: String
+    /// Every value, in `ValueID` order.
     public var values: [ValueEntry]
+    /// The nodes, in execution order.
     public var nodes: [NodeEntry]
+    /// Indices of the graph inputs.
     public var inputs: [Int]
+    /// The named outputs.
     public var outputs: [GraphOutput]
 
+    /// The description of `graph`.
     public init(_ graph: Graph) {
         name = graph.name
         values = graph.values.map { v in
@@ -106,6 +121,7 @@ extension JSONEncoder {
 }
 
 extension JSONDecoder {
+    /// A decoder for graph JSON, which spells non-finite floats `inf`, `-inf` and `nan`.
     public static var graphJSON: JSONDecoder {
         let d = JSONDecoder()
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -7,6 +7,7 @@ extension Op: Codable {
         case type, conv2d, dense, epsilon, activation, axis, pool2d, kind, keepDims, binary, before, after, value, dims, permutation
     }
 
+    /// Reads an op from its JSON form (`{"type": "conv2d", ...}`).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         switch try c.decode(String.self, forKey: .type) {
@@ -31,6 +32,7 @@ extension Op: Codable {
         }
     }
 
+    /// Writes the op's JSON form.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         switch self {

@@ -2,7 +2,7 @@ extension ReferenceKernels {
     /// Max or average pooling over input[N,H,W,C], visiting every tap of every window.
     /// Max skips taps outside the input. Average divides by the in-bounds taps, or with
     /// `countIncludePad` by the taps inside [-padBegin, in + padEnd) on both axes.
-    public static func pool2d<T: BinaryFloatingPoint>(_ p: Pool2DParams, batch: Int, inH: Int, inW: Int,
+    package static func pool2d<T: BinaryFloatingPoint>(_ p: Pool2DParams, batch: Int, inH: Int, inW: Int,
                                                       channels: Int, input: [T]) -> [Double] {
         let (outH, outW) = p.outputSize(inH: inH, inW: inW)
         var out = [Double](repeating: 0, count: batch * outH * outW * channels)
@@ -39,7 +39,7 @@ extension ReferenceKernels {
     }
 
     /// output[N,C] = mean or max of input[N,spatial,C] over the spatial positions.
-    public static func globalPool<T: BinaryFloatingPoint>(_ kind: PoolKind, batch: Int, spatial: Int, channels: Int,
+    package static func globalPool<T: BinaryFloatingPoint>(_ kind: PoolKind, batch: Int, spatial: Int, channels: Int,
                                                           input: [T]) -> [Double] {
         var out = [Double](repeating: 0, count: batch * channels)
         for n in 0..<batch {

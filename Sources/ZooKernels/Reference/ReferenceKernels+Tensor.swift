@@ -7,7 +7,7 @@ import ZooTensor
 
 extension ReferenceKernels {
     /// `a op b` with numpy broadcasting: shapes right-aligned, size-1 dims repeat.
-    public static func binary<T: BinaryFloatingPoint>(_ op: BinaryOp, a: [T], aShape: Shape, b: [T], bShape: Shape,
+    package static func binary<T: BinaryFloatingPoint>(_ op: BinaryOp, a: [T], aShape: Shape, b: [T], bShape: Shape,
                                                       outShape: Shape) -> [Double] {
         var out = [Double]()
         var index = [Int](repeating: 0, count: outShape.rank)  // output coordinates, row-major order
@@ -26,12 +26,12 @@ extension ReferenceKernels {
     }
 
     /// output[i, c] = input[i, c] * scale[c] + shift[c].
-    public static func channelAffine<T: BinaryFloatingPoint>(input: [T], scale: [T], shift: [T], channels: Int) -> [Double] {
+    package static func channelAffine<T: BinaryFloatingPoint>(input: [T], scale: [T], shift: [T], channels: Int) -> [Double] {
         input.indices.map { Double(input[$0]) * Double(scale[$0 % channels]) + Double(shift[$0 % channels]) }
     }
 
     /// Softmax along the middle axis of [outer, axis, inner], subtracting the max first.
-    public static func softmax<T: BinaryFloatingPoint>(input: [T], outer: Int, axis: Int, inner: Int) -> [Double] {
+    package static func softmax<T: BinaryFloatingPoint>(input: [T], outer: Int, axis: Int, inner: Int) -> [Double] {
         var out = [Double](repeating: 0, count: input.count)
         for o in 0..<outer {
             for i in 0..<inner {
@@ -45,7 +45,7 @@ extension ReferenceKernels {
     }
 
     /// Concatenation along `axis`: each output element looks up the input covering its coordinate.
-    public static func concat<T>(inputs: [(values: [T], shape: Shape)], axis: Int, outShape: Shape) -> [T] {
+    package static func concat<T>(inputs: [(values: [T], shape: Shape)], axis: Int, outShape: Shape) -> [T] {
         (0..<outShape.elementCount).map { i in
             var index = coordinates(of: i, in: outShape)
             for (values, shape) in inputs {
@@ -57,7 +57,7 @@ extension ReferenceKernels {
     }
 
     /// Constant padding: output coordinates minus `before` either land in the input or read `value`.
-    public static func constantPad<T>(input: [T], inShape: Shape, before: [Int], after: [Int], value: T) -> [T] {
+    package static func constantPad<T>(input: [T], inShape: Shape, before: [Int], after: [Int], value: T) -> [T] {
         let outShape = Shape((0..<inShape.rank).map { inShape[$0] + before[$0] + after[$0] })
         return (0..<outShape.elementCount).map { i in
             let index = zip(coordinates(of: i, in: outShape), before).map { $0 - $1 }

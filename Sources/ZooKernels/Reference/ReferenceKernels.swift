@@ -7,9 +7,9 @@ import Darwin
 /// Naive float64 twins of the kernels: direct loops over the definitions, slow on purpose and
 /// easy to check by eye. Tests compare the real kernels (and whole graphs) against these.
 /// Inputs may be `Float` or `Double` so references can be chained.
-public enum ReferenceKernels {
+package enum ReferenceKernels {
     /// The exact formulas of `Activation`, in float64.
-    public static func activation(_ act: Activation, _ x: Double) -> Double {
+    package static func activation(_ act: Activation, _ x: Double) -> Double {
         switch act {
         case .none: x
         case .relu: max(x, 0)
@@ -24,14 +24,14 @@ public enum ReferenceKernels {
         }
     }
 
-    public static func activation<T: BinaryFloatingPoint>(_ act: Activation, _ x: [T]) -> [Double] {
+    package static func activation<T: BinaryFloatingPoint>(_ act: Activation, _ x: [T]) -> [Double] {
         x.map { activation(act, Double($0)) }
     }
 
     /// output[N,OH,OW,O] = act(conv(input[N,H,W,C], weights[KH,KW,C/groups,O]) + bias[O] + residual).
     /// Output channel o belongs to group o / (O/groups), which reads input channels
     /// [group*C/groups, (group+1)*C/groups); depthwise is groups == C.
-    public static func conv2d<T: BinaryFloatingPoint>(_ g: Conv2DGeometry, input: [T], weights: [T],
+    package static func conv2d<T: BinaryFloatingPoint>(_ g: Conv2DGeometry, input: [T], weights: [T],
                                                       bias: [T]? = nil, residual: [T]? = nil) -> [Double] {
         let p = g.params
         let cg = g.inC / p.groups, og = g.outC / p.groups
@@ -69,7 +69,7 @@ public enum ReferenceKernels {
     }
 
     /// output[rows,out] = act(input[rows,in] x weights[in,out] + bias[out] + residual[rows,out]).
-    public static func dense<T: BinaryFloatingPoint>(rows: Int, inFeatures: Int, outFeatures: Int, input: [T],
+    package static func dense<T: BinaryFloatingPoint>(rows: Int, inFeatures: Int, outFeatures: Int, input: [T],
                                                      weights: [T], bias: [T]? = nil, residual: [T]? = nil,
                                                      activation act: Activation = .none) -> [Double] {
         var out = [Double](repeating: 0, count: rows * outFeatures)

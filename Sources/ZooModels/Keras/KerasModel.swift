@@ -4,23 +4,30 @@
 public struct KerasModel: Sendable {
     /// One layer applied once: its name (the key of its weights), settings and input layers.
     public struct Node: Sendable, Hashable {
+        /// The layer's name.
         public var name: String
+        /// What the layer computes.
         public var layer: KerasLayer
+        /// Names of the layers it reads, in order.
         public var inputs: [String]
 
+        /// A node applying `layer` to `inputs`.
         public init(name: String, layer: KerasLayer, inputs: [String]) {
             self.name = name; self.layer = layer; self.inputs = inputs
         }
     }
 
+    /// The model's name.
     public var name: String
     /// Nodes in the order they were added; inputs always precede their consumers.
     public private(set) var nodes: [Node] = []
     /// Names of the input layers and output layers, in the model's order.
     public private(set) var inputs: [String] = []
+    /// Names of the output layers, in order.
     public var outputs: [String] = []
     private var index: [String: Int] = [:]
 
+    /// An empty model called `name`.
     public init(name: String) { self.name = name }
 
     /// The node called `name`.

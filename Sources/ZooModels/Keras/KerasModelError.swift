@@ -1,8 +1,12 @@
 /// A Keras layer graph that cannot be built, naming the layer at fault.
 public enum KerasModelError: Error, CustomStringConvertible, Sendable {
+    /// Two layers share a name.
     case duplicateLayer(String)
+    /// A layer reads a layer that does not exist (yet).
     case unknownInput(layer: String, input: String)
+    /// A layer got a number of inputs it cannot take.
     case wrongInputCount(layer: String, expected: String, found: Int)
+    /// The layers read each other in a loop.
     case cycle(layer: String)
     /// Shapes that do not fit the layer (wrong rank, kernel larger than input, ...).
     case shape(layer: String, detail: String)
@@ -11,6 +15,7 @@ public enum KerasModelError: Error, CustomStringConvertible, Sendable {
     /// The weights handed to `graph(weights:)` do not match what the layer expects.
     case weights(layer: String, detail: String)
 
+    /// `layer: problem`, in one line.
     public var description: String { "\(layer): \(detail)" }
 
     /// What is wrong, without the layer's name.

@@ -3,12 +3,19 @@ import ZooTensor
 /// The architectures a `.pth` state dict can be imported as. The raw value is zoo's name
 /// (`--arch`); torchvision's own function names are accepted as aliases.
 public enum TorchArchitecture: String, CaseIterable, Sendable {
+    /// EfficientNet-Lite0 as the `efficientnet_lite_pytorch` package builds it.
     case efficientNetLite0 = "efficientnet-lite0"
+    /// torchvision `resnet18`.
     case resnet18 = "tv-resnet18"
+    /// torchvision `resnet34`.
     case resnet34 = "tv-resnet34"
+    /// torchvision `resnet50` (v1.5).
     case resnet50 = "tv-resnet50"
+    /// torchvision `vgg16`.
     case vgg16 = "tv-vgg16"
+    /// torchvision `vgg19`.
     case vgg19 = "tv-vgg19"
+    /// torchvision `mobilenet_v2`.
     case mobileNetV2 = "tv-mobilenetv2"
 
     /// Reads `--arch`: `tv-resnet18`, or torchvision's `resnet18`, `mobilenet_v2`, `vgg16`, ...

@@ -10,6 +10,7 @@ import ZooTensor
 /// Unlike Keras, torchvision pads every 3x3 conv by 1 on all sides, stride 2 included.
 /// BatchNorm epsilon is 1e-5. The stage table (t, c, n, s) is the paper's, shared with Keras.
 public enum TorchvisionMobileNetV2 {
+    /// The choices a torchvision MobileNetV2 state dict fixes: widths and class count.
     public struct Config: Sendable, Hashable {
         /// Output channels of `features.0`.
         public var stem: Int
@@ -17,6 +18,7 @@ public enum TorchvisionMobileNetV2 {
         var stages: [InvertedResidualStage]
         /// Output channels of `features.18`.
         public var last: Int
+        /// Output classes of `classifier.1`.
         public var classes: Int
 
         /// torchvision's `mobilenet_v2(width_mult:)`: channels scaled and rounded to a multiple
@@ -82,6 +84,7 @@ public enum TorchvisionMobileNetV2 {
         return result
     }
 
+    /// Every tensor name and shape the state dict of `config` holds, in torchvision's order.
     public static func stateDict(_ config: Config) -> [StateDictEntry] {
         var spec = StateDictSpec()
         spec.conv("features.0.0", out: config.stem, in: 3, kernel: 3)

@@ -10,13 +10,16 @@ import ZooTensor
 public enum TorchvisionResNet {
     /// `BasicBlock` (two 3x3 convs) or `Bottleneck` (1x1, 3x3, 1x1 widening 4x).
     public enum Block: Sendable, Hashable {
+        /// The two block kinds.
         case basic, bottleneck
     }
 
     /// One `layerN`: `blocks` blocks of inner `width`, ending at `output` channels; the first
     /// block strides.
     public struct Stage: Sendable, Hashable {
+        /// Blocks, inner width, output channels and the first block's stride.
         public var blocks, width, output, stride: Int
+        /// A stage with these sizes.
         public init(blocks: Int, width: Int, output: Int, stride: Int) {
             self.blocks = blocks; self.width = width; self.output = output; self.stride = stride
         }
@@ -24,12 +27,16 @@ public enum TorchvisionResNet {
 
     /// The choices a torchvision ResNet state dict fixes: block kind, widths, class count.
     public struct Config: Sendable, Hashable {
+        /// Basic or bottleneck blocks.
         public var block: Block
         /// Output channels of the 7x7 stem `conv1`.
         public var stem: Int
+        /// `layer1` to `layer4`.
         public var stages: [Stage]
+        /// Output classes of `fc`.
         public var classes: Int
 
+        /// A configuration with these stages.
         public init(block: Block, stem: Int, stages: [Stage], classes: Int) {
             self.block = block; self.stem = stem; self.stages = stages; self.classes = classes
         }
@@ -44,8 +51,11 @@ public enum TorchvisionResNet {
             self.init(block: block, stem: 64, stages: stages, classes: classes)
         }
 
+        /// torchvision's `resnet18`.
         public static func resnet18(classes: Int = 1000) -> Config { Config(block: .basic, blocks: [2, 2, 2, 2], classes: classes) }
+        /// torchvision's `resnet34`.
         public static func resnet34(classes: Int = 1000) -> Config { Config(block: .basic, blocks: [3, 4, 6, 3], classes: classes) }
+        /// torchvision's `resnet50`.
         public static func resnet50(classes: Int = 1000) -> Config { Config(block: .bottleneck, blocks: [3, 4, 6, 3], classes: classes) }
 
         /// `self` with the widths and class count read from a checkpoint's shapes (for reduced

@@ -12,16 +12,22 @@ import ZooTensor
 public enum TorchvisionVGG {
     /// One entry of torchvision's `cfgs` list: a 3x3 conv (padding 1, bias, ReLU) or `"M"`.
     public enum Layer: Sendable, Hashable {
+        /// A 3x3 convolution to this many channels, then ReLU.
         case conv(Int)
+        /// 2x2 max pooling, stride 2.
         case pool
     }
 
+    /// The choices a torchvision VGG state dict fixes: the layer list, widths, class count.
     public struct Config: Sendable, Hashable {
+        /// The `features` layers, as torchvision's `cfgs` lists them.
         public var layers: [Layer]
         /// Width of `classifier.0` and `classifier.3` (4096).
         public var hidden: Int
+        /// Output classes of `classifier.6`.
         public var classes: Int
 
+        /// A configuration; the defaults are torchvision's.
         public init(layers: [Layer], hidden: Int = 4096, classes: Int = 1000) {
             self.layers = layers; self.hidden = hidden; self.classes = classes
         }
@@ -70,6 +76,7 @@ public enum TorchvisionVGG {
         }
     }
 
+    /// Every tensor name and shape the state dict of `config` holds, in torchvision's order.
     public static func stateDict(_ config: Config) -> [StateDictEntry] {
         var spec = StateDictSpec()
         var channels = 3

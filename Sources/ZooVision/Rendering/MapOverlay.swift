@@ -2,10 +2,12 @@
 /// bilinearly to the photo, coloured with `jet` and blended at `alpha`; a colour bar on the
 /// right and caption lines (the top classes) in the top-left corner.
 public struct MapOverlay: Sendable {
+    /// Weight of the map's colour against the photo's (0: photo only, 1: map only).
     public var alpha: Float = 0.5
     /// Font pixel size of the captions.
     public var textScale = 2
 
+    /// An overlay blending at `alpha` with captions at `textScale`.
     public init(alpha: Float = 0.5, textScale: Int = 2) {
         self.alpha = alpha
         self.textScale = textScale

@@ -3,8 +3,11 @@ import Foundation
 
 /// An image that could not be encoded or written, naming the file.
 public struct ImageWriteError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The file that could not be written.
     public let file: String
+    /// Why.
     public let detail: String
+    /// The error in one line, naming the file.
     public var description: String { "\(file): \(detail)" }
 }
 

@@ -1,11 +1,14 @@
 /// Greyscale or colour tiles laid out in rows, like `torchvision.utils.make_grid`: feature
 /// maps of one layer, or a convolution's kernels, enlarged with nearest-neighbour pixels.
 public struct TileSheet: Sendable {
+    /// Tiles per row.
     public var perRow = 8
     /// Each tile pixel becomes `scale` x `scale` picture pixels.
     public var scale = 1
+    /// Background pixels between tiles.
     public var padding = 2
 
+    /// A sheet with these settings.
     public init(perRow: Int = 8, scale: Int = 1, padding: Int = 2) {
         self.perRow = max(perRow, 1); self.scale = max(scale, 1); self.padding = max(padding, 0)
     }
