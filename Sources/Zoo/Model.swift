@@ -79,14 +79,9 @@ public final class Model: Sendable {
     public func classify(_ images: [ImageSource], top k: Int = 5, batchSize: Int = 8,
                          onResult: ((Int, ImageResult<[Prediction]>) -> Void)? = nil) -> [ImageResult<[Prediction]>] {
         forEachBatch(images, batchSize: batchSize, onResult: onResult) { batch in
-            guard let labels else { throw ZooError.noPreprocessing(model: name) }
+            guard labels != nil else { throw ZooError.noPreprocessing(model: name) }
             let out = try executor.run([inputName: batch])[graph.outputs[0].name]!
-            return try rows(out).map { row in
-                guard row.count == labels.count else {
-                    throw ZooError.badArgument("\(name) outputs \(row.count) scores but has \(labels.count) class labels")
-                }
-                return labels.top(k, of: outputsLogits ? softmax(row) : row)
-            }
+            return try rows(out).map { try predictions(fromScores: $0, top: k) }
         }
     }
 
