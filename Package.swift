@@ -19,6 +19,10 @@ let package = Package(
         // `swift package generate-documentation --target Zoo` (Sources/Zoo/Zoo.docc); a command plugin,
         // built only when that command runs.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // `zoo serve`: HTTP server, signal handling and graceful shutdown, Prometheus text metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
         // MARK: C libraries (module map + shim header only)
@@ -67,9 +71,14 @@ let package = Package(
         .target(name: "Zoo", dependencies: ["ZooTensor", "ZooGraph", "ZooKernels", "ZooImport", "ZooModels", "ZooFormat", "ZooVision", "ZooFetch", "ZooCatalog"]),
         // What `zoo bench` measures: latency, per-op profile, memory footprint, GEMM peak.
         .target(name: "ZooBench", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor"]),
+        // `zoo serve`: the Open Inference Protocol, image routes, dynamic batching, metrics and the page.
+        .target(name: "ZooServe", dependencies: ["Zoo", "ZooVision", "ZooGraph", "ZooTensor",
+                                                 .product(name: "Hummingbird", package: "hummingbird"),
+                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                                 .product(name: "Prometheus", package: "swift-prometheus")]),
         .executableTarget(
             name: "ZooCLI",
-            dependencies: ["Zoo", "ZooTensor", "ZooGraph", "ZooKernels", "ZooModels", "ZooVision", "ZooFetch", "ZooBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Zoo", "ZooServe", "ZooTensor", "ZooGraph", "ZooKernels", "ZooModels", "ZooVision", "ZooFetch", "ZooBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: Tests
@@ -92,6 +101,7 @@ let package = Package(
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooVision", "ZooGraph", "ZooTensor", "ZooFetch", "ZooFormat",
                                                      "ZooModels", "ZooImport", "ZooCatalog", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooServeTests", dependencies: ["ZooServe", "ZooCLI", "Zoo", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooFetch", "ZooGraph", "ZooTensor", "ZooVision", "ZooTestSupport"]),
     ]
 )

@@ -34,13 +34,8 @@ extension Model {
 
     /// The top-`k` classes of each image of one preprocessed batch.
     func classifications(of batch: Tensor, top k: Int) throws -> [[Prediction]] {
-        guard let labels else { throw ZooError.noPreprocessing(model: name) }
+        guard labels != nil else { throw ZooError.noPreprocessing(model: name) }
         let out = try executor.run([inputName: batch])[graph.outputs[0].name]!
-        return try rows(out).map { row in
-            guard row.count == labels.count else {
-                throw ZooError.badArgument("\(name) outputs \(row.count) scores but has \(labels.count) class labels")
-            }
-            return labels.top(k, of: outputsLogits ? softmax(row) : row)
-        }
+        return try rows(out).map { try predictions(fromScores: $0, top: k) }
     }
 }

@@ -12,7 +12,7 @@ struct ZooCommand: AsyncParsableCommand {
         discussion: "Every command takes --max-memory SIZE (or ZOO_MAX_MEMORY): the memory budget for sizes read from files and flags.",
         subcommands: [PredictCommand.self, EmbedCommand.self, InferCommand.self, PreprocessCommand.self, ConvertCommand.self,
                       InfoCommand.self, ListCommand.self, FetchCommand.self, FinetuneCommand.self, BenchCommand.self,
-                      ExplainCommand.self, FeaturesCommand.self, FiltersCommand.self, IsolatedImportCommand.self]
+                      ExplainCommand.self, FeaturesCommand.self, FiltersCommand.self, ServeCommand.self, IsolatedImportCommand.self]
     )
 
     static func main() async {

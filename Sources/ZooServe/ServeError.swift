@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+
+/// A request that cannot be answered as asked: the HTTP status and the one-line reason sent back
+/// (as `{"error": reason}`, the Open Inference Protocol's error body).
+public struct ServeError: Error, CustomStringConvertible, Sendable {
+    /// The status the client gets.
+    public var status: HTTPResponse.Status
+    /// The reason, one line.
+    public var message: String
+    /// Extra response headers (`Retry-After` on 503).
+    public var headers: HTTPFields = [:]
+
+    /// An error answered with `status`.
+    public init(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.message = message
+        self.headers = headers
+    }
+
+    public var description: String { message }
+
+    static func unknownModel(_ name: String, loaded: [String]) -> ServeError {
+        ServeError(.notFound, "no model called '\(name)' is loaded (loaded: \(loaded.joined(separator: ", ")))")
+    }
+
+    static func badRequest(_ message: String) -> ServeError { ServeError(.badRequest, message) }
+
+    static func busy(_ what: String) -> ServeError {
+        ServeError(.serviceUnavailable, "\(what); try again shortly", headers: [.retryAfter: "1"])
+    }
+
+    static func tooLarge(limit: Int) -> ServeError {
+        ServeError(.contentTooLarge, "the request body is larger than the limit of \(limit) bytes (--max-body-mb)")
+    }
+}
