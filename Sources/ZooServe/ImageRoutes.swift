@@ -15,7 +15,7 @@ struct ImageRoutes: Sendable {
         }
         router.post("/v1/models/:name/classify") { request, context in
             let top = try topParameter(request)
-            return try await server.withModel(context) { served in
+            return try await server.withModel(request, context) { served in
                 let (upload, outputs) = try await server.runImage(on: served) { try await image(request, context: context) }
                 let scores = outputs[served.model.graph.outputs[0].name]!
                 let report = ImageReport(file: upload.name, result: Result { try served.model.predictions(fromScores: scores.floats, top: top) })
@@ -24,7 +24,7 @@ struct ImageRoutes: Sendable {
             }
         }
         router.post("/v1/models/:name/embed") { request, context in
-            try await server.withModel(context) { served in
+            try await server.withModel(request, context) { served in
                 guard let layer = served.model.embeddingLayer else {
                     throw ServeError.badRequest("\(served.name) has no default embedding layer")
                 }
@@ -33,7 +33,7 @@ struct ImageRoutes: Sendable {
             }
         }
         router.post("/v1/models/:name/explain") { request, context in
-            try await server.withModel(context) { served in
+            try await server.withModel(request, context) { served in
                 let explainer = try served.explainerResult().mapError { ServeError.badRequest("\(served.name) cannot be explained: \($0)") }.get()
                 let upload = try await image(request, context: context)
                 let png = try await server.blocking.run {

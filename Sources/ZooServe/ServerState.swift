@@ -18,7 +18,8 @@ final class ServerState: Sendable {
         let metrics = ServeMetrics(models: models.map(\.name))
         self.metrics = metrics
         self.models = models.map { ServedModel(model: $0, configuration: configuration, metrics: metrics) }
-        admission = Admission(capacity: configuration.queueCapacity)
+        // Half the memory budget for request bodies in flight; the rest is the models' and the decoders'.
+        admission = Admission(capacity: configuration.queueCapacity, byteLimit: MemoryBudget.current.bytes / 2)
         bodyReader = RequestBodyReader(limit: configuration.maxBodyBytes, timeout: configuration.bodyTimeout)
         blocking = BlockingWork(width: ProcessInfo.processInfo.activeProcessorCount)
     }
@@ -31,13 +32,16 @@ final class ServerState: Sendable {
         return served
     }
 
-    /// Runs `body` for the model named in the path, holding an admission slot (503 when full).
-    func withModel(_ context: ServeContext, _ body: (ServedModel) async throws -> Response) async throws -> Response {
+    /// Runs `body` for the model named in the path, holding an admission slot and its body's
+    /// bytes (the declared length, else the limit) (503 when either runs out).
+    func withModel(_ request: Request, _ context: ServeContext, _ body: (ServedModel) async throws -> Response) async throws -> Response {
         let served = try model(named: try context.parameters.require("name"))
         if let version = context.parameters.get("version"), version != "1" {
             throw ServeError(.notFound, "model '\(served.name)' has no version '\(version)' (it has version 1)")
         }
-        return try await admission.withSlot { try await body(served) }
+        let declared = request.headers[.contentLength].flatMap { Int($0) }.map { min($0, configuration.maxBodyBytes) }
+        let bytes = request.method == .get ? 0 : declared ?? configuration.maxBodyBytes
+        return try await admission.withSlot(bytes: bytes) { try await body(served) }
     }
 
     /// Reads and decodes one image and runs it in the model's next batch: the image and this

@@ -17,17 +17,17 @@ struct InferenceRoutes: Sendable {
         router.get("/v2/health/live") { _, _ in Response(status: .ok) }
         router.get("/v2/health/ready") { _, _ in Response(status: .ok) }
         for prefix in ["/v2/models/:name", "/v2/models/:name/versions/:version"] {
-            router.get(RouterPath(prefix)) { _, context in
-                try await server.withModel(context) { served in
+            router.get(RouterPath(prefix)) { request, context in
+                try await server.withModel(request, context) { served in
                     try jsonResponse(ModelMetadata(name: served.name, versions: ["1"], platform: "zoo",
                                                    inputs: served.inputs, outputs: served.outputs))
                 }
             }
-            router.get(RouterPath(prefix + "/ready")) { _, context in
-                try await server.withModel(context) { _ in Response(status: .ok) }
+            router.get(RouterPath(prefix + "/ready")) { request, context in
+                try await server.withModel(request, context) { _ in Response(status: .ok) }
             }
             router.post(RouterPath(prefix + "/infer")) { request, context in
-                try await server.withModel(context) { served in try await infer(request, context: context, on: served) }
+                try await server.withModel(request, context) { served in try await infer(request, context: context, on: served) }
             }
         }
     }
