@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Zoo
 import ZooGraph
+import ZooKernels
 import ZooServe
 
 /// `zoo serve`: the models as an HTTP service (Open Inference Protocol, image routes, metrics,
@@ -48,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Ignore EXIF orientation, as Keras and torchvision do.")
     var noExif = false
 
+    @Option(name: .long, help: ModelOptions.precisionHelp)
+    var precision: KernelOptions.Precision?
+
     @Flag(name: .long, help: "Never download weights (ZOO_OFFLINE=1 does the same); say what to get instead.")
     var offline = false
 
@@ -65,7 +69,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let options = LoadOptions(threads: threads ?? ThreadCount.default, appliesEXIFOrientation: !noExif, offline: offline)
+        let options = LoadOptions(threads: threads ?? ThreadCount.default, appliesEXIFOrientation: !noExif, offline: offline,
+                                  precision: precision ?? KernelOptions.default.precision)
+        KernelOptions.reportIfUnavailable(precision: options.precision)
         let models = try (model.isEmpty ? [ModelOptions.defaultModel] : model).map { try Zoo.load($0, options: options) }
         if Set(models.map(\.name)).count != models.count {
             throw ValidationError("two models have the same name (\(models.map(\.name).joined(separator: ", "))); rename one file")

@@ -30,8 +30,11 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .long, help: "Never download weights (ZOO_OFFLINE=1 does the same); say what to get instead.")
     var offline = false
 
-    @Option(name: .long, help: "Arithmetic of convolutions and dense layers: fp32 (default; ZOO_PRECISION=bf16 changes it), or bf16 (bfloat16 products, fp32 sums) on the AMX tiles or AVX512-BF16; CPUs with neither run fp32 and say so.")
+    @Option(name: .long, help: ModelOptions.precisionHelp)
     var precision: KernelOptions.Precision?
+
+    /// `--precision`'s help, shared with `zoo serve` (which takes several models).
+    static let precisionHelp: ArgumentHelp = "Arithmetic of convolutions and dense layers: fp32 (default; ZOO_PRECISION=bf16 changes it), or bf16 (bfloat16 products, fp32 sums) on the AMX tiles or AVX512-BF16; CPUs with neither run fp32 and say so."
 
     /// The model when none is named.
     static let defaultModel = "efficientnet-lite0"
