@@ -98,10 +98,10 @@ let package = Package(
         .testTarget(name: "ZooFormatTests", dependencies: ["ZooFormat", "ZooGraph", "ZooKernels", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooVisionTests", dependencies: ["ZooVision", "ZooTensor", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooVision", "ZooGraph", "ZooTensor", "ZooFetch", "ZooFormat",
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooVision", "ZooGraph", "ZooKernels", "ZooTensor", "ZooFetch", "ZooFormat",
                                                      "ZooModels", "ZooImport", "ZooCatalog", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooServeTests", dependencies: ["ZooServe", "ZooCLI", "Zoo", "ZooTensor", "ZooTestSupport"]),
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooFetch", "ZooGraph", "ZooTensor", "ZooVision", "ZooTestSupport"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooFetch", "ZooGraph", "ZooKernels", "ZooTensor", "ZooVision", "ZooTestSupport"]),
     ]
 )

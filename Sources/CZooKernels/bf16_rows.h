@@ -1,6 +1,6 @@
-// Pieces both bfloat16 GEMMs share (AVX512-BF16 in gemm_bf16_avx512.c, AMX in gemm_bf16_amx.c):
-// rounding float32 activations to bf16 pairs, and the fused float32 epilogue. x86-64 only; the
-// including file guards it.
+// What both bfloat16 GEMMs share (AVX512-BF16 in gemm_bf16_avx512.c, AMX in gemm_bf16_amx.c):
+// rounding float32 activations to bf16 pairs; their epilogue is epilogue_avx512.h's. x86-64 only;
+// the including file guards it.
 #ifndef ZOO_BF16_ROWS_H
 #define ZOO_BF16_ROWS_H
 #include <immintrin.h>
@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include "zoo_gemm.h"
+#include "epilogue_avx512.h"
 
 #define ZOO_BF16 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma,avx512bf16")))
 
@@ -56,15 +57,5 @@ ZOO_BF16 static inline void zoo_bf16_rows(ptrdiff_t rows, ptrdiff_t d0, ptrdiff_
     }
 }
 
-/// acc + bias + residual, clamped: the epilogue of 16 lanes at (`row`, `col`) of the block.
-ZOO_BF16 static inline __m512 zoo_bf16_finish(__m512 acc, const zoo_epilogue *e, ptrdiff_t row, ptrdiff_t col,
-                                              __mmask16 mask) {
-    if (e->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->bias + col));
-    if (e->residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->residual + row * e->ldr + col));
-    // The bound is the first operand: max/min return the second when either is NaN, so NaN stays NaN.
-    if (e->lo > -INFINITY) acc = _mm512_max_ps(_mm512_set1_ps(e->lo), acc);
-    if (e->hi < INFINITY) acc = _mm512_min_ps(_mm512_set1_ps(e->hi), acc);
-    return acc;
-}
 
 #endif

@@ -6,7 +6,7 @@
 #include <immintrin.h>
 #include <math.h>
 
-#define ZOO_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
+#include "epilogue_avx512.h"
 
 /// The taps [lo, hi) of a window starting at `start` that land inside [0, size).
 static void taps(ptrdiff_t start, ptrdiff_t kernel, ptrdiff_t dilation, ptrdiff_t size, ptrdiff_t *lo, ptrdiff_t *hi) {

@@ -16,7 +16,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#define ZOO_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
+#include "epilogue_avx512.h"
 
 enum {
     MR = 14,          // rows per micro-tile: 28 accumulators + 2 weight vectors fit the 32 registers
@@ -72,18 +72,6 @@ ZOO_AVX512 static void pack_panel(ptrdiff_t kc, ptrdiff_t cols, const float *b, 
     }
 }
 
-// MARK: - Epilogue
-
-ZOO_AVX512 static inline __m512 finish(__m512 acc, const zoo_epilogue *e, ptrdiff_t row, ptrdiff_t col,
-                                       __mmask16 mask) {
-    if (e->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->bias + col));
-    if (e->residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->residual + row * e->ldr + col));
-    // The bound is the first operand: max/min return the second when either is NaN, so NaN stays NaN.
-    if (e->lo > -INFINITY) acc = _mm512_max_ps(_mm512_set1_ps(e->lo), acc);
-    if (e->hi < INFINITY) acc = _mm512_min_ps(_mm512_set1_ps(e->hi), acc);
-    return acc;
-}
-
 // MARK: - Micro-kernel: R rows x 32 columns
 
 /// Adds a's R rows x kc times the packed panel `bp` ([kc][NR]) onto c's R x 32 tile. With `accumulate` the
@@ -118,8 +106,8 @@ micro(const int R, ptrdiff_t kc, const float *a, ptrdiff_t lda, const float *bp,
     for (int r = 0; r < R; r++) {
         __m512 v0 = acc0[r], v1 = acc1[r];
         if (last) {
-            v0 = finish(v0, e, row0 + r, col0, m0);
-            v1 = finish(v1, e, row0 + r, col0 + 16, m1);
+            v0 = zoo_epilogue_finish(v0, e, row0 + r, col0, m0);
+            v1 = zoo_epilogue_finish(v1, e, row0 + r, col0 + 16, m1);
         }
         _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
         _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);
@@ -185,7 +173,7 @@ ZOO_AVX512 static void small_m(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const floa
         for (ptrdiff_t j = 0; j < n; j += 16) {
             __mmask16 mask = lane_mask(n - j);
             float *cr = c + r * ldc + j;
-            _mm512_mask_storeu_ps(cr, mask, finish(_mm512_maskz_loadu_ps(mask, cr), e, r, j, mask));
+            _mm512_mask_storeu_ps(cr, mask, zoo_epilogue_finish(_mm512_maskz_loadu_ps(mask, cr), e, r, j, mask));
         }
     }
 }

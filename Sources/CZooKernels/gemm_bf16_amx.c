@@ -91,7 +91,7 @@ ZOO_AMX static void scatter(const float *buffer, float *c, ptrdiff_t ldc, int ro
     __mmask16 mask = zoo_lane_mask(cols);
     for (int r = 0; r < rows && r < TM; r++) {
         __m512 v = _mm512_load_ps(buffer + r * 16);
-        if (e) v = zoo_bf16_finish(v, e, row0 + r, col0, mask);
+        if (e) v = zoo_epilogue_finish(v, e, row0 + r, col0, mask);
         _mm512_mask_storeu_ps(c + r * ldc, mask, v);
     }
 }

@@ -75,8 +75,8 @@ micro(const int R, ptrdiff_t kp, const uint32_t *a, const uint16_t *bp, float *c
     for (int r = 0; r < R; r++) {
         __m512 v0 = acc0[r], v1 = acc1[r];
         if (last) {
-            v0 = zoo_bf16_finish(v0, e, row0 + r, col0, m0);
-            v1 = zoo_bf16_finish(v1, e, row0 + r, col0 + 16, m1);
+            v0 = zoo_epilogue_finish(v0, e, row0 + r, col0, m0);
+            v1 = zoo_epilogue_finish(v1, e, row0 + r, col0 + 16, m1);
         }
         _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
         _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);

@@ -7,7 +7,7 @@
 #include <immintrin.h>
 #include <math.h>
 
-#define ZOO_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
+#include "epilogue_avx512.h"
 
 static inline __mmask16 lanes(ptrdiff_t count) {
     return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1);
