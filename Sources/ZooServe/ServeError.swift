@@ -18,6 +18,7 @@ public struct ServeError: Error, CustomStringConvertible, Sendable {
         self.headers = headers
     }
 
+    /// The message, as the response body's `error` field says it.
     public var description: String { message }
 
     static func unknownModel(_ name: String, loaded: [String]) -> ServeError {
