@@ -86,7 +86,15 @@ private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
         vectorBF16.winograd = .avx512
         #expect(WinogradConv2D.applies(to: big, kernels: vectorBF16))
         #expect(WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same).geometry, kernels: .avx512))
-        #expect(WinogradConv2D.applies(to: ConvCase(batch: 8, h: 14, w: 14, c: 256, o: 256, padding: same).geometry, kernels: .avx512))
+        #expect(WinogradConv2D.applies(to: ConvCase(h: 14, w: 14, c: 256, o: 256, padding: same).geometry, kernels: .avx512))
+        // Counted per image, so the choice is the same at every batch size (batch-independent bits).
+        for side in [4, 7, 8, 12, 13, 14, 16, 28] {
+            let alone = WinogradConv2D.applies(to: ConvCase(h: side, w: side, c: 32, o: 32, padding: same).geometry, kernels: .avx512)
+            for batch in [2, 3, 8, 64] {
+                let batched = ConvCase(batch: batch, h: side, w: side, c: 32, o: 32, padding: same).geometry
+                #expect(WinogradConv2D.applies(to: batched, kernels: .avx512) == alone, "\(side)x\(side) at batch \(batch)")
+            }
+        }
         #expect(!WinogradConv2D.applies(to: ConvCase(h: 7, w: 7, c: 512, o: 512, padding: same).geometry, kernels: .avx512))
         #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, strides: Size2D(2, 2), padding: same).geometry, kernels: .avx512))
         #expect(!WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, dilations: Size2D(2, 2), padding: same).geometry, kernels: .avx512))

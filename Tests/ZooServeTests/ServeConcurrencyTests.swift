@@ -3,11 +3,8 @@ import Testing
 import Zoo
 import ZooServe
 
-/// 16 clients x 50 requests with mixed images against one server: no error, every answer the
-/// same classes in the same order as the image gets alone with scores within 1e-6, and batches
-/// larger than 1 in /metrics. Not bit for bit: the engine's activations at batch sizes of 3 and
-/// more differ from batch 1 in the last bits (tiny-cnn's pooled features by up to 1.2e-7), while
-/// a row's bits do not depend on its position within a batch of a given size.
+/// 16 clients x 50 requests with mixed images against one server: no error, every answer equal
+/// bit for bit to what the image gets alone, and batches larger than 1 in /metrics.
 @Suite(.serialized)
 struct ServeConcurrencyTests {
     static let images = ["cat.jpg", "coffee.jpg", "rocket.jpg", "astronaut.jpg"]
@@ -52,10 +49,10 @@ struct ServeConcurrencyTests {
         }
     }
 
-    /// Same file, classes and ranks; scores within 1e-6.
+    /// Same file, classes and ranks, and the same score bits.
     static func same(_ a: ImageReport?, _ b: ImageReport) -> Bool {
         guard let a, a.file == b.file, let p = a.predictions, let q = b.predictions, p.count == q.count else { return false }
-        return zip(p, q).allSatisfy { $0.index == $1.index && $0.rank == $1.rank && abs($0.score - $1.score) <= 1e-6 }
+        return zip(p, q).allSatisfy { $0.index == $1.index && $0.rank == $1.rank && $0.score.bitPattern == $1.score.bitPattern }
     }
 
     /// The value of the first sample of `metric` (with `le` when given) in Prometheus text.
