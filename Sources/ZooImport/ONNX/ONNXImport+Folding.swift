@@ -40,7 +40,7 @@ extension ONNXGraphImport {
     func importGather(_ n: ONNXNodeContext) throws {
         try n.checkAttributes(["axis"])
         try n.requireOutputs(atMost: 1)
-        let data = try slot(try n.requiredInput(0)), indices = try slot(try n.requiredInput(1))
+        let data = try slot(try n.requiredInput(0))
         let message = n.unsupported("Gather is evaluated at import time only; its data and indices must be known (shape arithmetic)")
         let d = try knownValue(try n.requiredInput(0), orElse: message), i = try knownValue(try n.requiredInput(1), orElse: message)
         let requested = try n.int("axis", default: 0)
