@@ -22,7 +22,7 @@ extension Graph {
                 flattenedBy[node.output] = fromSpatial ? i : flattened
             case .dense:
                 if let f = flattened {
-                    return "its \(nodes[f].op.name) ('\(nodes[f].name)') feeds a Dense layer ('\(node.name)')"
+                    return "its \(nodes[f].op.name) ('\(nodes[f].name)') feeds a Dense layer"
                 }
                 spatial[node.output] = fromSpatial
             default:
