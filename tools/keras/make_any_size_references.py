@@ -13,15 +13,38 @@ import os
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
-import keras
-import numpy as np
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
 
 FIXTURES = "Tests/ZooKerasTests/Fixtures"
 # Each model's declared size first, then others: odd ones exercise the parity of `same` pads.
 MODELS = {
     "mobilenetv2_035_96.keras": [(96, 96), (97, 131), (64, 80), (33, 47)],
     "residual_k3.keras": [(16, 16), (17, 23), (9, 30)],
+    "free_size_k3.keras": [(13, 17), (20, 20)],
 }
+
+
+def free_size_model():
+    """Built without an input size, as keras.applications builds a network without input_shape:
+    the saved input shape is (None, None, 3)."""
+    layers = keras.layers
+    inp = keras.Input((None, None, 3), name="image")
+    x = layers.Conv2D(6, 3, strides=2, padding="same", use_bias=False, name="stem")(inp)
+    x = layers.BatchNormalization(name="stem_bn")(x)
+    x = layers.ReLU(6.0, name="stem_relu")(x)
+    x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool")(x)
+    x = layers.DepthwiseConv2D(3, padding="same", name="dw")(x)
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    x = layers.Dense(4, activation="softmax", name="predictions")(x)
+    model = keras.Model(inp, x, name="free_size")
+    common.randomize(model, seed=31)
+    return model
 
 
 def formula_input(shape):
@@ -32,8 +55,11 @@ def main():
     out_dir = os.path.join(FIXTURES, "any_size")
     os.makedirs(out_dir, exist_ok=True)
     references = {}
+    free = free_size_model()
+    free.save(os.path.join(out_dir, "free_size_k3.keras"))
     for file, sizes in MODELS.items():
-        model = keras.saving.load_model(os.path.join(FIXTURES, file))
+        path = os.path.join(out_dir if file == "free_size_k3.keras" else FIXTURES, file)
+        model = keras.saving.load_model(path)
         stem = file.removesuffix(".keras")
         for h, w in sizes:
             shape = [2, h, w, 3]
