@@ -72,4 +72,15 @@ import ZooTestSupport
         expectOneErrorLine(small, status: 1, containing: "tiny-cnn: a 1x1 input is too small for this network", "1x1 input")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("y.npy").path))
     }
+
+    /// Each size's plan is checked against the memory budget like another batch size.
+    @Test func aLargeSizeIsCheckedAgainstTheMemoryBudget() throws {
+        let dir = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("x.npy"), output = dir.appendingPathComponent("y.npy")
+        try NPY.write(Tensor(zeros: [1, 300, 300, 3]), to: input)
+        let r = try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", input.path, "-o", output.path, "--max-memory", "4M"])
+        expectOneErrorLine(r, status: 1, containing: "running this model at batch 1 needs", "300x300 under a 4 MB budget")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
 }
