@@ -41,7 +41,9 @@ public final class Model: Sendable {
         // A graph that rebuilds itself for other input shapes (ONNX) must keep its NCHW input:
         // its specializer re-reads the source at the shapes it is fed.
         let channelsLast = runnable.specializer == nil ? runnable.takingChannelsLastInput() : nil
-        self.graph = channelsLast ?? runnable
+        // Inputs of another height and width get a graph rebuilt for them (global pooling at the end
+        // makes any size work; other networks refuse with the reason), as Keras and PyTorch run them.
+        self.graph = (channelsLast ?? runnable).acceptingAnyInputSize(model: name)
         takesChannelsFirstInput = channelsLast != nil
         self.embeddingLayer = embeddingLayer
         executor = Executor(graph: self.graph, threads: threads, kernels: kernels)

@@ -2,15 +2,16 @@ import Foundation
 import Synchronization
 import ZooTensor
 
-/// Identifies one specialized graph: every input's shape and element type, and the bytes of
-/// the inputs whose values decide the graph (with their names, since that set can grow).
+/// Identifies one specialized graph: every input's shape (but its batch size, for a specializer
+/// whose graphs keep a free batch dimension) and element type, and the bytes of the inputs whose
+/// values decide the graph (with their names, since that set can grow).
 struct SpecializationKey: Hashable {
     var shapes: [String: [Int]]
     var dtypes: [String: DType]
     var values: [String: Data]
 
-    init(_ inputs: [String: Tensor], deciding: Set<String>) {
-        shapes = inputs.mapValues(\.shape.dims)
+    init(_ inputs: [String: Tensor], deciding: Set<String>, batchFree: Bool = false) {
+        shapes = inputs.mapValues { batchFree ? Array($0.shape.dims.dropFirst()) : $0.shape.dims }
         dtypes = inputs.mapValues(\.dtype)
         values = [:]
         for name in deciding {
@@ -56,7 +57,8 @@ extension Executor {
         let names = graph.inputs.map { graph.values[$0].name }
         for name in inputs.keys where !names.contains(name) { throw GraphError.unexpectedInput(name: name) }
         for name in names where inputs[name] == nil { throw GraphError.missingInput(name: name) }
-        let key = SpecializationKey(inputs, deciding: specializer.decidingInputs)
+        let batchFree = specializer.keepsBatchDimension
+        let key = SpecializationKey(inputs, deciding: specializer.decidingInputs, batchFree: batchFree)
         let executor: Executor
         if let cached = specializations.withLock({ $0.executor(for: key) }) {
             executor = cached
@@ -64,13 +66,15 @@ extension Executor {
             let graph: Graph
             do {
                 graph = try specializer.specialized(for: inputs)
+            } catch let error as InputSizeError {
+                throw error  // says all there is: the model, the size, the reason
             } catch {
                 let shapes = names.map { "\($0) \(inputs[$0]!.shape)" }.joined(separator: ", ")
                 throw GraphError.cannotSpecialize(reason: reason?.description ?? "inputs \(shapes)", detail: "\(error)")
             }
-            executor = Executor(graph: graph, threads: threads)
+            executor = Executor(specialized: graph, of: self)
             // The deciding set may have grown while rebuilding: file it under the full key.
-            let fullKey = SpecializationKey(inputs, deciding: specializer.decidingInputs)
+            let fullKey = SpecializationKey(inputs, deciding: specializer.decidingInputs, batchFree: batchFree)
             specializations.withLock { $0.insert(executor, for: fullKey) }
         }
         let remaining = Set(executor.graph.inputs.map { executor.graph.values[$0].name })

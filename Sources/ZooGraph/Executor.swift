@@ -17,7 +17,7 @@ public final class Executor: Sendable {
     private let constants: [Tensor?]
     private let plans = Mutex<[Int: ExecutionPlan]>([:])
     private let arenas = Mutex<[Int: [Arena]]>([:])
-    private let preparedWeights = PreparedWeights()
+    private let preparedWeights: PreparedWeights
     /// Executors of graphs rebuilt for inputs this graph does not fit, most recent last.
     let specializations = Mutex(SpecializationCache())
 
@@ -29,6 +29,23 @@ public final class Executor: Sendable {
         self.threads = max(1, threads)
         self.kernels = kernels.runnable
         constants = graph.values.map { $0.constant?.converted(to: .float32) }
+        preparedWeights = PreparedWeights()
+    }
+
+    /// An executor of a graph `base`'s specializer built, with `base`'s threads and kernel paths.
+    /// When it reads the very same constants through the same nodes (a graph rebuilt for another
+    /// input size), it shares `base`'s widened and prepared weights instead of making its own.
+    init(specialized graph: Graph, of base: Executor) {
+        self.graph = graph
+        threads = base.threads
+        kernels = base.kernels
+        if graph.readsSameWeights(as: base.graph) {
+            constants = base.constants
+            preparedWeights = base.preparedWeights
+        } else {
+            constants = graph.values.map { $0.constant?.converted(to: .float32) }
+            preparedWeights = PreparedWeights()
+        }
     }
 
     /// The plan for a batch size (computed on first use).

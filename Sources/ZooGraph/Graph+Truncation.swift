@@ -8,7 +8,10 @@ extension Graph {
         }
         var g = self
         g.outputs = [GraphOutput(name: outputName ?? name, value: id)]
-        return g.compacted()
+        g = g.compacted()
+        // Graphs rebuilt for other inputs lose their head the same way.
+        g.specializer = specializer.map { TransformingSpecializer(base: $0, transform: { try $0.truncated(at: name, outputName: outputName) }) }
+        return g
     }
 
     /// A builder holding this graph's inputs, constants and nodes but none of its outputs, so

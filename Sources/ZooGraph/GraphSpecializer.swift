@@ -11,9 +11,20 @@ public protocol GraphSpecializer: Sendable {
     /// call to `specialized(for:)` finds another one.
     var decidingInputs: Set<String> { get }
 
+    /// Whether the graphs it builds keep a free batch dimension, so that inputs differing only
+    /// in batch size share one graph (and its per-batch plans). False by default: a graph for
+    /// exactly the shapes given.
+    var keepsBatchDimension: Bool { get }
+
     /// A graph for exactly these inputs. Its inputs are the given ones minus the deciding ones
-    /// (those become constants), declared at the given shapes.
+    /// (those become constants), declared at the given shapes (batch aside when
+    /// `keepsBatchDimension`).
     func specialized(for inputs: [String: Tensor]) throws -> Graph
+}
+
+extension GraphSpecializer {
+    /// Graphs for exact shapes, batch included.
+    public var keepsBatchDimension: Bool { false }
 }
 
 /// Applies a graph transformation (the optimizer, extra outputs) to every graph a
@@ -23,6 +34,7 @@ struct TransformingSpecializer: GraphSpecializer {
     let transform: @Sendable (Graph) throws -> Graph
 
     var decidingInputs: Set<String> { base.decidingInputs }
+    var keepsBatchDimension: Bool { base.keepsBatchDimension }
 
     func specialized(for inputs: [String: Tensor]) throws -> Graph {
         try transform(try base.specialized(for: inputs))

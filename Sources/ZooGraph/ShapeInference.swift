@@ -37,7 +37,10 @@ enum ShapeInference {
             try bounded([p.kernel.h, p.kernel.w, p.strides.h, p.strides.w, p.dilations.h, p.dilations.w], "kernel, strides and dilations")
             try bounded([p.padding.top, p.padding.left, p.padding.bottom, p.padding.right], "pads")
             let g = Conv2DGeometry(batch: x[0], inH: x[1], inW: x[2], inC: x[3], outC: w[3], params: p)
-            guard g.outH > 0, g.outW > 0 else { throw fail("kernel \(p.kernel) does not fit input \(x) with pads \(p.padding)") }
+            // The window must fit the padded input: integer division rounds a negative span up to 0.
+            let fits = x[1] + p.padding.top + p.padding.bottom >= p.dilations.h * (p.kernel.h - 1) + 1
+                && x[2] + p.padding.left + p.padding.right >= p.dilations.w * (p.kernel.w - 1) + 1
+            guard fits, g.outH > 0, g.outW > 0 else { throw fail("kernel \(p.kernel) does not fit input \(x) with pads \(p.padding)") }
             let out: Shape = [x[0], g.outH, g.outW, w[3]]
             if inputs.count == 4, inputs[3] != out { throw fail("residual \(inputs[3]) does not match output \(out)") }
             return out

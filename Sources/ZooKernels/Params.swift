@@ -35,17 +35,20 @@ public struct Conv2DParams: Sendable, Hashable, Codable {
     public var strides: Size2D
     /// Spacing between kernel taps (1 for an ordinary convolution).
     public var dilations: Size2D
-    /// Explicit padding of the input, per side.
+    /// Explicit padding of the input, per side (for `paddingRule`, the padding at the declared size).
     public var padding: Padding2D
+    /// How `padding` follows the input size; nil: it is explicit and fixed. Optional so that graphs
+    /// stored before the rule existed read as explicit.
+    public var paddingRule: PaddingRule?
     /// Channel groups: 1 for a full convolution, the input channels for a depthwise one.
     public var groups: Int
     /// Applied to the output (fused by the passes).
     public var activation: Activation
     /// A convolution with these parameters; the defaults are stride 1, no dilation, no padding, one group.
     public init(kernel: Size2D, strides: Size2D = .one, dilations: Size2D = .one,
-                padding: Padding2D = .zero, groups: Int = 1, activation: Activation = .none) {
+                padding: Padding2D = .zero, paddingRule: PaddingRule? = nil, groups: Int = 1, activation: Activation = .none) {
         self.kernel = kernel; self.strides = strides; self.dilations = dilations
-        self.padding = padding; self.groups = groups; self.activation = activation
+        self.padding = padding; self.paddingRule = paddingRule; self.groups = groups; self.activation = activation
     }
 }
 
@@ -84,8 +87,10 @@ public struct Pool2DParams: Sendable, Hashable, Codable {
     public var strides: Size2D
     /// Spacing between window taps (max pooling).
     public var dilations: Size2D
-    /// Explicit padding of the input, per side.
+    /// Explicit padding of the input, per side (for `paddingRule`, the padding at the declared size).
     public var padding: Padding2D
+    /// How `padding` follows the input size; nil: it is explicit and fixed (as in `Conv2DParams`).
+    public var paddingRule: PaddingRule?
     /// Average pooling: divide by the full window including explicit padding (not the
     /// ceil-mode overhang), as ONNX count_include_pad=1 and PyTorch do.
     public var countIncludePad: Bool
@@ -94,9 +99,9 @@ public struct Pool2DParams: Sendable, Hashable, Codable {
     public var ceilMode: Bool
     /// A pooling with these parameters; by default no dilation, no padding, floor rounding.
     public init(kind: PoolKind, kernel: Size2D, strides: Size2D, dilations: Size2D = .one,
-                padding: Padding2D = .zero, countIncludePad: Bool = false, ceilMode: Bool = false) {
+                padding: Padding2D = .zero, paddingRule: PaddingRule? = nil, countIncludePad: Bool = false, ceilMode: Bool = false) {
         self.kind = kind; self.kernel = kernel; self.strides = strides; self.dilations = dilations
-        self.padding = padding; self.countIncludePad = countIncludePad; self.ceilMode = ceilMode
+        self.padding = padding; self.paddingRule = paddingRule; self.countIncludePad = countIncludePad; self.ceilMode = ceilMode
     }
 
     /// Output extent along one axis.

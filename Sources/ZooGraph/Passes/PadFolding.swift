@@ -2,7 +2,8 @@ import ZooKernels
 
 /// Folds an explicit spatial pad into the convolutions or pools that read it: zero pads into
 /// conv padding and into average pools (which then count the padded zeros), -inf pads into max
-/// pools. Only when every reader can take it, so the pad node disappears.
+/// pools. Only when every reader can take it, so the pad node disappears. Never into a reader
+/// whose padding follows the input size (`PaddingRule`): the sum would no longer be recomputable.
 enum PadFolding {
     static func apply(_ graph: Graph) -> Graph {
         var g = graph
@@ -29,10 +30,10 @@ enum PadFolding {
 
     private static func folded(_ op: Op, extra: Padding2D, value: Float) -> Op? {
         switch op {
-        case .conv2d(var p) where value == 0:
+        case .conv2d(var p) where value == 0 && p.paddingRule == nil:
             p.padding = p.padding + extra
             return .conv2d(p)
-        case .pool2d(var p) where !p.ceilMode:
+        case .pool2d(var p) where !p.ceilMode && p.paddingRule == nil:
             switch p.kind {
             case .average where value == 0 && (p.countIncludePad || p.padding.isZero):
                 p.countIncludePad = true

@@ -17,6 +17,9 @@ enum KerasLayerTable {
                           "GlobalAvgPool2D": "GlobalAveragePooling2D",
                           "GlobalMaxPool2D": "GlobalMaxPooling2D", "SeparableConvolution2D": "SeparableConv2D"]
 
+    /// The height or width an image input left free (`None`) is declared at: Keras' default size.
+    static let nominalImageSize = 224
+
     /// The layer for `className` with settings from `config`.
     static func layer(className: String, config c: KerasLayerConfig, kerasMajorVersion: Int) throws -> KerasLayer {
         switch aliases[className] ?? className {
@@ -25,7 +28,13 @@ enum KerasLayerTable {
             let dims = try c.optionalInts(key)
             let dtype = try c.string("dtype", default: "float32")
             guard dtype == "float32" else { throw c.fail("input dtype \(dtype) is not supported (float32 only)") }
-            let shape = dims.dropFirst().compactMap { $0 }
+            var known = Array(dims.dropFirst())
+            // An image of any height and width (keras.applications built without input_shape) is
+            // declared at Keras' default size; the graph runs at any other (Graph.acceptingAnyInputSize).
+            if known.count == 3, known[2] != nil {
+                for axis in 0..<2 where known[axis] == nil { known[axis] = nominalImageSize }
+            }
+            let shape = known.compactMap { $0 }
             guard dims.count >= 2, shape.count == dims.count - 1 else {
                 throw c.fail("input shape \(dims.map { $0.map(String.init) ?? "None" }) must be fully known apart from the batch")
             }

@@ -106,7 +106,7 @@ private struct LayerLowering {
             // Keras (TensorFlow) averages only over the pixels inside the input.
             let params = Pool2DParams(kind: kind, kernel: pool, strides: strides,
                                       padding: Padding2D(top: h.before, left: w.before, bottom: h.after, right: w.after),
-                                      countIncludePad: false)
+                                      paddingRule: padding.rule, countIncludePad: false)
             return try builder.add(.pool2d(params), inputs: [x], name: name)
         case let .globalPooling2D(kind, keepDims):
             return try builder.add(.globalPool(kind, keepDims: keepDims), inputs: [x], name: name)
@@ -138,13 +138,15 @@ private struct LayerLowering {
         }
     }
 
-    /// Conv2D params with Keras padding resolved against the input size.
+    /// Conv2D params with Keras padding resolved against the input size (and, for `same`, the
+    /// rule kept so the graph can be rebuilt for other sizes).
     private func convParams(_ c: KerasConvolution, groups: Int) -> Conv2DParams {
         let s = inputShapes[0]
         let h = c.padding.resolve(input: s[0], kernel: c.kernel.h, stride: c.strides.h, dilation: c.dilations.h)
         let w = c.padding.resolve(input: s[1], kernel: c.kernel.w, stride: c.strides.w, dilation: c.dilations.w)
         return Conv2DParams(kernel: c.kernel, strides: c.strides, dilations: c.dilations,
-                            padding: Padding2D(top: h.before, left: w.before, bottom: h.after, right: w.after), groups: groups)
+                            padding: Padding2D(top: h.before, left: w.before, bottom: h.after, right: w.after),
+                            paddingRule: c.padding.rule, groups: groups)
     }
 
     /// Emits the layer with its activation fused where the graph can fuse it; softmax gets a

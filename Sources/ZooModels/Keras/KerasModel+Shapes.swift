@@ -2,6 +2,9 @@ import ZooKernels
 import ZooTensor
 
 extension KerasPadding {
+    /// The graph's rule for this padding: `same` follows the input size, `valid` pads nothing.
+    var rule: PaddingRule? { self == .same ? .same : nil }
+
     /// Output extent and explicit (before, after) padding along one axis, Keras/TensorFlow style:
     /// `same` gives `ceil(input / stride)` and puts the odd pixel after.
     func resolve(input: Int, kernel: Int, stride: Int, dilation: Int) -> (output: Int, before: Int, after: Int) {
