@@ -12,6 +12,17 @@ public struct ZooFile: Sendable {
     /// "major.minor" of the format that wrote the file.
     public let formatVersion: String
 
+    /// The format version a `.zoo` file was written in ("major.minor"), from its header alone.
+    public static func formatVersion(of url: URL) throws -> String {
+        let file: MappedFile
+        do { file = try MappedFile(url: url) } catch let error as MappedFileError { throw ZooFileError(file: url, detail: error.detail) }
+        let meta = try SafetensorsHeader(file: file).metadata
+        guard meta["format"] == ZooFileFormat.formatName, let version = meta["format_version"] else {
+            throw ZooFileError(file: url, detail: "a safetensors file without zoo's graph (__metadata__.format is not \"zoo\")")
+        }
+        return version
+    }
+
     /// Maps and checks a `.zoo` file; throws `ZooFileError` naming the file and the problem.
     public static func load(_ url: URL) throws -> ZooFile {
         func fail(_ detail: String) -> ZooFileError { ZooFileError(file: url, detail: detail) }

@@ -6,17 +6,27 @@ import ZooTensor
 /// - Every tensor starts 64 bytes into an aligned boundary of the file: the header is padded
 ///   with spaces, and gaps between tensors are filled by `U8` tensors named `__zoo_pad_N__`
 ///   (safetensors wants the tensors to cover the data without holes).
-/// - `__metadata__` keys: `format` ("zoo"), `format_version` ("1.0"), `graph` (JSON of
+/// - `__metadata__` keys: `format` ("zoo"), `format_version` ("1.1"), `graph` (JSON of
 ///   `GraphDescription`), `preprocessing`, `labels`, `provenance` (JSON strings).
 public enum ZooFileFormat {
     /// The `format` metadata value that marks a `.zoo` file.
     public static let formatName = "zoo"
     /// The format's major version: a reader refuses files of another.
     public static let majorVersion = 1
-    /// The format's minor version: additions older readers may ignore.
-    public static let minorVersion = 0
+    /// The format's minor version: additions older readers may ignore. 1.1 records which
+    /// convolutions and poolings pad Keras' `same` way (`paddingRule`), so a network converted
+    /// from Keras follows other input sizes exactly; a 1.0 file keeps its saved pads.
+    public static let minorVersion = 1
     /// "major.minor", as written into each file.
     public static var version: String { "\(majorVersion).\(minorVersion)" }
+
+    /// Whether a file of format `version` ("major.minor") records less than this zoo writes:
+    /// converting its source again would give a more complete file.
+    public static func isOlder(_ version: String) -> Bool {
+        let parts = version.split(separator: ".").map { Int($0) ?? 0 }
+        let major = parts.first ?? 0, minor = parts.count > 1 ? parts[1] : 0
+        return (major, minor) < (majorVersion, minorVersion)
+    }
     static let alignment = 64
     /// Larger headers are refused before reading them (safetensors' own limit is 100 MB).
     static let maxHeaderBytes = 100_000_000

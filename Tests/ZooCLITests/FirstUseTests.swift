@@ -49,6 +49,49 @@ import ZooTestSupport
         #expect(predictionLines(recognised.stdout) == predictionLines(first.stdout))
     }
 
+    /// A `.zoo` that an older zoo converted (format 1.0: no Keras padding rules, so other input
+    /// sizes would keep the saved pads) is converted again from the cached weights, quietly;
+    /// without the weights it is used as it is.
+    @Test func olderConversionIsMadeAgainFromTheCachedWeights() throws {
+        let home = try FirstUseHome()
+        defer { home.remove() }
+        try home.addKerasModel()
+        let server = try LocalHTTPServer(routes: [FirstUseHome.kerasPath: .ok(try Data(contentsOf: FirstUseHome.kerasWeights))])
+        defer { server.stop() }
+        let env = home.environment(server)
+        let first = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        server.stop()
+
+        let converted = home.converted("team-mobilenet")
+        func formatVersion() throws -> String? {
+            let header = String(decoding: try Data(contentsOf: converted).prefix(4096), as: UTF8.self)
+            return header.firstMatch(of: /"format_version":"([0-9.]+)"/).map { String($0.1) }
+        }
+        let current = try #require(try formatVersion())
+        #expect(current != "1.0")
+        // Mark the file as written by format 1.0 (same length, so it stays a valid file).
+        func markOlder() throws {
+            var bytes = try Data(contentsOf: converted)
+            let marker = Data("\"format_version\":\"\(current)\"".utf8)
+            let range = try #require(bytes.range(of: marker))
+            bytes.replaceSubrange(range, with: Data("\"format_version\":\"1.0\"".utf8))
+            try bytes.write(to: converted)
+        }
+        try markOlder()
+        let again = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
+        #expect(again.status == 0 && again.stderr.isEmpty, "converted again, quietly, without the network: \(again.stderr)")
+        #expect(again.stdout == first.stdout)
+        #expect(try formatVersion() == current)
+
+        try markOlder()
+        try FileManager.default.removeItem(at: home.weights.appendingPathComponent(FirstUseHome.kerasFile))
+        let kept = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
+        #expect(kept.status == 0 && kept.stderr.isEmpty, "\(kept.stderr)")
+        #expect(kept.stdout == first.stdout)
+        #expect(try formatVersion() == "1.0", "no weights to convert from: the older file is used")
+    }
+
     /// A torchvision-layout state dict named `resnet18-<first 8 hex of its sha256>.pth`:
     /// checked as torch.hub's check_hash does, its full sha256 pinned at first use. Then the
     /// team model is in `zoo list`, `zoo info` and `zoo fetch` too.

@@ -1,5 +1,6 @@
 import Foundation
 import ZooFetch
+import ZooFormat
 import ZooGraph
 import ZooModels
 import ZooVision
@@ -70,7 +71,7 @@ public struct ModelSource: Sendable {
     /// none yet, the source file is fetched (or, already there, verified) and converted first.
     func cachedWeights(for manifest: ModelManifest) throws -> URL {
         let converted = Zoo.convertedFile(for: manifest, in: options.cache)
-        if FileManager.default.fileExists(atPath: converted.path) { return converted }
+        if FileManager.default.fileExists(atPath: converted.path), !isOlderConversion(converted, of: manifest) { return converted }
         guard !manifest.weights.isEmpty else {
             throw ZooError.weightsNotCached(model: manifest.name, file: "weights")
         }
@@ -91,6 +92,14 @@ public struct ModelSource: Sendable {
             reporter.line("converted to \(converted.path) (\(ByteCount.grouped(Int64(report.parameterCount))) parameters, outputs bit-identical to the source; later loads map it)")
         }
         return converted
+    }
+
+    /// Whether a cached conversion was written by an older zoo (an older `.zoo` format, e.g. one
+    /// without Keras' padding rules) while its source weights are still in the cache to convert
+    /// again. Without them, or when the file cannot be read, the file is used as it is.
+    private func isOlderConversion(_ converted: URL, of manifest: ModelManifest) -> Bool {
+        guard let version = try? ZooFile.formatVersion(of: converted), ZooFileFormat.isOlder(version) else { return false }
+        return manifest.weights.contains { options.cache.cachedFile(for: $0) != nil }
     }
 
     /// The `.zoo` converted from a zoo model's weights, else its downloaded source file, when
