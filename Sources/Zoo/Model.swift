@@ -60,17 +60,39 @@ public final class Model: Sendable {
 
     /// Runs the graph on raw tensors, in the source framework's layout; returns every output.
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
-        guard takesChannelsFirstInput, let x = inputs[inputName], x.shape.rank == 4 else { return try executor.run(inputs) }
+        try runGraph(graphLayout(inputs))
+    }
+
+    /// Runs the graph on inputs already in its own layout (`graphLayout(_:)`, `graphInput(_:)`):
+    /// no transpose, so a server can do that work before its batch reaches the model.
+    public func runGraph(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
+        try executor.run(inputs)
+    }
+
+    /// Inputs in the source framework's layout brought to the graph's: an NCHW first input
+    /// becomes NHWC when `takesChannelsFirstInput`; anything else is returned as it is.
+    public func graphLayout(_ inputs: [String: Tensor]) -> [String: Tensor] {
+        guard takesChannelsFirstInput, let x = inputs[inputName], x.shape.rank == 4 else { return inputs }
         var channelsLast = inputs
         channelsLast[inputName] = x.transposed(Layout.nchwToNHWC)
-        return try executor.run(channelsLast)
+        return channelsLast
     }
 
     /// The exact input tensor the model sees for these images (one batch), in the source
     /// framework's layout: what `zoo preprocess` writes.
     public func preprocess(_ images: [ImageSource]) throws -> Tensor {
         guard let pipeline else { throw ZooError.noPreprocessing(model: name) }
-        return try pipeline.tensor(from: images.map { try $0.decoded(pipeline.decodeOptions) })
+        return try tensor(images, pipeline)
+    }
+
+    /// The same values as `preprocess` in the graph's own layout (`graphPipeline`), written
+    /// there directly: what `runGraph` takes as `inputName`.
+    public func graphInput(_ images: [ImageSource]) throws -> Tensor {
+        try tensor(images, requirePipeline())
+    }
+
+    private func tensor(_ images: [ImageSource], _ pipeline: ImagePipeline) throws -> Tensor {
+        try pipeline.tensor(from: images.map { try $0.decoded(pipeline.decodeOptions) })
     }
 
     /// The top-`k` classes of one image, best first, ties in index order.

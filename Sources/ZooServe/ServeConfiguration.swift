@@ -8,8 +8,12 @@ public struct ServeConfiguration: Sendable {
     public var port = 8080
     /// The most images (batch rows) run together in one model call.
     public var maxBatch = 8
-    /// How long a batch waits for more requests when others are still arriving.
+    /// How long a batch waits for more requests when others are still arriving (only when it
+    /// finds a model worker idle; under load each batch takes what queued while the workers ran).
     public var batchDelay: Duration = .milliseconds(2)
+    /// Model calls that may run at once per model, each on the threads its model was loaded
+    /// with. `zoo serve` runs one per thread, each call on one thread.
+    public var modelWorkers = 1
     /// The largest request body accepted; larger ones get 413.
     public var maxBodyBytes = 32 << 20
     /// Requests admitted at once (decoding, queued or running); the next gets 503 + Retry-After.

@@ -22,7 +22,8 @@ final class ServedModel: Sendable {
 
     init(model: Model, configuration: ServeConfiguration, metrics: ServeMetrics) {
         self.model = model
-        queue = BatchQueue(model: model, maxBatch: configuration.maxBatch, delay: configuration.batchDelay, metrics: metrics)
+        queue = BatchQueue(model: model, maxBatch: configuration.maxBatch, delay: configuration.batchDelay,
+                           workers: configuration.modelWorkers, metrics: metrics)
         let graph = model.graph
         let batchAxis = graph.hasBatchDimension
         inputs = graph.inputs.enumerated().map { i, id in

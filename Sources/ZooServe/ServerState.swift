@@ -56,7 +56,8 @@ final class ServerState: Sendable {
             let model = served.model
             input = try await blocking.run {
                 do {
-                    return try model.preprocess([.encoded(image.data, name: image.name)])
+                    // Straight into the graph's layout: the batch thread then has no transpose to do.
+                    return try model.graphInput([.encoded(image.data, name: image.name)])
                 } catch let error as VisionError {
                     throw ServeError.badRequest(String(describing: error))
                 } catch let error as ZooError {
@@ -70,10 +71,19 @@ final class ServerState: Sendable {
         return (image, try await queue.submit([served.model.inputName: input], rows: 1))
     }
 
-    /// Runs already checked tensors (`rows` rows each) in the model's next batch.
+    /// Runs already checked tensors (`rows` rows each, in the source framework's layout) in the
+    /// model's next batch.
     func runTensors(_ feeds: [String: Tensor], rows: Int, on served: ServedModel) async throws -> [String: Tensor] {
         served.queue.announceArrival()
-        return try await served.queue.submit(feeds, rows: rows)
+        let model = served.model
+        let graphFeeds: [String: Tensor]
+        do {
+            graphFeeds = try await blocking.run { model.graphLayout(feeds) }
+        } catch {
+            served.queue.cancelArrival()
+            throw error
+        }
+        return try await served.queue.submit(graphFeeds, rows: rows)
     }
 
     /// Stops every batch worker once what is queued has run.

@@ -16,8 +16,9 @@ public final class ZooServer: Sendable {
         state = ServerState(models: models, configuration: configuration)
     }
 
-    /// Serves until a signal or the task's cancellation; `onRunning` gets the port it listens
-    /// on (the one chosen for port 0).
+    /// Serves until a signal or the task's cancellation (both shut down gracefully: no new
+    /// connections, the requests in flight finish); `onRunning` gets the port it listens on
+    /// (the one chosen for port 0).
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let configuration = state.configuration
         let router = Router(context: ServeContext.self)
@@ -38,6 +39,14 @@ public final class ZooServer: Sendable {
             logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         defer { state.stop() }
-        try await group.run()
+        // Cancelling `run` (tests do) shuts down as SIGTERM does. Cancelling the server's own
+        // tasks instead would cut connections mid-request and Hummingbird logs that as errors;
+        // so the group runs in a task of its own, which the caller's cancellation does not reach.
+        let running = Task { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await running.value
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
+        }
     }
 }

@@ -7,7 +7,7 @@ import ZooTestSupport
 /// each parser says in detail is tested in ZooTests/BadInputTests.swift.
 @Suite struct BadInputCommandTests {
     let scratch: Scratch
-    let cat = CLIRunner.samples.appendingPathComponent("cat.jpg").path
+    let cat = SampleImages.url("cat.jpg").path
 
     init() throws { scratch = try Scratch() }
 
@@ -15,7 +15,7 @@ import ZooTestSupport
     func expectRefused(_ arguments: [String], containing text: String, environment: [String: String] = [:],
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         let before = scratch.contents
-        let r = try CLIRunner.run(arguments, environment: environment)
+        let r = try ZooExecutable.run(arguments, environment: environment)
         expectOneErrorLine(r, status: 1, containing: text, arguments.joined(separator: " "), sourceLocation: sourceLocation)
         #expect(scratch.contents == before, "left behind: \(scratch.contents.subtracting(before))", sourceLocation: sourceLocation)
     }
@@ -56,7 +56,7 @@ import ZooTestSupport
 
     @Test func gitLFSPointerWhereTheModelShouldBe() throws {
         let onnx = try scratch.file("model.onnx", HandMadeFiles.gitLFSPointer).path
-        let r = try CLIRunner.run(["convert", onnx, "-o", out("m.zoo")])
+        let r = try ZooExecutable.run(["convert", onnx, "-o", out("m.zoo")])
         #expect(r.status == 1)
         #expect(r.stderr == "zoo: error: model.onnx: a Git LFS pointer, not the model; the weights were never downloaded (run git lfs pull)\n")
         let expected = "a Git LFS pointer, not the model; the weights were never downloaded (run git lfs pull)"

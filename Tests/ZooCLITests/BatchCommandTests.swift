@@ -29,8 +29,8 @@ import ZooTestSupport
     @Test func jsonlLinesAreTheJSONDocumentsEntriesInOrder() throws {
         let (folder, list, paths) = try Self.imageList(count: 5)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let jsonl = try CLIRunner.run(["predict", "--model", "tiny-cnn", "--jsonl", "--top", "2", "--list", list.path])
-        let json = try CLIRunner.run(["predict", "--model", "tiny-cnn", "--json", "--top", "2", "--list", list.path])
+        let jsonl = try ZooExecutable.run(["predict", "--model", "tiny-cnn", "--jsonl", "--top", "2", "--list", list.path])
+        let json = try ZooExecutable.run(["predict", "--model", "tiny-cnn", "--json", "--top", "2", "--list", list.path])
         #expect(jsonl.status == 0 && json.status == 0, "\(jsonl.stderr)\(json.stderr)")
         let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let entries = try (document?["images"] as? [Any] ?? []).map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
@@ -49,7 +49,7 @@ import ZooTestSupport
         let notImage = folder.appendingPathComponent("notes.png")
         try Data("plain text".utf8).write(to: notImage)
         try Data([paths[0], missing, notImage.path, folder.path, paths[1]].map { $0 + "\r\n" }.joined().utf8).write(to: list)
-        let r = try CLIRunner.run(["predict", "--model", "tiny-cnn", "--jsonl", "--list", list.path])
+        let r = try ZooExecutable.run(["predict", "--model", "tiny-cnn", "--jsonl", "--list", list.path])
         #expect(r.status == 1)
         let objects = try Self.lines(r.stdout).map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
         #expect(objects.map { $0["file"] as? String } == [paths[0], missing, notImage.path, folder.path, paths[1]])
@@ -63,7 +63,7 @@ import ZooTestSupport
         let (folder, _, paths) = try Self.imageList(count: 3)
         defer { try? FileManager.default.removeItem(at: folder) }
         let process = Process()
-        process.executableURL = CLIRunner.productsDirectory.appendingPathComponent("zoo")
+        process.executableURL = ZooExecutable.url
         process.arguments = ["predict", "--model", "tiny-cnn", "--jsonl", "--batch", "1", "--list", "-"]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
@@ -104,11 +104,11 @@ import ZooTestSupport
     @Test func threeShardsTogetherAreOneRunByteForByte() throws {
         let (folder, list, _) = try Self.imageList(count: 13)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let whole = try CLIRunner.run(["predict", "--model", "tiny-cnn", "--jsonl", "--batch", "4", "--list", list.path])
+        let whole = try ZooExecutable.run(["predict", "--model", "tiny-cnn", "--jsonl", "--batch", "4", "--list", list.path])
         #expect(whole.status == 0, "\(whole.stderr)")
         var joined: [String] = []
         for i in 0..<3 {
-            let part = try CLIRunner.run(["predict", "--model", "tiny-cnn", "--jsonl", "--batch", "4", "--shard", "\(i)/3", "--list", list.path])
+            let part = try ZooExecutable.run(["predict", "--model", "tiny-cnn", "--jsonl", "--batch", "4", "--shard", "\(i)/3", "--list", list.path])
             #expect(part.status == 0, "\(part.stderr)")
             let lines = Self.lines(part.stdout)
             #expect(lines.count == (i == 0 ? 5 : 4), "shard \(i)/3 takes every third line from \(i)")
@@ -121,18 +121,18 @@ import ZooTestSupport
         let (folder, list, paths) = try Self.imageList(count: 7)
         defer { try? FileManager.default.removeItem(at: folder) }
         let whole = folder.appendingPathComponent("whole.npy").path
-        #expect(try CLIRunner.run(["embed", "--model", "tiny-cnn", "--batch", "2", "--list", list.path, "-o", whole]).status == 0)
+        #expect(try ZooExecutable.run(["embed", "--model", "tiny-cnn", "--batch", "2", "--list", list.path, "-o", whole]).status == 0)
         var parts: [String] = []
         for i in 0..<2 {
             let part = folder.appendingPathComponent("part\(i).npy").path
-            let r = try CLIRunner.run(["embed", "--model", "tiny-cnn", "--batch", "2", "--shard", "\(i)/2", "--list", list.path, "-o", part])
+            let r = try ZooExecutable.run(["embed", "--model", "tiny-cnn", "--batch", "2", "--shard", "\(i)/2", "--list", list.path, "-o", part])
             #expect(r.status == 0, "\(r.stderr)")
             parts.append(part)
         }
         let rows = try String(contentsOfFile: parts[1] + ".rows.tsv", encoding: .utf8)
         #expect(rows == "1\t\(paths[1])\n3\t\(paths[3])\n5\t\(paths[5])\n", "each row's position in the whole list and its path")
         let merged = folder.appendingPathComponent("merged.npy").path
-        let r = try CLIRunner.run(["embed", "--merge", "-o", merged] + parts)
+        let r = try ZooExecutable.run(["embed", "--merge", "-o", merged] + parts)
         #expect(r.status == 0, "\(r.stderr)")
         let a = try NPY.read(contentsOf: URL(fileURLWithPath: whole)), b = try NPY.read(contentsOf: URL(fileURLWithPath: merged))
         #expect(a.shape == b.shape && a.shape.dims.first == 7)
@@ -145,7 +145,7 @@ import ZooTestSupport
     @Test func embedJSONLStreamsWithoutAnOutputFile() throws {
         let (folder, list, paths) = try Self.imageList(count: 3)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let r = try CLIRunner.run(["embed", "--model", "tiny-cnn", "--jsonl", "--list", list.path])
+        let r = try ZooExecutable.run(["embed", "--model", "tiny-cnn", "--jsonl", "--list", list.path])
         #expect(r.status == 0, "\(r.stderr)")
         let objects = try Self.lines(r.stdout).map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
         #expect(objects.map { $0["file"] as? String } == paths)
@@ -155,7 +155,7 @@ import ZooTestSupport
     @Test func anEmptyListFromStandardInputIsAnEmptyRun() throws {
         // A Spark partition or a shard may well have no lines.
         let process = Process()
-        process.executableURL = CLIRunner.productsDirectory.appendingPathComponent("zoo")
+        process.executableURL = ZooExecutable.url
         process.arguments = ["predict", "--model", "tiny-cnn", "--jsonl", "--list", "-"]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
@@ -169,10 +169,10 @@ import ZooTestSupport
 
     @Test func badShardsAndListsAreOneLineErrors() throws {
         for (shard, text) in [("3/3", "0 <= I < N"), ("1/0", "0 <= I < N"), ("half", "expected I/N")] {
-            expectOneErrorLine(try CLIRunner.run(["predict", "--model", "tiny-cnn", "--shard", shard, "x.jpg"]), status: 2,
+            expectOneErrorLine(try ZooExecutable.run(["predict", "--model", "tiny-cnn", "--shard", shard, "x.jpg"]), status: 2,
                                containing: text, "--shard \(shard)")
         }
-        expectOneErrorLine(try CLIRunner.run(["predict", "--model", "tiny-cnn", "--list", "/nonexistent/list.txt"]), status: 1,
+        expectOneErrorLine(try ZooExecutable.run(["predict", "--model", "tiny-cnn", "--list", "/nonexistent/list.txt"]), status: 1,
                            containing: "list.txt", "missing list")
     }
 }

@@ -2,12 +2,13 @@ import Foundation
 import Testing
 import Zoo
 import ZooGraph
+import ZooTestSupport
 
 /// `zoo bench` on the built-in tiny-cnn (and its converted `.zoo`): the JSON fields, the
 /// profile, and bad arguments. Timings are not checked, only that they are consistent.
 extension CLITests {
     func benchJSON(_ arguments: [String]) throws -> [String: Any] {
-        let r = try CLIRunner.run(["bench"] + arguments + ["--json"])
+        let r = try ZooExecutable.run(["bench"] + arguments + ["--json"])
         #expect(r.status == 0, "\(arguments): \(r.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         return try #require(object, "\(r.stdout)")
@@ -51,7 +52,7 @@ extension CLITests {
         let dir = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("tiny.zoo").path
-        #expect(try CLIRunner.run(["convert", "tiny-cnn", "-o", file]).status == 0)
+        #expect(try ZooExecutable.run(["convert", "tiny-cnn", "-o", file]).status == 0)
         let json = try benchJSON(["--model", file, "--runs", "2", "--batch", "3", "--threads", "1"])
         #expect(json["batch"] as? Int == 3 && json["threads"] as? Int == 1)
         let memory = try #require(json["memory"] as? [String: Any])
@@ -72,7 +73,7 @@ extension CLITests {
         #expect(top.count == 2)
         #expect((top[0]["ms"] as? Double ?? 0) >= (top[1]["ms"] as? Double ?? 0))
 
-        let text = try CLIRunner.run(["bench", "--model", "tiny-cnn", "--runs", "2", "--profile"])
+        let text = try ZooExecutable.run(["bench", "--model", "tiny-cnn", "--runs", "2", "--profile"])
         #expect(text.status == 0, "\(text.stderr)")
         for expected in ["Latency per batch: median", "Profile:", "conv 3x3 s2", "Slowest 5 nodes", "block1_conv", "[1,16,16,16]"] {
             #expect(text.stdout.contains(expected), "\(expected) in \(text.stdout)")
@@ -93,11 +94,11 @@ extension CLITests {
     }
 
     @Test func benchBadArgumentsAreUsageErrors() throws {
-        expectOneErrorLine(try CLIRunner.run(["bench", "--model", "tiny-cnn", "--runs", "0"]), status: 2, containing: "--runs", "runs 0")
-        expectOneErrorLine(try CLIRunner.run(["bench", "--model", "tiny-cnn", "--batch", "0"]), status: 2, containing: "--batch", "batch 0")
-        expectOneErrorLine(try CLIRunner.run(["bench", "--model", "tiny-cnn", "--warmup", "-1"]), status: 2, containing: "--warmup", "warmup -1")
-        expectOneErrorLine(try CLIRunner.run(["bench", "--model", "tiny-cnn", "--weights", "w.h5"]), status: 1, containing: "w.h5", "no such file")
-        expectOneErrorLine(try CLIRunner.run(["bench"]), status: 2, containing: "--model", "no model")
-        expectOneErrorLine(try CLIRunner.run(["bench", "--model", "no-such-model"]), status: 1, containing: "no-such-model", "unknown model")
+        expectOneErrorLine(try ZooExecutable.run(["bench", "--model", "tiny-cnn", "--runs", "0"]), status: 2, containing: "--runs", "runs 0")
+        expectOneErrorLine(try ZooExecutable.run(["bench", "--model", "tiny-cnn", "--batch", "0"]), status: 2, containing: "--batch", "batch 0")
+        expectOneErrorLine(try ZooExecutable.run(["bench", "--model", "tiny-cnn", "--warmup", "-1"]), status: 2, containing: "--warmup", "warmup -1")
+        expectOneErrorLine(try ZooExecutable.run(["bench", "--model", "tiny-cnn", "--weights", "w.h5"]), status: 1, containing: "w.h5", "no such file")
+        expectOneErrorLine(try ZooExecutable.run(["bench"]), status: 2, containing: "--model", "no model")
+        expectOneErrorLine(try ZooExecutable.run(["bench", "--model", "no-such-model"]), status: 1, containing: "no-such-model", "unknown model")
     }
 }

@@ -7,7 +7,7 @@ import ZooTestSupport
 
 @Suite struct CLITests {
     @Test func infoSummarisesABuiltInModel() throws {
-        let r = try CLIRunner.run(["info", "tiny-cnn"])
+        let r = try ZooExecutable.run(["info", "tiny-cnn"])
         #expect(r.status == 0, "\(r.stderr)")
         // Counted before batch-norm folding, moving statistics left out as PyTorch does for non-Keras files.
         let graph = try Zoo.loadGraph("tiny-cnn", options: LoadOptions(optimize: false))
@@ -20,7 +20,7 @@ import ZooTestSupport
         #expect(r.stdout.contains("3x3      (32 + 1 - 3)/2 + 1 = 16"), "\(r.stdout)")
         // BN folded and ReLU fused: no BatchNorm row in the optimised graph, but there is one without optimisation.
         #expect(!r.stdout.contains("BatchNorm"))
-        #expect(try CLIRunner.run(["info", "tiny-cnn", "--no-optimize"]).stdout.contains("BatchNorm"))
+        #expect(try ZooExecutable.run(["info", "tiny-cnn", "--no-optimize"]).stdout.contains("BatchNorm"))
     }
 
     @Test func inferWritesTheModelsOutput() throws {
@@ -30,7 +30,7 @@ import ZooTestSupport
         let x = f.uniform([2, 32, 32, 3])
         // Inputs saved as float64, as numpy does by default, are accepted.
         try NPY.write(x.converted(to: .float64), to: dir.appendingPathComponent("x.npy"))
-        let r = try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", dir.appendingPathComponent("x.npy").path,
+        let r = try ZooExecutable.run(["infer", "--model", "tiny-cnn", "--input", dir.appendingPathComponent("x.npy").path,
                                    "-o", dir.appendingPathComponent("y.npy").path])
         #expect(r.status == 0, "\(r.stderr)")
         let y = try NPY.read(contentsOf: dir.appendingPathComponent("y.npy"))
@@ -43,7 +43,7 @@ import ZooTestSupport
 
     @Test func helpIsNotAnError() throws {
         for args in [["--help"], ["info", "--help"], ["predict", "-h"]] {
-            let r = try CLIRunner.run(args)
+            let r = try ZooExecutable.run(args)
             #expect(r.status == 0 && r.stderr.isEmpty && r.stdout.contains("USAGE: zoo"), "\(args): \(r.status) \(r.stderr)")
         }
     }
@@ -53,18 +53,18 @@ import ZooTestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("m.zoo").path
         for round in 0..<2 {
-            let r = try CLIRunner.run(["convert", "tiny-cnn", "-o", out])
+            let r = try ZooExecutable.run(["convert", "tiny-cnn", "-o", out])
             #expect(r.status == 0, "round \(round): \(r.stderr)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["m.zoo"], "no temporary file left")
-        #expect(try CLIRunner.run(["info", out]).status == 0)
+        #expect(try ZooExecutable.run(["info", out]).status == 0)
     }
 
     @Test func badArgumentsAreUsageErrors() throws {
-        expectOneErrorLine(try CLIRunner.run(["--bogus"]), status: 2, containing: "--bogus", "unknown flag")
-        expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn"]), status: 2, containing: "--input", "no input")
-        expectOneErrorLine(try CLIRunner.run(["info", "tiny-cnn", "--batch", "0"]), status: 2, containing: "--batch", "batch 0")
-        expectOneErrorLine(try CLIRunner.run(["frobnicate"]), status: 2, containing: "frobnicate", "unknown command")
+        expectOneErrorLine(try ZooExecutable.run(["--bogus"]), status: 2, containing: "--bogus", "unknown flag")
+        expectOneErrorLine(try ZooExecutable.run(["infer", "--model", "tiny-cnn"]), status: 2, containing: "--input", "no input")
+        expectOneErrorLine(try ZooExecutable.run(["info", "tiny-cnn", "--batch", "0"]), status: 2, containing: "--batch", "batch 0")
+        expectOneErrorLine(try ZooExecutable.run(["frobnicate"]), status: 2, containing: "frobnicate", "unknown command")
     }
 
     @Test func badFilesAreErrorsAndLeaveNoOutput() throws {
@@ -76,15 +76,15 @@ import ZooTestSupport
         let garbage = dir.appendingPathComponent("garbage.npy")
         try Data("hello".utf8).write(to: garbage)
 
-        expectOneErrorLine(try CLIRunner.run(["info", "no-such-model"]), status: 1, containing: "no-such-model", "unknown model")
-        expectOneErrorLine(try CLIRunner.run(["info", dir.path]), status: 1, containing: "folder", "folder as model")
-        expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", dir.appendingPathComponent("missing.npy").path, "-o", out.path]),
+        expectOneErrorLine(try ZooExecutable.run(["info", "no-such-model"]), status: 1, containing: "no-such-model", "unknown model")
+        expectOneErrorLine(try ZooExecutable.run(["info", dir.path]), status: 1, containing: "folder", "folder as model")
+        expectOneErrorLine(try ZooExecutable.run(["infer", "--model", "tiny-cnn", "--input", dir.appendingPathComponent("missing.npy").path, "-o", out.path]),
                            status: 1, containing: "missing.npy: no such file", "missing input")
-        expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", garbage.path, "-o", out.path]),
+        expectOneErrorLine(try ZooExecutable.run(["infer", "--model", "tiny-cnn", "--input", garbage.path, "-o", out.path]),
                            status: 1, containing: "garbage.npy: not a .npy file", "garbage input")
-        expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", x.path, "-o", out.path]),
+        expectOneErrorLine(try ZooExecutable.run(["infer", "--model", "tiny-cnn", "--input", x.path, "-o", out.path]),
                            status: 1, containing: "expected shape [1,32,32,3]", "NCHW given to an NHWC model")
-        expectOneErrorLine(try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", x.path, "-o", "/nonexistent/dir/y.npy"]),
+        expectOneErrorLine(try ZooExecutable.run(["infer", "--model", "tiny-cnn", "--input", x.path, "-o", "/nonexistent/dir/y.npy"]),
                            status: 1, containing: "does not exist", "output folder missing")
         #expect(!FileManager.default.fileExists(atPath: out.path), "no half-written output")
     }

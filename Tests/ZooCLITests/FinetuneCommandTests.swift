@@ -36,7 +36,7 @@ import ZooVision
         try Data("not an image".utf8).write(to: data.appendingPathComponent("red_circle/notes.txt"))
         try Self.writeBaseModel(base)
 
-        let r = try CLIRunner.run(["finetune", "--model", base.path, "--data", data.path, "--optimizer", "adam", "--epochs", "60", "--lr", "0.01",
+        let r = try ZooExecutable.run(["finetune", "--model", base.path, "--data", data.path, "--optimizer", "adam", "--epochs", "60", "--lr", "0.01",
                                    "--hidden", "32", "--batch-size", "16", "--val-split", "0.25", "-o", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Dataset: 80 images in 4 classes (blue_circle 20, blue_square 20, red_circle 20, red_square 20)"), "\(r.stdout)")
@@ -48,22 +48,22 @@ import ZooVision
         #expect(!r.stderr.contains("\r"), "no progress bar when stderr is not a terminal")
 
         let images = ShapeImages.classes.map { data.appendingPathComponent($0).appendingPathComponent("img000.png").path }
-        let p = try CLIRunner.run(["predict", "--model", out.path, "--top", "1"] + images)
+        let p = try ZooExecutable.run(["predict", "--model", out.path, "--top", "1"] + images)
         #expect(p.status == 0, "\(p.stderr)")
         let top = p.stdout.split(separator: "\n").filter { $0.hasPrefix("  1  ") }.map { $0.split(separator: " ")[1] }
         #expect(top.map(String.init) == ShapeImages.classes, "\(p.stdout)")
 
-        let info = try CLIRunner.run(["info", out.path])
+        let info = try ZooExecutable.run(["info", out.path])
         #expect(info.status == 0 && info.stdout.contains("Output probabilities: [1,4]") && info.stdout.contains("head/logits"), "\(info.stdout)")
 
         let indexFile = dir.appendingPathComponent("index.json")
-        let e = try CLIRunner.run(["embed", "--model", out.path, "--index", indexFile.path,
+        let e = try ZooExecutable.run(["embed", "--model", out.path, "--index", indexFile.path,
                                    data.appendingPathComponent("blue_circle").path, data.appendingPathComponent("red_square").path])
         #expect(e.status == 0, "\(e.stderr)")
         let index = try EmbeddingIndex(contentsOf: indexFile)
         #expect(index.labels == ["blue_circle", "red_square"] && index.count == 40 && index.dimension == 99)
         // Embedding the same images again replaces their entries.
-        #expect(try CLIRunner.run(["embed", "--model", out.path, "--index", indexFile.path, images[0]]).status == 0)
+        #expect(try ZooExecutable.run(["embed", "--model", out.path, "--index", indexFile.path, images[0]]).status == 0)
         #expect(try EmbeddingIndex(contentsOf: indexFile).count == 40)
     }
 
@@ -75,15 +75,15 @@ import ZooVision
         let data = dir.appendingPathComponent("data")
         try Self.writeDataset(data, perClass: 2)
         for name in ShapeImages.classes.dropFirst() { try FileManager.default.removeItem(at: data.appendingPathComponent(name)) }
-        func finetune(_ extra: [String]) throws -> CLIResult {
-            try CLIRunner.run(["finetune", "--model", base.path, "--data", data.path, "-o", out] + extra)
+        func finetune(_ extra: [String]) throws -> ZooRun {
+            try ZooExecutable.run(["finetune", "--model", base.path, "--data", data.path, "-o", out] + extra)
         }
         for (result, status, text) in [
             (try finetune([]), Int32(1), "need at least 2"),
-            (try CLIRunner.run(["finetune", "--model", base.path, "--data", dir.appendingPathComponent("nope").path, "-o", out]), 1, "no such folder"),
+            (try ZooExecutable.run(["finetune", "--model", base.path, "--data", dir.appendingPathComponent("nope").path, "-o", out]), 1, "no such folder"),
             (try finetune(["--epochs", "0"]), 2, "--epochs"),
             (try finetune(["--val-split", "1"]), 2, "--val-split"),
-            (try CLIRunner.run(["finetune", "--model", base.path, "--data", data.path, "-o", dir.appendingPathComponent("x.npy").path]), 2, ".zoo"),
+            (try ZooExecutable.run(["finetune", "--model", base.path, "--data", data.path, "-o", dir.appendingPathComponent("x.npy").path]), 2, ".zoo"),
         ] {
             #expect(result.status == status, "\(text): \(result.stderr)")
             let lines = result.stderr.split(separator: "\n")

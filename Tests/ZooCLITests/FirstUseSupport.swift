@@ -15,7 +15,7 @@ struct FirstUseHome {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let kerasWeights = repository.appendingPathComponent("Tests/ZooKerasTests/Fixtures/mobilenetv2_035_96_weights.h5")
     static let torchWeights = repository.appendingPathComponent("Tests/ZooPyTorchTests/Fixtures/torchvision/tv-resnet18_zip.pth")
-    static let photo = CLIRunner.samples.appendingPathComponent("cat.jpg").path
+    static let photo = SampleImages.url("cat.jpg").path
 
     /// keras-applications' name for these weights, which also tells zoo their input size.
     static let kerasFile = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96.h5"
@@ -87,13 +87,13 @@ func predictionLines(_ stdout: String) -> [String] {
 }
 
 /// The lines a `zoo` run wrote on stderr.
-func stderrLines(_ r: CLIResult) -> [String] {
+func stderrLines(_ r: ZooRun) -> [String] {
     r.stderr.split(separator: "\n").map(String.init)
 }
 
 /// A refused download: exit status 1, exactly one `zoo: error:` line containing `text`, and
 /// nothing else but the `fetching` step line before it.
-func expectRefused(_ r: CLIResult, containing text: String, _ comment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectRefused(_ r: ZooRun, containing text: String, _ comment: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(r.status == 1, "\(comment): status \(r.status), stderr \(r.stderr)", sourceLocation: sourceLocation)
     let lines = stderrLines(r)
     let errors = lines.filter { $0.hasPrefix("zoo: error: ") }
@@ -111,7 +111,7 @@ final class BackgroundCLI: @unchecked Sendable {
     private var errText = Data()
 
     init(_ arguments: [String], environment: [String: String]) throws {
-        process.executableURL = CLIRunner.productsDirectory.appendingPathComponent("zoo")
+        process.executableURL = ZooExecutable.url
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = out
@@ -138,14 +138,14 @@ final class BackgroundCLI: @unchecked Sendable {
     }
 
     /// Waits for the process to end (killing it after `seconds`) and returns what it printed.
-    func finish(seconds: Double = 60) -> CLIResult {
+    func finish(seconds: Double = 60) -> ZooRun {
         if !Self.wait(seconds: seconds, until: { !process.isRunning }) { process.terminate() }
         process.waitUntilExit()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         err.fileHandleForReading.readabilityHandler = nil
         let rest = err.fileHandleForReading.readDataToEndOfFile()
         lock.withLock { errText.append(rest) }
-        return CLIResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: stderr)
+        return ZooRun(status: process.terminationStatus, output: stdout, stderr: stderr)
     }
 }
 

@@ -18,7 +18,7 @@ import ZooTestSupport
         defer { server.stop() }
         let env = home.environment(server)
 
-        let first = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
+        let first = try ZooExecutable.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(predictionLines(first.stdout).count == 5, "\(first.stdout)")
         #expect(server.requests(FirstUseHome.kerasPath) == 1)
@@ -30,20 +30,20 @@ import ZooTestSupport
         #expect(FileManager.default.fileExists(atPath: home.weights.appendingPathComponent(FirstUseHome.kerasFile).path))
 
         // The same answer straight from the fixture file, never fetched nor converted.
-        let direct = try CLIRunner.run(["predict", "--model", FirstUseHome.kerasWeights.path, "--arch", "team-mobilenet",
+        let direct = try ZooExecutable.run(["predict", "--model", FirstUseHome.kerasWeights.path, "--arch", "team-mobilenet",
                                         FirstUseHome.photo], environment: home.environment(nil))
         #expect(direct.status == 0, "\(direct.stderr)")
         #expect(predictionLines(direct.stdout) == predictionLines(first.stdout))
 
         server.stop()
-        let second = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
+        let second = try ZooExecutable.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
         #expect(second.status == 0 && second.stderr.isEmpty, "the cached .zoo, no network: \(second.stderr)")
         #expect(second.stdout == first.stdout)
 
         // The cached file is recognised by its name and layers: the team model's preprocessing
         // and labels without --arch, and one line saying so.
         let cached = home.weights.appendingPathComponent(FirstUseHome.kerasFile).path
-        let recognised = try CLIRunner.run(["predict", "--model", cached, FirstUseHome.photo], environment: env)
+        let recognised = try ZooExecutable.run(["predict", "--model", cached, FirstUseHome.photo], environment: env)
         #expect(recognised.status == 0, "\(recognised.stderr)")
         #expect(stderrLines(recognised) == ["zoo: \(FirstUseHome.kerasFile) is team-mobilenet (recognised from its weights)"])
         #expect(predictionLines(recognised.stdout) == predictionLines(first.stdout))
@@ -104,7 +104,7 @@ import ZooTestSupport
         let env = home.environment(server)
         let sha256 = try SHA256.hex(ofFile: FirstUseHome.torchWeights)
 
-        let first = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
+        let first = try ZooExecutable.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(predictionLines(first.stdout).count == 5, "\(first.stdout)")
         #expect(server.requests(path) == 1)
@@ -117,16 +117,16 @@ import ZooTestSupport
         #expect(try String(contentsOf: pin, encoding: .utf8) == "\(sha256)  \(file)\n")
 
         server.stop()
-        let second = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
+        let second = try ZooExecutable.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
         #expect(second.status == 0 && second.stderr.isEmpty, "the cached .zoo, no network: \(second.stderr)")
         #expect(second.stdout == first.stdout)
 
-        let list = try CLIRunner.run(["list"], environment: env)
+        let list = try ZooExecutable.run(["list"], environment: env)
         #expect(list.stdout.split(separator: "\n").contains { $0.contains("team-resnet18") && $0.hasSuffix("cached (.zoo)") }, "\(list.stdout)")
         #expect(list.stdout.contains("vgg19"), "shipped models stay listed")
-        let info = try CLIRunner.run(["info", "team-resnet18"], environment: env)
+        let info = try ZooExecutable.run(["info", "team-resnet18"], environment: env)
         #expect(info.status == 0 && info.stdout.contains("Model: tv-resnet18") && info.stdout.contains("Output logits: [1,10]"), "\(info.stdout)\(info.stderr)")
-        let fetch = try CLIRunner.run(["fetch", "team-resnet18"], environment: env)
+        let fetch = try ZooExecutable.run(["fetch", "team-resnet18"], environment: env)
         #expect(fetch.status == 0, "\(fetch.stderr)")
         #expect(fetch.stdout.contains("team-resnet18: \(file) verified ("), "\(fetch.stdout)")
         #expect(server.requests(path) == 1, "nothing fetched again")
@@ -141,7 +141,7 @@ import ZooTestSupport
         let (file, path) = try prefixHome.addTorchModel(prefix: "0123abcd")
         let prefixServer = try LocalHTTPServer(routes: [path: .ok(torch)])
         defer { prefixServer.stop() }
-        let wrongPrefix = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo],
+        let wrongPrefix = try ZooExecutable.run(["predict", "--model", "team-resnet18", FirstUseHome.photo],
                                             environment: prefixHome.environment(prefixServer))
         expectRefused(wrongPrefix, containing: "\(file): sha256 is \(try SHA256.hex(ofFile: FirstUseHome.torchWeights)), which does not start with 0123abcd", "wrong prefix")
         #expect(cachedNames(prefixHome.weights).isEmpty && !FileManager.default.fileExists(atPath: prefixHome.converted("team-resnet18").path))
@@ -152,7 +152,7 @@ import ZooTestSupport
                                             "md5": String(repeating: "0", count: 32)])
         let md5Server = try LocalHTTPServer(routes: [FirstUseHome.kerasPath: .ok(try Data(contentsOf: FirstUseHome.kerasWeights))])
         defer { md5Server.stop() }
-        let wrongMD5 = try CLIRunner.run(["fetch", "team-mobilenet"], environment: md5Home.environment(md5Server))
+        let wrongMD5 = try ZooExecutable.run(["fetch", "team-mobilenet"], environment: md5Home.environment(md5Server))
         expectRefused(wrongMD5, containing: "\(FirstUseHome.kerasFile): md5 is \(try MD5.hex(ofFile: FirstUseHome.kerasWeights)), expected \(String(repeating: "0", count: 32))", "wrong md5")
         #expect(cachedNames(md5Home.weights).isEmpty)
 
@@ -164,7 +164,7 @@ import ZooTestSupport
                                             "verify": "pinned-on-first-use"])
         let original = try Data(contentsOf: FirstUseHome.kerasWeights)
         let firstServer = try LocalHTTPServer(routes: [FirstUseHome.kerasPath: .ok(original)])
-        let pinned = try CLIRunner.run(["fetch", "team-mobilenet"], environment: pinHome.environment(firstServer))
+        let pinned = try ZooExecutable.run(["fetch", "team-mobilenet"], environment: pinHome.environment(firstServer))
         firstServer.stop()
         #expect(pinned.status == 0, "\(pinned.stderr)")
         #expect(pinned.stderr.contains("gives no full hash (no hash at all); pinned its sha256 \(SHA256.hex(of: original))"), "\(pinned.stderr)")
@@ -174,7 +174,7 @@ import ZooTestSupport
         changed[changed.count - 1] ^= 0xFF
         let changedServer = try LocalHTTPServer(routes: [FirstUseHome.kerasPath: .ok(changed)])
         defer { changedServer.stop() }
-        let refused = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: pinHome.environment(changedServer))
+        let refused = try ZooExecutable.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: pinHome.environment(changedServer))
         expectRefused(refused, containing: "\(FirstUseHome.kerasFile): sha256 is \(SHA256.hex(of: changed)), but its first download had \(SHA256.hex(of: original))",
                       "changed after pinning")
         #expect(cachedNames(pinHome.weights).isEmpty && !FileManager.default.fileExists(atPath: pinHome.converted("team-mobilenet").path))
@@ -190,11 +190,11 @@ import ZooTestSupport
         let env = home.environment(nil).merging(["ZOO_OFFLINE": "1"]) { $1 }
         let destination = home.weights.appendingPathComponent(file)
 
-        let offline = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
+        let offline = try ZooExecutable.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
         expectOneErrorLine(offline, status: 1, containing: "\(file): not cached, and zoo is offline (--offline or ZOO_OFFLINE=1): download it from "
             + "\(FirstUseHome.publisher)/models/\(file) and put it at \(destination.path), or pass it with --weights FILE", "offline")
 
-        let given = try CLIRunner.run(["predict", "--model", "team-resnet18", "--weights", FirstUseHome.torchWeights.path, FirstUseHome.photo],
+        let given = try ZooExecutable.run(["predict", "--model", "team-resnet18", "--weights", FirstUseHome.torchWeights.path, FirstUseHome.photo],
                                       environment: env)
         #expect(given.status == 0 && predictionLines(given.stdout).count == 5, "predict --weights: \(given.stderr)")
 
@@ -203,11 +203,11 @@ import ZooTestSupport
         var damaged = try Data(contentsOf: FirstUseHome.torchWeights)
         damaged[damaged.count / 2] ^= 0xFF
         try damaged.write(to: destination)
-        let refused = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
+        let refused = try ZooExecutable.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
         expectOneErrorLine(refused, status: 1, containing: "\(file): sha256 is \(SHA256.hex(of: damaged)), which does not start with", "damaged by hand")
         try FileManager.default.removeItem(at: destination)
         try FileManager.default.copyItem(at: FirstUseHome.torchWeights, to: destination)
-        let byHand = try CLIRunner.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
+        let byHand = try ZooExecutable.run(["predict", "--model", "team-resnet18", FirstUseHome.photo], environment: env)
         #expect(byHand.status == 0 && byHand.stdout == given.stdout, "put by hand: \(byHand.stderr)")
         #expect(stderrLines(byHand).count == 1 && byHand.stderr.contains("zoo: \(file): publisher.invalid gives no full hash"), "only the pin is told: \(byHand.stderr)")
         #expect(FileManager.default.fileExists(atPath: home.converted("team-resnet18").path), "converted once")
@@ -216,7 +216,7 @@ import ZooTestSupport
         let fetchHome = try FirstUseHome()
         defer { fetchHome.remove() }
         _ = try fetchHome.addTorchModel()
-        let fetched = try CLIRunner.run(["fetch", "team-resnet18", "--weights", FirstUseHome.torchWeights.path],
+        let fetched = try ZooExecutable.run(["fetch", "team-resnet18", "--weights", FirstUseHome.torchWeights.path],
                                         environment: fetchHome.environment(nil).merging(["ZOO_OFFLINE": "1"]) { $1 })
         #expect(fetched.status == 0 && fetched.stdout.contains("team-resnet18: \(file) verified ("), "fetch --weights: \(fetched.stderr)")
     }

@@ -8,7 +8,7 @@ import ZooTestSupport
 /// child process (helpers included) under 1 GB.
 @Suite struct HostileInputTests {
     let scratch: Scratch
-    let cat = CLIRunner.samples.appendingPathComponent("cat.jpg").path
+    let cat = SampleImages.url("cat.jpg").path
     static let rssLimit = 1 << 30
     static let knownFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("tools/fuzz/known")
@@ -52,7 +52,7 @@ import ZooTestSupport
 
     @Test func batchFlagsBeyondMemory() throws {
         let zoo = out("m.zoo")
-        #expect(try CLIRunner.run(["convert", "tiny-cnn", "-o", zoo]).status == 0)
+        #expect(try ZooExecutable.run(["convert", "tiny-cnn", "-o", zoo]).status == 0)
         defer { try? FileManager.default.removeItem(atPath: zoo) }
         try expectRefused(["info", zoo, "--batch", "1000000000000"],
                           containing: "m.zoo: running this model at batch 1000000000000 needs")
@@ -69,7 +69,7 @@ import ZooTestSupport
         let onnx = try scratch.file("dropout.onnx", HostileFiles.dropoutRatioInput()).path
         let x = try scratch.file("x.npy", HandMadeFiles.npy(shape: [3, 4, 5], data: 60 * 4)).path
         let r = try scratch.file("r.npy", HandMadeFiles.npy(shape: [], data: 4)).path
-        let result = try CLIRunner.run(["infer", "--model", onnx, "--input", "x=\(x)", "--input", "r=\(r)", "-o", out("y.npy")])
+        let result = try ZooExecutable.run(["infer", "--model", onnx, "--input", "x=\(x)", "--input", "r=\(r)", "-o", out("y.npy")])
         // Inference-time Dropout is the identity, whatever the ratio.
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try Data(contentsOf: scratch.url("y.npy")).suffix(240) == Data(contentsOf: URL(fileURLWithPath: x)).suffix(240))

@@ -2,15 +2,16 @@ import Foundation
 import Testing
 import Zoo
 import ZooTensor
+import ZooTestSupport
 
 /// `predict`, `preprocess`, `embed`, `list` and `fetch` on the real EfficientNet-Lite0, whose
 /// weights tools/setup caches (in CI too).
 @Suite struct ImageCommandTests {
-    let cat = CLIRunner.samples.appendingPathComponent("cat.jpg").path
-    let coffee = CLIRunner.samples.appendingPathComponent("coffee.jpg").path
+    let cat = SampleImages.url("cat.jpg").path
+    let coffee = SampleImages.url("coffee.jpg").path
 
     @Test func predictPrintsRankLabelIdAndScore() throws {
-        let r = try CLIRunner.run(["predict", cat, "--top", "3"])
+        let r = try ZooExecutable.run(["predict", cat, "--top", "3"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == cat, "the path as given heads the block")
@@ -19,7 +20,7 @@ import ZooTensor
     }
 
     @Test func predictJSONFollowsTheDocumentedSchema() throws {
-        let r = try CLIRunner.run(["predict", "--json", "--top", "2", cat, coffee])
+        let r = try ZooExecutable.run(["predict", "--json", "--top", "2", cat, coffee])
         #expect(r.status == 0, "\(r.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(object?["model"] as? String == "efficientnet-lite0")
@@ -39,7 +40,7 @@ import ZooTensor
         try FileManager.default.copyItem(atPath: coffee, toPath: dir.appendingPathComponent("a.jpg").path)
         try Data(try Data(contentsOf: URL(fileURLWithPath: cat)).prefix(2000)).write(to: dir.appendingPathComponent("b.jpg"))
         try Data("not an image".utf8).write(to: dir.appendingPathComponent("notes.txt"))
-        let r = try CLIRunner.run(["predict", "--top", "1", dir.path])
+        let r = try ZooExecutable.run(["predict", "--top", "1", dir.path])
         #expect(r.status == 1)
         #expect(r.stdout.contains("a.jpg") && r.stdout.contains("espresso"), "\(r.stdout)")
         #expect(!r.stdout.contains("notes.txt"), "non-image files are not images of the folder")
@@ -58,7 +59,7 @@ import ZooTensor
         try Data().write(to: empty)
         for (args, text) in [(["predict", empty.path], "empty.png"), (["predict", "/nonexistent.jpg"], "no such file"),
                              (["predict", "--model", "nope", cat], "nope"), (["predict", noImages.path], "no images")] {
-            let r = try CLIRunner.run(args)
+            let r = try ZooExecutable.run(args)
             #expect(r.status == 1, "\(args)")
             #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.hasPrefix("zoo: error: ") && r.stderr.contains(text), "\(args): \(r.stderr)")
         }
@@ -68,7 +69,7 @@ import ZooTensor
         let dir = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("x.npy")
-        let r = try CLIRunner.run(["preprocess", cat, "-o", out.path])
+        let r = try ZooExecutable.run(["preprocess", cat, "-o", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         let x = try NPY.read(contentsOf: out)
         #expect(x.shape == [1, 3, 224, 224])
@@ -82,11 +83,11 @@ import ZooTensor
         let dir = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("e.npy")
-        let r = try CLIRunner.run(["embed", "--model", "efficientnet-lite0", "-o", out.path, cat, coffee])
+        let r = try ZooExecutable.run(["embed", "--model", "efficientnet-lite0", "-o", out.path, cat, coffee])
         #expect(r.status == 0, "\(r.stderr)")
         let e = try NPY.read(contentsOf: out)
         #expect(e.shape == [2, 1280])
-        let unknown = try CLIRunner.run(["embed", "--layer", "no_such_layer", "-o", out.path, cat])
+        let unknown = try ZooExecutable.run(["embed", "--layer", "no_such_layer", "-o", out.path, cat])
         #expect(unknown.status == 1 && unknown.stderr.contains("no_such_layer"), "\(unknown.stderr)")
     }
 
@@ -95,13 +96,13 @@ import ZooTensor
         defer { try? FileManager.default.removeItem(at: home) }
         let wrong = home.appendingPathComponent("wrong.pth")
         try Data("definitely not the weights".utf8).write(to: wrong)
-        let r = try CLIRunner.run(["fetch", "efficientnet-lite0", "--from", wrong.path], environment: ["ZOO_HOME": home.path])
+        let r = try ZooExecutable.run(["fetch", "efficientnet-lite0", "--from", wrong.path], environment: ["ZOO_HOME": home.path])
         #expect(r.status == 1)
         // A file of the wrong size is refused before hashing; either way it is named and not cached.
         #expect(r.stderr.contains("wrong.pth") && (r.stderr.contains("sha256") || r.stderr.contains("expected 18,826,032")), "\(r.stderr)")
         let cached = try FileManager.default.subpathsOfDirectory(atPath: home.path).filter { $0.hasSuffix(".pth") || $0.hasSuffix(".zoo") }
         #expect(cached == ["wrong.pth"], "nothing was cached: \(cached)")
-        let listed = try CLIRunner.run(["list"], environment: ["ZOO_HOME": home.path])
+        let listed = try ZooExecutable.run(["list"], environment: ["ZOO_HOME": home.path])
         #expect(listed.stdout.contains("efficientnet-lite0") && listed.stdout.contains("not cached"), "\(listed.stdout)")
     }
 
@@ -109,7 +110,7 @@ import ZooTensor
         let home = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: home) }
         // Offline, so nothing is fetched: the one line says what to download and where to put it.
-        let r = try CLIRunner.run(["predict", cat], environment: ["ZOO_HOME": home.path, "ZOO_OFFLINE": "1"])
+        let r = try ZooExecutable.run(["predict", cat], environment: ["ZOO_HOME": home.path, "ZOO_OFFLINE": "1"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("efficientnet-lite0-57934424.pth") && r.stderr.contains("offline") && r.stderr.contains("--weights"), "\(r.stderr)")
     }

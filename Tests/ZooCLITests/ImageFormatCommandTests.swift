@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZooTestSupport
 
 /// `zoo predict` on WebP, TIFF, GIF and BMP photos (the sample cat at 96x64, written by
 /// tools/vision/make_format_fixtures.py), on the real EfficientNet-Lite0 that tools/setup caches.
@@ -10,7 +11,7 @@ import Testing
 
     /// The rank lines of one image's block (the path line dropped).
     private func predictions(_ file: String) throws -> [String] {
-        let r = try CLIRunner.run(["predict", "--top", "3", file])
+        let r = try ZooExecutable.run(["predict", "--top", "3", file])
         #expect(r.status == 0, "\(file): \(r.stderr)")
         return Array(r.stdout.split(separator: "\n").map(String.init).dropFirst())
     }
@@ -35,7 +36,7 @@ import Testing
             try FileManager.default.copyItem(at: Self.folder.appendingPathComponent(source), to: dir.appendingPathComponent(name))
         }
         try Data("not an image".utf8).write(to: dir.appendingPathComponent("notes.txt"))
-        let r = try CLIRunner.run(["predict", "--top", "1", dir.path])
+        let r = try ZooExecutable.run(["predict", "--top", "1", dir.path])
         #expect(r.status == 0, "\(r.stderr)")
         let blocks = r.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }
         #expect(blocks.map { ($0 as NSString).lastPathComponent } == ["a.jpg", "b.tiff", "c.gif", "d.BMP", "e.webp", "f.tif"], "\(r.stdout)")
@@ -44,7 +45,7 @@ import Testing
 
     @Test func aBrokenTIFFIsOneLineNamingIt() throws {
         let file = Self.folder.appendingPathComponent("truncated_rgb_lzw.tif").path
-        let r = try CLIRunner.run(["predict", file])
+        let r = try ZooExecutable.run(["predict", file])
         #expect(r.status == 1)
         #expect(r.stderr == "zoo: error: \(file): TIFF image file is truncated\n", "\(r.stderr)")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZooTensor
+import ZooTestSupport
 
 /// `zoo infer` on ONNX files whose inputs do not fit the graph as declared: another image size
 /// (a network ending in a mean over H and W) and a Reshape's target shape fed as an int64 .npy,
@@ -16,7 +17,7 @@ import ZooTensor
         let out = dir.appendingPathComponent("y.npy")
         for (size, batch) in [(17, 2), (23, 1)] {
             try NPY.write(Tensor(zeros: [batch, 3, size, size]), to: dir.appendingPathComponent("x.npy"))
-            let r = try CLIRunner.run(["infer", "--model", model, "--input", dir.appendingPathComponent("x.npy").path, "-o", out.path])
+            let r = try ZooExecutable.run(["infer", "--model", model, "--input", dir.appendingPathComponent("x.npy").path, "-o", out.path])
             #expect(r.status == 0, "\(size)x\(size): \(r.stderr)")
             #expect(try NPY.read(contentsOf: out).shape == [batch, 5])
         }
@@ -30,7 +31,7 @@ import ZooTensor
         try NPY.write(data, to: dir.appendingPathComponent("data.npy"))
         try NPY.write(Tensor(shape: [3], int64s: [3, 8, 1]), to: dir.appendingPathComponent("shape.npy"))
         let out = dir.appendingPathComponent("y.npy")
-        let r = try CLIRunner.run(["infer", "--model", model, "--input", "data=" + dir.appendingPathComponent("data.npy").path,
+        let r = try ZooExecutable.run(["infer", "--model", model, "--input", "data=" + dir.appendingPathComponent("data.npy").path,
                                    "--input", "shape=" + dir.appendingPathComponent("shape.npy").path, "-o", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         let y = try NPY.read(contentsOf: out)

@@ -2,8 +2,9 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import ZooTestSupport
 
-/// Runs `zoo` like `CLIRunner`, and also reads the child's peak resident memory from wait4's
+/// Runs `zoo` like `ZooExecutable.run`, and also reads the child's peak resident memory from wait4's
 /// rusage (on Linux it covers the children the child waited for, such as the Keras import
 /// helper), so tests can hold hostile inputs to bounded memory.
 struct MeasuredResult {
@@ -14,7 +15,7 @@ struct MeasuredResult {
 
 enum MeasuredRun {
     static func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL) throws -> MeasuredResult {
-        let zoo = CLIRunner.productsDirectory.appendingPathComponent("zoo").path
+        let zoo = ZooExecutable.url.path
         let errPath = folder.appendingPathComponent(".stderr-\(UUID().uuidString)").path
         defer { unlink(errPath) }
         var actions = posix_spawn_file_actions_t()

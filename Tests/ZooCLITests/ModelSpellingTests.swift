@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZooTestSupport
 
 /// Every command that takes a model accepts it spelled the same three ways: a zoo model name
 /// (efficientnet-lite0, whose weights tools/setup caches), the built-in `tiny-cnn`, and a
@@ -18,7 +19,7 @@ import Testing
         case .builtIn: return "tiny-cnn"
         case .file:
             let file = folder.appendingPathComponent("tiny.zoo").path
-            let r = try CLIRunner.run(["convert", "tiny-cnn", "-o", file])
+            let r = try ZooExecutable.run(["convert", "tiny-cnn", "-o", file])
             #expect(r.status == 0, "convert tiny-cnn: \(r.stderr)")
             return file
         }
@@ -29,7 +30,7 @@ import Testing
         let dir = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let m = try Self.model(spelling, in: dir)
-        let cat = CLIRunner.samples.appendingPathComponent("cat.jpg").path
+        let cat = SampleImages.url("cat.jpg").path
         let path = { (name: String) in dir.appendingPathComponent(name).path }
         let commands: [[String]] = [
             ["info", m],
@@ -43,7 +44,7 @@ import Testing
             ["convert", m, "-o", path("again.zoo")],
         ]
         for arguments in commands {
-            let r = try CLIRunner.run(arguments)
+            let r = try ZooExecutable.run(arguments)
             #expect(r.status == 0, "zoo \(arguments.joined(separator: " ")): status \(r.status), \(r.stderr)")
         }
         for output in ["e.npy", "x.npy", "y.npy", "again.zoo"] {

@@ -18,7 +18,7 @@ extension CLITests {
     }
 
     @Test func benchAtBF16NamesTheUnit() throws {
-        let r = try CLIRunner.run(["bench", "tiny-cnn", "--runs", "1", "--warmup", "0", "--precision", "bf16", "--json"])
+        let r = try ZooExecutable.run(["bench", "tiny-cnn", "--runs", "1", "--warmup", "0", "--precision", "bf16", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let gemm = json["gemm"] as? String ?? ""
@@ -35,7 +35,7 @@ extension CLITests {
         var outputs: [[Float]] = []
         for precision in ["fp32", "bf16"] {
             let y = dir.appendingPathComponent("y-\(precision).npy")
-            let r = try CLIRunner.run(["infer", "--model", "tiny-cnn", "--precision", precision,
+            let r = try ZooExecutable.run(["infer", "--model", "tiny-cnn", "--precision", precision,
                                        "--input", dir.appendingPathComponent("x.npy").path, "-o", y.path])
             #expect(r.status == 0, "\(precision): \(r.stderr)")
             if precision == "bf16" { expectBF16Note(r.stderr, "infer") } else { #expect(r.stderr.isEmpty, "\(r.stderr)") }
@@ -45,7 +45,7 @@ extension CLITests {
         #expect(exact.count == 20 && rounded.count == 20)
         #expect(zip(exact, rounded).allSatisfy { abs($0 - $1) < 2e-2 }, "bf16 \(rounded) vs fp32 \(exact)")
         #expect(exact != rounded || !CPUFeatures.avx512BF16, "bf16 ran in bf16")
-        let bad = try CLIRunner.run(["predict", "--model", "tiny-cnn", "--precision", "fp8"])
+        let bad = try ZooExecutable.run(["predict", "--model", "tiny-cnn", "--precision", "fp8"])
         #expect(bad.status != 0 && bad.stderr.contains("fp8"), "\(bad.stderr)")
     }
 }

@@ -16,7 +16,7 @@ import ZooTestSupport
         let home = try FirstUseHome()
         defer { home.remove() }
         let env = home.environment(nil).merging(Self.offline) { $1 }
-        let list = try CLIRunner.run(["list"], environment: env)
+        let list = try ZooExecutable.run(["list"], environment: env)
         let names = list.stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ").first.map(String.init) }
         #expect(names.count == SingleFileInstallTests.names.count, "\(list.stdout)")
         // Every listed model's graph from the registry alone has the parameter count its publisher
@@ -32,7 +32,7 @@ import ZooTestSupport
         }
         // And the command prints it, for a Keras and a torchvision model.
         for (name, stated) in [("vgg19", "143,667,240"), ("tv-resnet50", "25,557,032")] {
-            let r = try CLIRunner.run(["info", name], environment: env)
+            let r = try ZooExecutable.run(["info", name], environment: env)
             #expect(r.status == 0 && r.stderr.isEmpty, "\(name): \(r.stderr)")
             #expect(r.stdout.contains("Model: \(name)\n") && r.stdout.contains("Parameters: \(stated)\n"), "\(name): \(r.stdout.suffix(300))")
             #expect(r.stdout.contains("FLOPs (batch 1): ") && r.stdout.contains("Output "), "\(name)")
@@ -45,10 +45,10 @@ import ZooTestSupport
         defer { home.remove() }
         let env = home.environment(nil).merging(Self.offline) { $1 }
         let out = home.root.appendingPathComponent("x.npy")
-        let pre = try CLIRunner.run(["preprocess", "--model", "vgg16", FirstUseHome.photo, "-o", out.path], environment: env)
+        let pre = try ZooExecutable.run(["preprocess", "--model", "vgg16", FirstUseHome.photo, "-o", out.path], environment: env)
         #expect(pre.status == 0 && FileManager.default.fileExists(atPath: out.path), "\(pre.stderr)")
 
-        let r = try CLIRunner.run(["predict", "--model", "vgg19", FirstUseHome.photo], environment: env)
+        let r = try ZooExecutable.run(["predict", "--model", "vgg19", FirstUseHome.photo], environment: env)
         expectOneErrorLine(r, status: 1, containing: "vgg19_weights_tf_dim_ordering_tf_kernels.h5: not cached, and zoo is offline "
             + "(--offline or ZOO_OFFLINE=1): download it from https://storage.googleapis.com/tensorflow/keras-applications/vgg19/"
             + "vgg19_weights_tf_dim_ordering_tf_kernels.h5 and put it at \(home.weights.path)/vgg19_weights_tf_dim_ordering_tf_kernels.h5, "

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZooTestSupport
 
 /// `zoo` copied on its own keeps working: the manifests and labels are compiled into it, not
 /// read from a SwiftPM resource bundle beside the build (whose accessor would fall back to the
@@ -12,7 +13,7 @@ import Testing
         let folder = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let copy = folder.appendingPathComponent("zoo")
-        try FileManager.default.copyItem(at: CLIRunner.productsDirectory.appendingPathComponent("zoo"), to: copy)
+        try FileManager.default.copyItem(at: ZooExecutable.url, to: copy)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["zoo"], "nothing beside it")
 
         let binary = try Data(contentsOf: copy, options: .alwaysMapped)
@@ -25,7 +26,7 @@ import Testing
         #expect(listed == Self.names, "\(stdout)")
 
         // And it classifies: the built-in model's labels are compiled in too.
-        let photo = CLIRunner.samples.appendingPathComponent("cat.jpg").path
+        let photo = SampleImages.url("cat.jpg").path
         let predicted = try Self.run(copy, ["predict", "--model", "tiny-cnn", photo], home: home)
         #expect(predicted.status == 0, "\(predicted.stderr)")
         #expect(predictionLines(predicted.stdout).count == 5 && predicted.stdout.contains("class_"), "\(predicted.stdout)")
@@ -52,11 +53,11 @@ import Testing
     @Test func offlineFetchSaysWhatToDownload() throws {
         let home = try CLIRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: home) }
-        let r = try CLIRunner.run(["fetch", "tv-resnet18", "--offline"], environment: ["ZOO_HOME": home.path, "ZOO_MIRROR": ""])
+        let r = try ZooExecutable.run(["fetch", "tv-resnet18", "--offline"], environment: ["ZOO_HOME": home.path, "ZOO_MIRROR": ""])
         expectOneErrorLine(r, status: 1, containing: "resnet18-f37072fd.pth: not cached, and zoo is offline (--offline or ZOO_OFFLINE=1): "
             + "download it from https://download.pytorch.org/models/resnet18-f37072fd.pth and put it at "
             + "\(home.path)/weights/resnet18-f37072fd.pth, or pass it with --weights FILE", "fetch --offline")
-        let env = try CLIRunner.run(["fetch", "mobilenetv2"], environment: ["ZOO_HOME": home.path, "ZOO_OFFLINE": "1", "ZOO_MIRROR": ""])
+        let env = try ZooExecutable.run(["fetch", "mobilenetv2"], environment: ["ZOO_HOME": home.path, "ZOO_OFFLINE": "1", "ZOO_MIRROR": ""])
         expectOneErrorLine(env, status: 1, containing: "download it from https://storage.googleapis.com/tensorflow/keras-applications/"
             + "mobilenet_v2/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5", "ZOO_OFFLINE=1")
     }

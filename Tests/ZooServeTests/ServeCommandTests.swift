@@ -2,6 +2,7 @@ import Foundation
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import ZooTestSupport
 #endif
 
 /// `zoo serve` as a process: ready quickly, answers, and exits 0 on SIGTERM after finishing.
@@ -9,7 +10,7 @@ import FoundationNetworking
 struct ServeCommandTests {
     @Test func startsQuicklyAndStopsOnSIGTERMWithStatusZero() async throws {
         let process = Process()
-        process.executableURL = ZooProcess.executable
+        process.executableURL = ZooExecutable.url
         process.arguments = ["serve", "--model", "tiny-cnn", "--port", "0"]
         let err = Pipe()
         process.standardError = err
@@ -37,9 +38,11 @@ struct ServeCommandTests {
     }
 
     @Test func badFlagsAreUsageErrors() throws {
-        let twice = try ZooProcess.run(["serve", "--model", "tiny-cnn", "--model", "tiny-cnn"])
+        let twice = try ZooExecutable.run(["serve", "--model", "tiny-cnn", "--model", "tiny-cnn"])
         #expect(twice.status == 2 && twice.stderr.contains("named twice"))
-        let port = try ZooProcess.run(["serve", "--port", "70000"])
+        let port = try ZooExecutable.run(["serve", "--port", "70000"])
         #expect(port.status == 2 && port.stderr.contains("--port"))
+        let split = try ZooExecutable.run(["serve", "--threads", "2", "--threads-per-call", "3"])
+        #expect(split.status == 2 && split.stderr.contains("--threads-per-call"), "\(split.stderr)")
     }
 }

@@ -3,14 +3,15 @@ import Testing
 import Zoo
 import ZooServe
 
-/// 16 clients x 50 requests with mixed images against one server: no error, every answer equal
-/// bit for bit to what the image gets alone, and batches larger than 1 in /metrics.
+/// 16 clients x 50 requests with mixed images against one server running two model calls at
+/// once: no error, every answer equal bit for bit to what the image gets alone, and batches
+/// larger than 1 in /metrics.
 @Suite(.serialized)
 struct ServeConcurrencyTests {
     static let images = ["cat.jpg", "coffee.jpg", "rocket.jpg", "astronaut.jpg"]
 
     @Test func sixteenClientsFiftyRequestsEachEqualSingleAnswers() async throws {
-        try await ServerHarness.with({ $0.batchDelay = .milliseconds(5) }) { server in
+        try await ServerHarness.with({ $0.batchDelay = .milliseconds(5); $0.modelWorkers = 2 }) { server in
             // Alone: one request at a time, so each runs in a batch of one.
             var alone: [String: ImageReport] = [:]
             for name in Self.images {

@@ -36,10 +36,10 @@ struct ServeRoutesTests {
     }
 
     @Test func classifyEqualsPredictJSONForRawAndMultipartBodies() async throws {
-        let path = ServerHarness.samples.appendingPathComponent("cat.jpg").path
-        let cli = try ZooProcess.run(["predict", "--model", "tiny-cnn", "--json", "--top", "3", path])
+        let path = SampleImages.url("cat.jpg").path
+        let cli = try ZooExecutable.run(["predict", "--model", "tiny-cnn", "--json", "--top", "3", path])
         #expect(cli.status == 0, "\(cli.stderr)")
-        let expected = try JSONDecoder().decode(PredictDocument.self, from: cli.stdout).images[0]
+        let expected = try JSONDecoder().decode(PredictDocument.self, from: cli.output).images[0]
         try await ServerHarness.with { server in
             let query = "?top=3&file=" + path.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let raw = try await server.post("/v1/models/tiny-cnn/classify" + query, try ServerHarness.sample("cat.jpg"))
@@ -58,10 +58,10 @@ struct ServeRoutesTests {
     }
 
     @Test func embedEqualsEmbedJSONL() async throws {
-        let path = ServerHarness.samples.appendingPathComponent("rocket.jpg").path
-        let cli = try ZooProcess.run(["embed", "--model", "tiny-cnn", "--jsonl", path])
+        let path = SampleImages.url("rocket.jpg").path
+        let cli = try ZooExecutable.run(["embed", "--model", "tiny-cnn", "--jsonl", path])
         #expect(cli.status == 0, "\(cli.stderr)")
-        let expected = try JSONDecoder().decode(EmbeddingLine.self, from: cli.stdout)
+        let expected = try JSONDecoder().decode(EmbeddingLine.self, from: cli.output)
         try await ServerHarness.with { server in
             let answer = try await server.post("/v1/models/tiny-cnn/embed?file=rocket.jpg", try ServerHarness.sample("rocket.jpg"))
             #expect(answer.status == 200, "\(answer.text)")
@@ -75,7 +75,7 @@ struct ServeRoutesTests {
         let values = random.floats(2 * 32 * 32 * 3)
         let x = Tensor(shape: [2, 32, 32, 3], floats: values)
         try NPY.write(x, to: scratch.url("x.npy"))
-        let cli = try ZooProcess.run(["infer", "--model", "tiny-cnn", "--input", scratch.url("x.npy").path, "-o", scratch.url("y.npy").path])
+        let cli = try ZooExecutable.run(["infer", "--model", "tiny-cnn", "--input", scratch.url("x.npy").path, "-o", scratch.url("y.npy").path])
         #expect(cli.status == 0, "\(cli.stderr)")
         let expected = try NPY.read(contentsOf: scratch.url("y.npy")).floats
         let outputName = try Zoo.load("tiny-cnn").graph.outputs[0].name
@@ -125,7 +125,7 @@ struct ServeRoutesTests {
     @Test func errorStatuses() async throws {
         let scratch = try Scratch()
         let broken = try scratch.file("broken.jpg", Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0x4A, 0x46, 0x49, 0x46, 0, 1]))
-        let cli = try ZooProcess.run(["predict", "--model", "tiny-cnn", broken.path])
+        let cli = try ZooExecutable.run(["predict", "--model", "tiny-cnn", broken.path])
         let cliError = cli.stderr.split(separator: "\n").last.map { String($0.dropFirst("zoo: error: ".count)) } ?? ""
         #expect(cli.status == 1 && !cliError.isEmpty)
 

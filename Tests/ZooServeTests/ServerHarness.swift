@@ -5,6 +5,7 @@ import FoundationNetworking
 import Testing
 import Zoo
 import ZooServe
+import ZooTestSupport
 
 /// A `ZooServer` on 127.0.0.1 at a free port for one test, stopped (cancelled) when the test's
 /// body ends, and an HTTP client for it.
@@ -18,7 +19,7 @@ final class ServerHarness: Sendable {
                         _ body: (ServerHarness) async throws -> T) async throws -> T {
         var settings = ServeConfiguration()
         settings.port = 0
-        settings.examplesFolder = samples
+        settings.examplesFolder = SampleImages.folder
         configure(&settings)
         let loaded = try models.map { try Zoo.load($0) }
         let harness = try await ServerHarness(server: ZooServer(models: loaded, configuration: settings))
@@ -62,11 +63,8 @@ final class ServerHarness: Sendable {
         try await request("POST", path, body: body, headers: headers)
     }
 
-    /// The repository's sample photos.
-    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("zoo/samples")
-
-    static func sample(_ name: String) throws -> Data { try Data(contentsOf: samples.appendingPathComponent(name)) }
+    /// The bytes of one of the repository's sample photos.
+    static func sample(_ name: String) throws -> Data { try Data(contentsOf: SampleImages.url(name)) }
 }
 
 /// One HTTP answer.

@@ -40,19 +40,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds a client may take to send a request body (then it is disconnected).")
     var bodyTimeout = 10.0
 
-    @Option(name: .long, help: "Threads each model call uses (default: the CPUs this process may use).")
+    @Option(name: .long, help: ModelOptions.threadsHelp)
     var threads: Int?
+
+    @Option(name: .long, help: "Threads each model call uses: --threads divided by this many calls run at once. One (the default) wastes no CPU time on a call's threads waiting for each other while decoding and HTTP share the CPUs; more shortens a lone request.")
+    var threadsPerCall = 1
 
     @Option(name: .long, help: "The folder of sample photos for /?example=NAME (default: zoo/samples here or beside the binary).")
     var examples: String?
 
-    @Flag(name: .long, help: "Ignore EXIF orientation, as Keras and torchvision do.")
+    @Flag(name: .long, help: ModelOptions.noEXIFHelp)
     var noExif = false
 
     @Option(name: .long, help: ModelOptions.precisionHelp)
     var precision: KernelOptions.Precision?
 
-    @Flag(name: .long, help: "Never download weights (ZOO_OFFLINE=1 does the same); say what to get instead.")
+    @Flag(name: .long, help: ModelOptions.offlineHelp)
     var offline = false
 
     func validate() throws {
@@ -63,13 +66,16 @@ struct ServeCommand: AsyncParsableCommand {
         guard queue >= 1 else { throw ValidationError("--queue must be at least 1") }
         guard bodyTimeout > 0 else { throw ValidationError("--body-timeout must be above 0") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard threadsPerCall >= 1, threadsPerCall <= threads ?? ThreadCount.default else {
+            throw ValidationError("--threads-per-call must be between 1 and --threads (\(threads ?? ThreadCount.default))")
+        }
         let names = model.isEmpty ? [ModelOptions.defaultModel] : model
         if Set(names).count != names.count { throw ValidationError("a model is named twice with --model") }
     }
 
     func run() async throws {
         let started = ContinuousClock.now
-        let options = LoadOptions(threads: threads ?? ThreadCount.default, appliesEXIFOrientation: !noExif, offline: offline,
+        let options = LoadOptions(threads: threadsPerCall, appliesEXIFOrientation: !noExif, offline: offline,
                                   precision: precision ?? KernelOptions.default.precision)
         KernelOptions.reportIfUnavailable(precision: options.precision)
         let models = try (model.isEmpty ? [ModelOptions.defaultModel] : model).map { try Zoo.load($0, options: options) }
@@ -81,6 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.port = port
         settings.maxBatch = maxBatch
         settings.batchDelay = .microseconds(Int64(batchDelayMs * 1000))
+        settings.modelWorkers = (threads ?? ThreadCount.default) / threadsPerCall
         settings.maxBodyBytes = Int(maxBodyMb * 1_048_576)
         settings.queueCapacity = queue
         settings.bodyTimeout = .milliseconds(Int64(bodyTimeout * 1000))

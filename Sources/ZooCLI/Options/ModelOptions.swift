@@ -18,22 +18,34 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "A weights file you downloaded yourself, for a zoo model name.")
     var weights: String?
 
-    @Option(name: .long, help: "Threads to use (default: the CPUs this process may use).")
+    @Option(name: .long, help: ModelOptions.threadsHelp)
     var threads: Int?
 
-    @Flag(name: .long, help: "Ignore EXIF orientation, as Keras and torchvision do.")
+    @Flag(name: .long, help: ModelOptions.noEXIFHelp)
     var noExif = false
 
     @Flag(name: .long, help: "Skip the graph optimisations (batch-norm folding, fusion).")
     var noOptimize = false
 
-    @Flag(name: .long, help: "Never download weights (ZOO_OFFLINE=1 does the same); say what to get instead.")
+    @Flag(name: .long, help: ModelOptions.offlineHelp)
     var offline = false
 
     @Option(name: .long, help: ModelOptions.precisionHelp)
     var precision: KernelOptions.Precision?
 
-    /// `--precision`'s help, shared with `zoo serve` (which takes several models).
+    // The help of the options `zoo serve` also takes (it names several models, so it cannot
+    // take this group whole).
+
+    /// `--threads`' help.
+    static let threadsHelp: ArgumentHelp = "Threads to use (default: the CPUs this process may use)."
+
+    /// `--no-exif`'s help.
+    static let noEXIFHelp: ArgumentHelp = "Ignore EXIF orientation, as Keras and torchvision do."
+
+    /// `--offline`'s help.
+    static let offlineHelp: ArgumentHelp = "Never download weights (ZOO_OFFLINE=1 does the same); say what to get instead."
+
+    /// `--precision`'s help.
     static let precisionHelp: ArgumentHelp = "Arithmetic of convolutions and dense layers: fp32 (default; ZOO_PRECISION=bf16 changes it), or bf16 (bfloat16 products, fp32 sums) on the AMX tiles or AVX512-BF16; CPUs with neither run fp32 and say so."
 
     /// The model when none is named.
