@@ -23,11 +23,11 @@ import ZooTestSupport
         return data.withUnsafeBytes { raw in (0..<data.count / 4).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
     }
 
-    func infer(_ model: String, _ x: Tensor, in dir: URL) throws -> (CLIResult, Tensor?) {
+    func infer(_ model: String, _ x: Tensor, in dir: URL) throws -> (ZooRun, Tensor?) {
         let input = dir.appendingPathComponent("x.npy"), output = dir.appendingPathComponent("y.npy")
         try? FileManager.default.removeItem(at: output)
         try NPY.write(x, to: input)
-        let r = try CLIRunner.run(["infer", "--model", model, "--input", input.path, "-o", output.path])
+        let r = try ZooExecutable.run(["infer", "--model", model, "--input", input.path, "-o", output.path])
         return (r, r.status == 0 ? try NPY.read(contentsOf: output) : nil)
     }
 
@@ -36,7 +36,7 @@ import ZooTestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let keras = Self.kerasFixtures.appendingPathComponent("residual_k3.keras").path
         let converted = dir.appendingPathComponent("residual.zoo").path
-        let c = try CLIRunner.run(["convert", keras, "-o", converted])
+        let c = try ZooExecutable.run(["convert", keras, "-o", converted])
         #expect(c.status == 0, "\(c.stderr)")
         for model in [keras, converted] {
             for (size, shape) in [("17x23", [2, 17, 23, 3]), ("9x30", [2, 9, 30, 3])] {
@@ -79,7 +79,7 @@ import ZooTestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("x.npy"), output = dir.appendingPathComponent("y.npy")
         try NPY.write(Tensor(zeros: [1, 300, 300, 3]), to: input)
-        let r = try CLIRunner.run(["infer", "--model", "tiny-cnn", "--input", input.path, "-o", output.path, "--max-memory", "4M"])
+        let r = try ZooExecutable.run(["infer", "--model", "tiny-cnn", "--input", input.path, "-o", output.path, "--max-memory", "4M"])
         expectOneErrorLine(r, status: 1, containing: "running this model at batch 1 needs", "300x300 under a 4 MB budget")
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }

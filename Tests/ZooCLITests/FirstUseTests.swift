@@ -59,7 +59,7 @@ import ZooTestSupport
         let server = try LocalHTTPServer(routes: [FirstUseHome.kerasPath: .ok(try Data(contentsOf: FirstUseHome.kerasWeights))])
         defer { server.stop() }
         let env = home.environment(server)
-        let first = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
+        let first = try ZooExecutable.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
         #expect(first.status == 0, "\(first.stderr)")
         server.stop()
 
@@ -79,14 +79,14 @@ import ZooTestSupport
             try bytes.write(to: converted)
         }
         try markOlder()
-        let again = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
+        let again = try ZooExecutable.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
         #expect(again.status == 0 && again.stderr.isEmpty, "converted again, quietly, without the network: \(again.stderr)")
         #expect(again.stdout == first.stdout)
         #expect(try formatVersion() == current)
 
         try markOlder()
         try FileManager.default.removeItem(at: home.weights.appendingPathComponent(FirstUseHome.kerasFile))
-        let kept = try CLIRunner.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
+        let kept = try ZooExecutable.run(["predict", "--model", "team-mobilenet", FirstUseHome.photo], environment: env)
         #expect(kept.status == 0 && kept.stderr.isEmpty, "\(kept.stderr)")
         #expect(kept.stdout == first.stdout)
         #expect(try formatVersion() == "1.0", "no weights to convert from: the older file is used")
