@@ -63,8 +63,32 @@ ZOO_AVX512 static void row_3x3(const zoo_depthwise_shape *s, ptrdiff_t oh, const
         __mmask16 mask = C - c >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (C - c)) - 1);
         __m512 w[9];
         for (int t = 0; t < 9; t++) w[t] = _mm512_maskz_loadu_ps(mask, weights + t * C + c);
-        for (ptrdiff_t ow = 0; ow < s->out_w; ow++) {
-            ptrdiff_t iw0 = ow * s->stride_w - s->pad_left;
+        const ptrdiff_t sw = s->stride_w;
+        for (ptrdiff_t ow = 0; ow < s->out_w;) {
+            ptrdiff_t iw0 = ow * sw - s->pad_left;
+            if (full_rows && iw0 >= 0 && ow + 4 <= s->out_w && iw0 + 3 * sw + 3 <= W) {
+                // Four pixels at once: four independent chains hide the FMA latency; each pixel's
+                // taps are summed in the same order as below, so the bits do not change.
+                const float *x = image + (ih0 * W + iw0) * C + c;
+                __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+                for (int kh = 0; kh < 3; kh++) {
+                    const float *xr = x + kh * W * C;
+                    for (int kw = 0; kw < 3; kw++) {
+                        __m512 wv = w[kh * 3 + kw];
+                        a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + kw * C), wv, a0);
+                        a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (sw + kw) * C), wv, a1);
+                        a2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (2 * sw + kw) * C), wv, a2);
+                        a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, xr + (3 * sw + kw) * C), wv, a3);
+                    }
+                }
+                __m512 acc4[4] = {a0, a1, a2, a3};
+                for (int j = 0; j < 4; j++) {
+                    const float *residual = e->residual ? e->residual + (ow + j) * e->ldr : NULL;
+                    _mm512_mask_storeu_ps(out + (ow + j) * C + c, mask, finish(acc4[j], e, residual, c, mask));
+                }
+                ow += 4;
+                continue;
+            }
             __m512 acc = _mm512_setzero_ps();
             if (full_rows && iw0 >= 0 && iw0 + 3 <= W) {
                 const float *x = image + (ih0 * W + iw0) * C + c;
@@ -86,6 +110,7 @@ ZOO_AVX512 static void row_3x3(const zoo_depthwise_shape *s, ptrdiff_t oh, const
             }
             const float *residual = e->residual ? e->residual + ow * e->ldr : NULL;
             _mm512_mask_storeu_ps(out + ow * C + c, mask, finish(acc, e, residual, c, mask));
+            ow++;
         }
     }
 }

@@ -5,7 +5,8 @@
 // It streams the same packed weights as the AVX512-BF16 kernel: a panel's 16-pair slice for 16
 // columns is a tile whose rows are 128 bytes apart. The activations are rounded to bf16 a block of
 // rows x 512 depths at a time into a per-thread buffer (rows as tile rows) and reused for every
-// panel. Each 32 x 32 output block keeps four float32 tiles (2 x 2) across a depth block; the
+// panel, or, by zoo_sgemm_bf16_amx_rounded, read from rows the caller rounded once for all its
+// column blocks. Each 32 x 32 output block keeps four float32 tiles (2 x 2) across a depth block; the
 // epilogue goes through a small float32 buffer on the way to the output. Each output element is
 // one chain over the depth in a fixed order, so results do not depend on the row or column
 // split, the batch size or the thread count.
@@ -121,11 +122,11 @@ ZOO_AMX static void scatter(const float *buffer, float *c, ptrdiff_t ldc, int ro
         }                                                                                \
     } while (0)
 
-/// Adds the converted rows `a` (KP words apart) times `steps` 16-pair slices of the panel `bp`
+/// Adds the converted rows `a` (`lda` words apart) times `steps` 16-pair slices of the panel `bp`
 /// onto c's `rows` x `cols` block (RT row tiles, CT column tiles: at most 32 x 32);
 /// `accumulate` starts from c's values, `last` applies the epilogue on the way out.
 ZOO_AMX static inline __attribute__((always_inline)) void
-micro(const int RT, const int CT, ptrdiff_t steps, const uint32_t *a, const uint16_t *bp, float *c, ptrdiff_t ldc,
+micro(const int RT, const int CT, ptrdiff_t steps, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp, float *c, ptrdiff_t ldc,
       int rows, int cols, int accumulate, int last, const zoo_epilogue *e, ptrdiff_t row0, ptrdiff_t col0) {
     float buffer[TM * 16] __attribute__((aligned(64)));
     LOAD_C(0, 0, 0);
@@ -134,10 +135,10 @@ micro(const int RT, const int CT, ptrdiff_t steps, const uint32_t *a, const uint
     if (RT == 2 && CT == 2) LOAD_C(3, 1, 1);
     for (ptrdiff_t s = 0; s < steps; s++) {
         const uint16_t *slice = bp + s * TP * 2 * NR;
-        _tile_loadd(4, a + s * TP, KP * 4);
+        _tile_loadd(4, a + s * TP, lda * 4);
         _tile_loadd(6, slice, 2 * NR * 2);
         if (CT == 2) _tile_loadd(7, slice + NR, 2 * NR * 2);
-        if (RT == 2) _tile_loadd(5, a + TM * KP + s * TP, KP * 4);
+        if (RT == 2) _tile_loadd(5, a + TM * lda + s * TP, lda * 4);
         _tile_dpbf16ps(0, 4, 6);
         if (CT == 2) _tile_dpbf16ps(1, 4, 7);
         if (RT == 2) _tile_dpbf16ps(2, 5, 6);
@@ -149,19 +150,36 @@ micro(const int RT, const int CT, ptrdiff_t steps, const uint32_t *a, const uint
     if (RT == 2 && CT == 2) STORE_C(3, 1, 1);
 }
 
-ZOO_AMX static void micro_block(ptrdiff_t steps, const uint32_t *a, const uint16_t *bp, float *c, ptrdiff_t ldc,
+ZOO_AMX static void micro_block(ptrdiff_t steps, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp, float *c, ptrdiff_t ldc,
                                 int rows, int cols, int accumulate, int last, const zoo_epilogue *e,
                                 ptrdiff_t row0, ptrdiff_t col0) {
     if (rows > TM) {
-        if (cols > 16) micro(2, 2, steps, a, bp, c, ldc, rows, cols, accumulate, last, e, row0, col0);
-        else micro(2, 1, steps, a, bp, c, ldc, rows, cols, accumulate, last, e, row0, col0);
+        if (cols > 16) micro(2, 2, steps, a, lda, bp, c, ldc, rows, cols, accumulate, last, e, row0, col0);
+        else micro(2, 1, steps, a, lda, bp, c, ldc, rows, cols, accumulate, last, e, row0, col0);
     } else {
-        if (cols > 16) micro(1, 2, steps, a, bp, c, ldc, rows, cols, accumulate, last, e, row0, col0);
-        else micro(1, 1, steps, a, bp, c, ldc, rows, cols, accumulate, last, e, row0, col0);
+        if (cols > 16) micro(1, 2, steps, a, lda, bp, c, ldc, rows, cols, accumulate, last, e, row0, col0);
+        else micro(1, 1, steps, a, lda, bp, c, ldc, rows, cols, accumulate, last, e, row0, col0);
     }
 }
 
 // MARK: - Driver
+
+/// One block of rows and depths: rows `a` (bf16 pairs, `lda` apart, positioned at the block's
+/// first depth pair) times every panel of the block's `kp` pairs, onto c.
+ZOO_AMX static void block(ptrdiff_t mc, ptrdiff_t n, ptrdiff_t kp, ptrdiff_t stored, ptrdiff_t p0, const uint32_t *a,
+                          ptrdiff_t lda, const uint16_t *packed, float *c, ptrdiff_t ldc, int accumulate, int last,
+                          const zoo_epilogue *e, ptrdiff_t row0) {
+    ptrdiff_t steps = (kp + TP - 1) / TP;
+    for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
+        int cols = (int)(n - j0 < NR ? n - j0 : NR);
+        const uint16_t *bp = packed + ((j0 / NR) * stored + p0) * 2 * NR;
+        for (ptrdiff_t r0 = 0; r0 < mc; r0 += 2 * TM) {
+            int r = (int)(mc - r0 < 2 * TM ? mc - r0 : 2 * TM);
+            micro_block(steps, a + r0 * lda, lda, bp, c + r0 * ldc + j0, ldc, r, cols, accumulate, last, e,
+                        row0 + r0, j0);
+        }
+    }
+}
 
 ZOO_AMX int zoo_sgemm_bf16_amx(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
                                const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
@@ -181,26 +199,40 @@ ZOO_AMX int zoo_sgemm_bf16_amx(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const floa
         for (ptrdiff_t p0 = 0; p0 < blocks; p0 += KP) {
             ptrdiff_t kp = pairs - p0 < KP ? pairs - p0 : KP;
             if (kp < 0) kp = 0;
-            int accumulate = p0 > 0, last = p0 + KP >= blocks;
             // Pairs past k in the last 16-pair tile are zeros in both operands.
             zoo_bf16_rows(mc, 2 * p0, kp, k, a + i0 * lda, lda, rows, KP);
-            ptrdiff_t steps = (kp + TP - 1) / TP;
-            for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
-                int cols = (int)(n - j0 < NR ? n - j0 : NR);
-                const uint16_t *bp = packed + ((j0 / NR) * stored + p0) * 2 * NR;
-                for (ptrdiff_t r0 = 0; r0 < mc; r0 += 2 * TM) {
-                    int r = (int)(mc - r0 < 2 * TM ? mc - r0 : 2 * TM);
-                    micro_block(steps, rows + r0 * KP, bp, c + (i0 + r0) * ldc + j0, ldc, r, cols,
-                                accumulate, last, e, i0 + r0, j0);
-                }
-            }
+            block(mc, n, kp, stored, p0, rows, KP, packed, c + i0 * ldc, ldc, p0 > 0, p0 + KP >= blocks, e, i0);
         }
     }
     _tile_release();  // no tile state left for the OS to save at the next context switch
     return 0;
 }
 
-#else  // not x86-64 Linux: no AMX kernel; the dispatch never calls the one below.
+ZOO_AMX void zoo_sgemm_bf16_amx_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
+                                        const uint16_t *packed, float *c, ptrdiff_t ldc,
+                                        const zoo_epilogue *epilogue) {
+    if (m <= 0 || n <= 0) return;
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
+    const zoo_epilogue *e = epilogue ? epilogue : &none;
+    configure_tiles();
+    const ptrdiff_t pairs = (k + 1) / 2, stored = zoo_bf16_panel_pairs(k);
+    const ptrdiff_t blocks = pairs > 0 ? pairs : 1;
+    // Row blocks of MC keep a block's output tiles and its weights' slice apart from the next.
+    for (ptrdiff_t i0 = 0; i0 < m; i0 += MC) {
+        ptrdiff_t mc = m - i0 < MC ? m - i0 : MC;
+        for (ptrdiff_t p0 = 0; p0 < blocks; p0 += KP) {
+            ptrdiff_t kp = pairs - p0 < KP ? pairs - p0 : KP;
+            if (kp < 0) kp = 0;
+            block(mc, n, kp, stored, p0, a + i0 * lda + p0, lda, packed, c + i0 * ldc, ldc, p0 > 0,
+                  p0 + KP >= blocks, e, i0);
+        }
+    }
+    _tile_release();
+}
+
+#else  // not x86-64 Linux: no AMX kernel; the dispatch never calls the ones below.
+
+#include <stdlib.h>
 
 int zoo_gemm_bf16_amx_available(void) { return 0; }
 
@@ -208,6 +240,12 @@ int zoo_sgemm_bf16_amx(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, pt
                        const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
     (void)m, (void)n, (void)k, (void)a, (void)lda, (void)packed, (void)c, (void)ldc, (void)epilogue;
     return -1;
+}
+
+void zoo_sgemm_bf16_amx_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
+                                const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
+    (void)m, (void)n, (void)k, (void)a, (void)lda, (void)packed, (void)c, (void)ldc, (void)epilogue;
+    abort();  // unreachable: zoo_gemm_bf16_amx_available() is 0
 }
 
 #endif

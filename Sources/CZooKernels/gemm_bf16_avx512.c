@@ -3,7 +3,8 @@
 //
 // The weights are packed once (per executor) into 32-column panels of depth pairs, the layout
 // VDPBF16PS reads; the activations are rounded to bf16 per call, a block of rows x 256 depths at a
-// time into a per-thread buffer, and reused for every column panel. As in the fp32 kernel, each
+// time into a per-thread buffer, and reused for every column panel (or, by zoo_sgemm_bf16_rounded,
+// rounded once by the caller for all its column blocks). As in the fp32 kernel, each
 // output element is one chain of multiply-adds over the depth in order, so results do not depend
 // on the row or column split, the batch size or the thread count.
 #include "zoo_gemm_bf16.h"
@@ -50,10 +51,10 @@ ZOO_BF16 void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t 
 
 // MARK: - Epilogue and micro-kernel
 
-/// Adds R converted rows (`a`, KP words apart) times `kp` pairs of the panel slice `bp` onto c's
+/// Adds R converted rows (`a`, `lda` words apart) times `kp` pairs of the panel slice `bp` onto c's
 /// R x 32 tile; `accumulate` starts from c's values, `last` applies the epilogue before storing.
 ZOO_BF16 static inline __attribute__((always_inline)) void
-micro(const int R, ptrdiff_t kp, const uint32_t *a, const uint16_t *bp, float *c, ptrdiff_t ldc,
+micro(const int R, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp, float *c, ptrdiff_t ldc,
       __mmask16 m0, __mmask16 m1, int accumulate, int last, const zoo_epilogue *e, ptrdiff_t row0, ptrdiff_t col0) {
     __m512 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
@@ -66,7 +67,7 @@ micro(const int R, ptrdiff_t kp, const uint32_t *a, const uint16_t *bp, float *c
         __m512bh b1 = (__m512bh)_mm512_load_si512(bp + p * 2 * NR + NR);
 #pragma clang loop unroll(full)
         for (int r = 0; r < R; r++) {
-            __m512bh av = (__m512bh)_mm512_set1_epi32((int)a[r * KP + p]);
+            __m512bh av = (__m512bh)_mm512_set1_epi32((int)a[r * lda + p]);
             acc0[r] = _mm512_dpbf16_ps(acc0[r], av, b0);
             acc1[r] = _mm512_dpbf16_ps(acc1[r], av, b1);
         }
@@ -84,9 +85,9 @@ micro(const int R, ptrdiff_t kp, const uint32_t *a, const uint16_t *bp, float *c
 }
 
 #define MICRO_CASE(R) \
-    case R: micro(R, kp, a, bp, c, ldc, m0, m1, accumulate, last, e, row0, col0); break;
+    case R: micro(R, kp, a, lda, bp, c, ldc, m0, m1, accumulate, last, e, row0, col0); break;
 
-ZOO_BF16 static void micro_rows(int rows, ptrdiff_t kp, const uint32_t *a, const uint16_t *bp, float *c, ptrdiff_t ldc,
+ZOO_BF16 static void micro_rows(int rows, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp, float *c, ptrdiff_t ldc,
                                 __mmask16 m0, __mmask16 m1, int accumulate, int last, const zoo_epilogue *e,
                                 ptrdiff_t row0, ptrdiff_t col0) {
     switch (rows) {
@@ -97,6 +98,23 @@ ZOO_BF16 static void micro_rows(int rows, ptrdiff_t kp, const uint32_t *a, const
 }
 
 // MARK: - Driver
+
+/// One block of rows and depths: rows `a` (bf16 pairs, `lda` apart, positioned at the block's
+/// first depth pair) times every panel of the block's `kp` pairs, onto c.
+ZOO_BF16 static void block(ptrdiff_t mc, ptrdiff_t n, ptrdiff_t kp, ptrdiff_t stored, ptrdiff_t p0, const uint32_t *a,
+                           ptrdiff_t lda, const uint16_t *packed, float *c, ptrdiff_t ldc, int accumulate, int last,
+                           const zoo_epilogue *e, ptrdiff_t row0) {
+    for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
+        ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
+        const uint16_t *bp = packed + ((j0 / NR) * stored + p0) * 2 * NR;
+        __mmask16 m0 = zoo_lane_mask(cols), m1 = zoo_lane_mask(cols - 16);
+        for (ptrdiff_t r0 = 0; r0 < mc; r0 += MR) {
+            int r = (int)(mc - r0 < MR ? mc - r0 : MR);
+            micro_rows(r, kp, a + r0 * lda, lda, bp, c + r0 * ldc + j0, ldc, m0, m1, accumulate, last, e,
+                       row0 + r0, j0);
+        }
+    }
+}
 
 ZOO_BF16 int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
                             const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
@@ -112,21 +130,34 @@ ZOO_BF16 int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *
         for (ptrdiff_t p0 = 0; p0 < blocks; p0 += KP) {
             ptrdiff_t kp = pairs - p0 < KP ? pairs - p0 : KP;
             if (kp < 0) kp = 0;
-            int accumulate = p0 > 0, last = p0 + KP >= blocks;
             zoo_bf16_rows(mc, 2 * p0, kp, k, a + i0 * lda, lda, rows, KP);
-            for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
-                ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
-                const uint16_t *bp = packed + ((j0 / NR) * stored + p0) * 2 * NR;
-                __mmask16 m0 = zoo_lane_mask(cols), m1 = zoo_lane_mask(cols - 16);
-                for (ptrdiff_t r0 = 0; r0 < mc; r0 += MR) {
-                    int r = (int)(mc - r0 < MR ? mc - r0 : MR);
-                    micro_rows(r, kp, rows + r0 * KP, bp, c + (i0 + r0) * ldc + j0, ldc, m0, m1,
-                               accumulate, last, e, i0 + r0, j0);
-                }
-            }
+            block(mc, n, kp, stored, p0, rows, KP, packed, c + i0 * ldc, ldc, p0 > 0, p0 + KP >= blocks, e, i0);
         }
     }
     return 0;
+}
+
+ZOO_BF16 void zoo_sgemm_bf16_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
+                                     const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
+    if (m <= 0 || n <= 0) return;
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
+    const zoo_epilogue *e = epilogue ? epilogue : &none;
+    const ptrdiff_t pairs = (k + 1) / 2, stored = zoo_bf16_panel_pairs(k);
+    const ptrdiff_t blocks = pairs > 0 ? pairs : 1;
+    for (ptrdiff_t i0 = 0; i0 < m; i0 += MC) {
+        ptrdiff_t mc = m - i0 < MC ? m - i0 : MC;
+        for (ptrdiff_t p0 = 0; p0 < blocks; p0 += KP) {
+            ptrdiff_t kp = pairs - p0 < KP ? pairs - p0 : KP;
+            if (kp < 0) kp = 0;
+            block(mc, n, kp, stored, p0, a + i0 * lda + p0, lda, packed, c + i0 * ldc, ldc, p0 > 0,
+                  p0 + KP >= blocks, e, i0);
+        }
+    }
+}
+
+ZOO_BF16 void zoo_bf16_round_rows(ptrdiff_t rows, ptrdiff_t k, const float *a, ptrdiff_t lda, uint32_t *dst,
+                                  ptrdiff_t ldd) {
+    zoo_bf16_rows(rows, 0, zoo_bf16_panel_pairs(k), k, a, lda, dst, ldd);
 }
 
 #else  // not x86-64: no bf16 kernel; the dispatch never calls the functions below.
@@ -144,6 +175,17 @@ int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdif
                    const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
     (void)m, (void)n, (void)k, (void)a, (void)lda, (void)packed, (void)c, (void)ldc, (void)epilogue;
     return -1;
+}
+
+void zoo_sgemm_bf16_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
+                            const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
+    (void)m, (void)n, (void)k, (void)a, (void)lda, (void)packed, (void)c, (void)ldc, (void)epilogue;
+    abort();  // unreachable: zoo_gemm_bf16_available() is 0
+}
+
+void zoo_bf16_round_rows(ptrdiff_t rows, ptrdiff_t k, const float *a, ptrdiff_t lda, uint32_t *dst, ptrdiff_t ldd) {
+    (void)rows, (void)k, (void)a, (void)lda, (void)dst, (void)ldd;
+    abort();  // unreachable: zoo_gemm_bf16_available() is 0
 }
 
 #endif

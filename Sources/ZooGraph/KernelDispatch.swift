@@ -94,7 +94,9 @@ enum KernelDispatch {
 
     static func scratchFloats(_ kernel: PreparedKernel, threads: Int) -> Int {
         switch kernel {
-        case .conv2d(let g, _, _): Conv2D.scratchCount(g, threads: threads)
+        case let .conv2d(g, bf16, _): Conv2D.scratchCount(g, threads: threads, bf16: bf16 != nil)
+        case let .dense(rows, inFeatures, outFeatures, _, bf16, _):
+            Dense.scratchCount(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, bf16: bf16 != nil)
         case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g)
         default: 0
         }
@@ -115,7 +117,7 @@ enum KernelDispatch {
         case let .dense(rows, inFeatures, outFeatures, activation, bf16, hasResidual):
             Dense.run(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, input: f[0], weights: f[1],
                       bf16Weights: bf16, bias: f[2], residual: hasResidual ? f[3] : nil, activation: activation,
-                      output: y, threads: threads, kernels: kernels)
+                      output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
         case let .channelAffine(scale, shift, count):
             Elementwise.channelAffine(input: f[0], scale: scale, shift: shift, channels: scale.count,
                                       count: count, output: y, threads: threads)

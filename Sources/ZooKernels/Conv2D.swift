@@ -1,9 +1,18 @@
+import CZooKernels
+
 package enum Conv2D {
-    /// Floats of scratch memory one `run` needs with `threads` threads (0 when none).
-    package static func scratchCount(_ g: Conv2DGeometry, threads: Int) -> Int {
+    /// Floats of scratch memory one `run` needs with `threads` threads (0 when none); `bf16`: the
+    /// run multiplies in bfloat16 (it has packed weights and bf16 precision).
+    package static func scratchCount(_ g: Conv2DGeometry, threads: Int, bf16: Bool = false) -> Int {
         if g.isDepthwise { return 0 }
         let plan = ConvPlan(g)
-        if plan.isPointwise { return 0 }
+        if plan.isPointwise {
+            return bf16 ? GEMM.bf16ScratchCount(m: plan.pixels, n: plan.groupOut, k: plan.groupIn, groups: g.params.groups) : 0
+        }
+        if bf16 && plan.gathersBF16 {
+            if plan.roundsRowsOnce { return BF16Rows.scratchCount(m: plan.pixels, k: plan.groupK) }
+            return workerCount(count: plan.tasks, threads: threads) * BF16Rows.scratchCount(m: plan.tiling.rowTile, k: plan.groupK)
+        }
         return workerCount(count: plan.tasks, threads: threads) * plan.tiling.rowTile * plan.patchLength
     }
 
@@ -30,11 +39,16 @@ package enum Conv2D {
             // NHWC input already is the [N*H*W, C] GEMM operand: no copy.
             GEMM.run(m: plan.pixels, n: plan.groupOut, k: plan.groupIn, groups: groups,
                      a: input, lda: g.inC, b: weights, ldb: g.outC, packed: bf16Weights, c: output, ldc: g.outC,
-                     epilogue: epilogue, threads: threads, kernels: kernels)
+                     epilogue: epilogue, scratch: scratch, threads: threads, kernels: kernels)
             return
         }
         guard let scratch else {
             preconditionFailure("conv: \(scratchCount(g, threads: threads)) floats of scratch required, none given")
+        }
+        if let bf16Weights, kernels.precision == .bf16, plan.gathersBF16 {
+            runBF16Im2col(plan, input: SharedConstPointer(input), bf16Weights: bf16Weights, output: SharedPointer(output),
+                           scratch: scratch, epilogue: epilogue, threads: threads, kernels: kernels)
+            return
         }
         runIm2col(plan, input: SharedConstPointer(input), weights: SharedConstPointer(weights), bf16Weights: bf16Weights,
                   output: SharedPointer(output), scratch: SharedPointer(scratch), epilogue: epilogue,
@@ -65,6 +79,47 @@ package enum Conv2D {
                            a: patches + group * plan.groupK, lda: patch,
                            b: weights.base + col0, ldb: outC, packed: bf16Weights, c: out, ldc: outC,
                            epilogue: epilogue, row0: rows.lowerBound, col0: col0, kernels: kernels)
+            }
+        }
+    }
+
+    /// At bf16, ungrouped: patches are gathered straight into bf16 rows (`zoo_bf16_im2col`), half
+    /// the bytes of a float32 im2col and no rounding left for the GEMM. With few row tiles (each
+    /// split into column blocks) all pixels are gathered once, by all workers, into rows the blocks
+    /// share; otherwise each worker gathers its own row tile, which is one task.
+    private static func runBF16Im2col(_ plan: ConvPlan, input: SharedConstPointer<Float>, bf16Weights: BF16Weights,
+                                      output: SharedPointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                                      epilogue: Epilogue, threads: Int, kernels: KernelOptions) {
+        let t = plan.tiling, outC = plan.g.outC, k = plan.groupK
+        let shape = plan.im2colShape
+        // Runs one task's GEMM on rows already gathered (`rows` at the task's first row).
+        let multiply: @Sendable (_ task: Int, _ rows: BF16Rows, _ first: Int) -> Void = { task, rows, first in
+            let (r, cols) = t.block(task)
+            GEMM.block(rows: r.count, cols: cols.count, k: k, rounded: rows.base + (r.lowerBound - first) * rows.stride,
+                       lda: rows.stride, packed: bf16Weights, c: output.base + r.lowerBound * outC + cols.lowerBound,
+                       ldc: outC, epilogue: epilogue, row0: r.lowerBound, col0: cols.lowerBound, kernels: kernels)
+        }
+        if plan.roundsRowsOnce {
+            let rows = BF16Rows(scratch: scratch, m: plan.pixels, k: k)
+            parallelFor(count: plan.pixels, grain: 16, threads: threads) { _, pixels in
+                var shape = shape
+                zoo_bf16_im2col(&shape, pixels.lowerBound, pixels.count, input.base,
+                                rows.base + pixels.lowerBound * rows.stride, rows.stride)
+            }
+            parallelFor(count: t.tasks, threads: threads) { _, tasks in
+                for task in tasks { multiply(task, rows, 0) }
+            }
+            return
+        }
+        let perWorker = BF16Rows.scratchCount(m: t.rowTile, k: k), scratch = SharedPointer(scratch)
+        parallelFor(count: t.tasks, threads: threads) { worker, tasks in
+            // Rows past a tile's end are stale: the GEMM drops their products.
+            let rows = BF16Rows(scratch: scratch.base + worker * perWorker, m: t.rowTile, k: k, zeroingPadding: false)
+            for task in tasks {
+                let pixels = t.block(task).rows
+                var shape = shape
+                zoo_bf16_im2col(&shape, pixels.lowerBound, pixels.count, input.base, rows.base, rows.stride)
+                multiply(task, rows, pixels.lowerBound)
             }
         }
     }
@@ -129,6 +184,20 @@ struct ConvPlan: Sendable {
     let isPointwise: Bool
     let tiling: GEMMTiling
     var tasks: Int { tiling.rowTiles * g.params.groups * tiling.colBlocks }
+    /// At bf16, whether patches are gathered straight into bf16 rows (ungrouped convolutions).
+    var gathersBF16: Bool { g.params.groups == 1 }
+    /// At bf16, whether all pixels' patches are gathered once for every column block (`BF16Rows`)
+    /// rather than per worker's row tile.
+    var roundsRowsOnce: Bool { gathersBF16 && BF16Rows.pays(for: tiling) }
+
+    /// The C gather's view of the geometry.
+    var im2colShape: zoo_im2col_shape {
+        let p = g.params
+        return zoo_im2col_shape(in_h: g.inH, in_w: g.inW, channels: g.inC, out_h: g.outH, out_w: g.outW,
+                                kernel_h: p.kernel.h, kernel_w: p.kernel.w, stride_h: p.strides.h, stride_w: p.strides.w,
+                                dilation_h: p.dilations.h, dilation_w: p.dilations.w, pad_top: p.padding.top,
+                                pad_left: p.padding.left)
+    }
 
     /// Floats of im2col per worker to aim for: about 2 MB. The GEMM reads a tile 256 columns
     /// at a time, so it need not fit a cache; taller tiles mean fewer passes over the weights.

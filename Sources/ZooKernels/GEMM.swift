@@ -123,6 +123,27 @@ enum GEMM {
         epilogue.apply(rows: rows, cols: cols, row0: row0, col0: col0, c: c, ldc: ldc)
     }
 
+    /// `block` on activations already rounded (`rows` points at the block's first row), at bf16.
+    static func block(rows: Int, cols: Int, k: Int, rounded a: UnsafePointer<UInt32>, lda: Int, packed: BF16Weights,
+                      c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, row0: Int, col0: Int,
+                      kernels: KernelOptions) {
+        guard rows > 0, cols > 0 else { return }
+        var e = epilogue.fusable(row0: row0, col0: col0)
+        let panel = packed.panel(column: col0)
+        if kernels.bf16 == .amx {
+            zoo_sgemm_bf16_amx_rounded(rows, cols, k, a, lda, panel, c, ldc, &e)
+        } else {
+            zoo_sgemm_bf16_rounded(rows, cols, k, a, lda, panel, c, ldc, &e)
+        }
+        finishActivation(epilogue, rows: rows, cols: cols, c: c, ldc: ldc)
+    }
+
+    /// Floats of scratch `run` uses for this product at bf16 (0 when it rounds per block).
+    static func bf16ScratchCount(m: Int, n: Int, k: Int, groups: Int = 1) -> Int {
+        guard groups == 1, BF16Rows.pays(for: GEMMTiling(m: m, n: n, k: k, maxRowTile: 256)) else { return 0 }
+        return BF16Rows.scratchCount(m: m, k: k)
+    }
+
     /// The activations the C kernels leave (all but clamps), over a finished block.
     private static func finishActivation(_ epilogue: Epilogue, rows: Int, cols: Int,
                                          c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -133,10 +154,26 @@ enum GEMM {
 
     /// Grouped, tiled, parallel GEMM with a fused epilogue. Group `g` multiplies
     /// a[:, g*k ..< (g+1)*k] by b[:, g*n ..< (g+1)*n] into c[:, g*n ..< (g+1)*n].
+    /// At bf16, `scratch` holds `bf16ScratchCount` floats (nil: the kernels round per block).
     static func run(m: Int, n: Int, k: Int, groups: Int = 1,
                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, packed: BF16Weights? = nil,
-                    c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, threads: Int, kernels: KernelOptions) {
+                    c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, scratch: UnsafeMutablePointer<Float>? = nil,
+                    threads: Int, kernels: KernelOptions) {
         let tiling = GEMMTiling(m: m, n: n, k: k, maxRowTile: 256)
+        if let packed, let scratch, kernels.precision == .bf16, bf16ScratchCount(m: m, n: n, k: k, groups: groups) > 0 {
+            let rows = BF16Rows(scratch: scratch, m: m, k: k)
+            rows.roundAll(m: m, k: k, a: a, lda: lda, threads: threads)
+            let c = SharedPointer(c)
+            parallelFor(count: tiling.tasks, threads: threads) { _, tasks in
+                for task in tasks {
+                    let (r, cols) = tiling.block(task)
+                    block(rows: r.count, cols: cols.count, k: k, rounded: rows.base + r.lowerBound * rows.stride,
+                          lda: rows.stride, packed: packed, c: c.base + r.lowerBound * ldc + cols.lowerBound, ldc: ldc,
+                          epilogue: epilogue, row0: r.lowerBound, col0: cols.lowerBound, kernels: kernels)
+                }
+            }
+            return
+        }
         let a = SharedConstPointer(a), b = SharedConstPointer(b), c = SharedPointer(c)
         // Tasks run group-major so each group's weights stay in cache across its row tiles.
         parallelFor(count: groups * tiling.tasks, threads: threads) { _, tasks in

@@ -63,6 +63,18 @@ struct ConvCase: CustomStringConvertible, Sendable {
         ConvCase(h: 28, w: 28, c: 32, o: 64, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .relu),
         ConvCase(h: 7, w: 7, c: 64, o: 256, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), residual: true),
         ConvCase(batch: 3, h: 28, w: 28, c: 32, o: 32, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), groups: 32),
+        // Depthwise rows wide enough for the four-pixel interior blocks, a channel tail, both strides.
+        ConvCase(batch: 2, h: 9, w: 13, c: 19, o: 19, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                 groups: 19, activation: .relu6, residual: true),
+        ConvCase(h: 11, w: 21, c: 35, o: 35, strides: Size2D(2, 2), padding: Padding2D(top: 0, left: 0, bottom: 1, right: 1),
+                 groups: 35, activation: .relu6),
+        // Few rows in column blocks, odd depths and edges: at bf16 the rows are rounded once for
+        // all blocks (BF16Rows), 1x1 and im2col'd.
+        ConvCase(h: 5, w: 9, c: 33, o: 100, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                 activation: .relu, residual: true),
+        ConvCase(batch: 2, h: 7, w: 7, c: 40, o: 200, kernel: .one, activation: .relu6),
+        ConvCase(h: 14, w: 13, c: 24, o: 130, strides: Size2D(2, 2),
+                 padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .hardSwish, bias: false),
     ] + allActivations.map { ConvCase(h: 7, w: 5, c: 3, o: 4, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
                                       activation: $0, residual: true) }
 }
@@ -72,13 +84,14 @@ struct ConvCase: CustomStringConvertible, Sendable {
 func runConv(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
              threads: Int, kernels: KernelOptions = .portable) -> [Float] {
     let guardBand = 64, sentinel: Float = 12345
-    let needed = Conv2D.scratchCount(g, threads: threads)
+    let bf16 = kernels.precision == .bf16 && !g.isDepthwise
+    let needed = Conv2D.scratchCount(g, threads: threads, bf16: bf16)
     var scratch = unwritten(needed) + [Float](repeating: sentinel, count: guardBand)
     var out = unwritten(g.batch * g.outH * g.outW * g.outC)
     input.withUnsafeBufferPointer { x in
         weights.withUnsafeBufferPointer { w in
             // The packed weights an executor would prepare for this path.
-            let packed = kernels.precision == .bf16 && !g.isDepthwise
+            let packed = bf16
                 ? BF16Weights(weights: w.baseAddress!, depth: g.params.kernel.h * g.params.kernel.w * (g.inC / g.params.groups),
                               groupColumns: g.outC / g.params.groups, groups: g.params.groups)
                 : nil

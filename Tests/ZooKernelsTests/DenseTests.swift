@@ -25,9 +25,16 @@ struct DenseCase: CustomStringConvertible, Sendable {
     ] + allActivations.map { DenseCase(rows: 2, inFeatures: 9, outFeatures: 7, activation: $0, residual: true) }
 }
 
+/// With `roundOnce` (bf16 only) the kernel gets its scratch, `scratchCount` floats followed by a
+/// guard band that must come back untouched, and rounds the input once for all column blocks;
+/// without, each block's kernel call rounds its rows itself.
 func runDense(_ c: DenseCase, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
-              threads: Int, kernels: KernelOptions = .portable) -> [Float] {
+              threads: Int, kernels: KernelOptions = .portable, roundOnce: Bool = true) -> [Float] {
     var out = unwritten(c.rows * c.outFeatures)
+    let guardBand = 64, sentinel: Float = 12345
+    let needed = roundOnce ? Dense.scratchCount(rows: c.rows, inFeatures: c.inFeatures, outFeatures: c.outFeatures,
+                                                bf16: kernels.precision == .bf16) : 0
+    var scratch = unwritten(needed) + [Float](repeating: sentinel, count: guardBand)
     input.withUnsafeBufferPointer { x in
         weights.withUnsafeBufferPointer { w in
             let packed = kernels.precision == .bf16
@@ -35,14 +42,18 @@ func runDense(_ c: DenseCase, input: [Float], weights: [Float], bias: [Float]?, 
             withOptionalPointer(bias) { b in
                 withOptionalPointer(residual) { r in
                     out.withUnsafeMutableBufferPointer { y in
-                        Dense.run(rows: c.rows, inFeatures: c.inFeatures, outFeatures: c.outFeatures,
-                                  input: x.baseAddress!, weights: w.baseAddress!, bf16Weights: packed, bias: b, residual: r,
-                                  activation: c.activation, output: y.baseAddress!, threads: threads, kernels: kernels)
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            Dense.run(rows: c.rows, inFeatures: c.inFeatures, outFeatures: c.outFeatures,
+                                      input: x.baseAddress!, weights: w.baseAddress!, bf16Weights: packed, bias: b,
+                                      residual: r, activation: c.activation, output: y.baseAddress!,
+                                      scratch: needed > 0 ? s.baseAddress! : nil, threads: threads, kernels: kernels)
+                        }
                     }
                 }
             }
         }
     }
+    #expect(scratch.suffix(guardBand).allSatisfy { $0 == sentinel }, "dense wrote past its scratch: \(c)")
     return out
 }
 
@@ -79,6 +90,24 @@ func checkDense(_ c: DenseCase, kernels: KernelOptions) {
 
     @Test(.enabled(if: CPUFeatures.amxBF16, "\(noAMX)"), arguments: DenseCase.all)
     func amxMatchesReference(_ c: DenseCase) { checkDense(c, kernels: .amxBF16) }
+
+    /// Rounding the input once for all column blocks (BF16Rows) gives the bits of rounding it per
+    /// block, on both bf16 units, for the cases that split columns (1 to 45 rows, odd depths).
+    @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: DenseCase.all)
+    func roundedOnceEqualsPerBlock(_ c: DenseCase) {
+        var rng = SeededRandom(seed: 11)
+        let input = rng.floats(c.rows * c.inFeatures), weights = rng.floats(c.inFeatures * c.outFeatures)
+        let bias = c.bias ? rng.floats(c.outFeatures) : nil
+        let residual = c.residual ? rng.floats(c.rows * c.outFeatures) : nil
+        let paths: [KernelOptions] = CPUFeatures.amxBF16 ? [.avx512BF16, .amxBF16] : [.avx512BF16]
+        for kernels in paths {
+            let once = runDense(c, input: input, weights: weights, bias: bias, residual: residual, threads: 2,
+                                kernels: kernels)
+            let perBlock = runDense(c, input: input, weights: weights, bias: bias, residual: residual, threads: 2,
+                                    kernels: kernels, roundOnce: false)
+            #expect(bitsEqual(once, perBlock), "\(c) [\(kernels)]: rounded once differs from rounded per block")
+        }
+    }
 
     @Test func handComputed() {
         // [[1,2],[3,4]] x [[1,0,1],[0,1,1]] + [0.5,0,-1]

@@ -2,6 +2,7 @@
 #define CZOOKERNELS_H
 #include "zoo_gemm.h"
 #include "zoo_gemm_bf16.h"
+#include "zoo_im2col_bf16.h"
 #include "zoo_depthwise.h"
 #include "zoo_winograd.h"
 #include "zoo_pool.h"

@@ -47,4 +47,21 @@ int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdif
 int zoo_sgemm_bf16_amx(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
                        const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
 
+/// Rounds `rows` rows of a (k floats each, rows `lda` floats apart) to bf16 pairs, the operand
+/// layout of the two `_rounded` GEMMs below: row r's pair p (depths 2p, 2p + 1) at dst[r * ldd + p],
+/// for p below zoo_bf16_panel_pairs(k), zeros past k. Only call when zoo_gemm_bf16_available().
+void zoo_bf16_round_rows(ptrdiff_t rows, ptrdiff_t k, const float *a, ptrdiff_t lda, uint32_t *dst, ptrdiff_t ldd);
+
+/// zoo_sgemm_bf16 on activations already rounded by zoo_bf16_round_rows (rows `lda` words apart):
+/// for callers that split one product into several column blocks, so each row is rounded once
+/// and not once per block. Gives the same bits as zoo_sgemm_bf16 on the unrounded rows.
+void zoo_sgemm_bf16_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
+                            const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
+
+/// zoo_sgemm_bf16_amx on rounded activations, as zoo_sgemm_bf16_rounded. The tiles read rows 32 at
+/// a time: `a` must hold m rounded up to 32 rows (the products of rows past m are dropped).
+/// Only call when zoo_gemm_bf16_amx_available(). Same bits as zoo_sgemm_bf16_amx.
+void zoo_sgemm_bf16_amx_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
+                                const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
+
 #endif

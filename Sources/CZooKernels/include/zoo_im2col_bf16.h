@@ -1,0 +1,22 @@
+#ifndef ZOO_IM2COL_BF16_H
+#define ZOO_IM2COL_BF16_H
+#include <stddef.h>
+#include <stdint.h>
+
+/// Where an ungrouped convolution reads (NHWC input, kernel taps laid out [KH, KW, C] as the HWIO
+/// weight rows are).
+typedef struct {
+    ptrdiff_t in_h, in_w, channels, out_h, out_w;
+    ptrdiff_t kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
+} zoo_im2col_shape;
+
+/// The patches of output pixels [pixel0, pixel0 + count) (pixel = (n * out_h + oh) * out_w + ow)
+/// of `input` [N, in_h, in_w, channels], gathered and rounded to bf16 straight into the bf16
+/// GEMMs' rounded-row layout (zoo_bf16_round_rows): row i at dst + i * ldd words, depth d =
+/// (kh * kernel_w + kw) * channels + c, taps outside the image and depths past K zeros, up to
+/// zoo_bf16_panel_pairs(K) pairs. Same bits as an float32 im2col followed by zoo_bf16_round_rows.
+/// Only call when zoo_gemm_bf16_available().
+void zoo_bf16_im2col(const zoo_im2col_shape *shape, ptrdiff_t pixel0, ptrdiff_t count, const float *input,
+                     uint32_t *dst, ptrdiff_t ldd);
+
+#endif
