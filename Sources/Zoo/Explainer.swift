@@ -44,7 +44,7 @@ public final class Explainer: Sendable {
     /// (default: the last spatial layer) by `method` (default: CAM for a GAP + dense head).
     public func explain(_ image: ImageSource, classIndex: Int? = nil, method: ActivationMapMethod? = nil,
                         layer: String? = nil) throws -> Explanation {
-        guard let pipeline = model.graphPipeline else { throw ZooError.noPreprocessing(model: model.name) }
+        let pipeline = try model.requirePipeline()
         let photo = try image.decoded(pipeline.decodeOptions)
         let input = try pipeline.tensor(from: [photo])
         let map = try mapper.map(input, classIndex: classIndex, method: method, layer: layer)

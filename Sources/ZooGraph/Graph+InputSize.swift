@@ -91,11 +91,13 @@ extension Op {
     func paddingRecomputed(for input: Shape) -> Op {
         guard input.rank == 4 else { return self }
         switch self {
-        case .conv2d(var p) where p.paddingRule != nil:
-            p.padding = p.paddingRule!.padding(inH: input[1], inW: input[2], kernel: p.kernel, strides: p.strides, dilations: p.dilations)
+        case .conv2d(var p):
+            guard let rule = p.paddingRule else { return self }
+            p.padding = rule.padding(inH: input[1], inW: input[2], kernel: p.kernel, strides: p.strides, dilations: p.dilations)
             return .conv2d(p)
-        case .pool2d(var p) where p.paddingRule != nil:
-            p.padding = p.paddingRule!.padding(inH: input[1], inW: input[2], kernel: p.kernel, strides: p.strides, dilations: p.dilations)
+        case .pool2d(var p):
+            guard let rule = p.paddingRule else { return self }
+            p.padding = rule.padding(inH: input[1], inW: input[2], kernel: p.kernel, strides: p.strides, dilations: p.dilations)
             return .pool2d(p)
         default:
             return self

@@ -60,5 +60,4 @@ extension Graph {
         g.specializer = InputSizeSpecializer(graph: self, model: model, fixedReason: fixedInputSizeReason())
         return g
     }
-
 }
