@@ -28,7 +28,6 @@ let package = Package(
         // MARK: C libraries (module map + shim header only)
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]),
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"]), .brew(["protobuf-c"])]),
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"]), .brew(["webp"])]),
@@ -39,9 +38,9 @@ let package = Package(
         .target(name: "ZooTensor"),
         // Hand-written AVX-512 and AVX512-BF16 kernels (C intrinsics behind x86-64 guards, chosen at run time).
         .target(name: "CZooKernels"),
-        // The portable GEMM is OpenBLAS on Linux and Accelerate on macOS (Sources/ZooKernels/BLAS.swift).
-        .target(name: "ZooKernels", dependencies: ["ZooTensor", "CZooKernels",
-                                                   .target(name: "COpenBLAS", condition: .when(platforms: [.linux]))],
+        // The portable GEMM is OpenBLAS on Linux, opened at first use, and Accelerate on macOS
+        // (Sources/ZooKernels/BLAS.swift).
+        .target(name: "ZooKernels", dependencies: ["ZooTensor", "CZooKernels"],
                 linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
         .target(name: "ZooGraph", dependencies: ["ZooTensor", "ZooKernels"]),
         .target(name: "ZooHDF5", dependencies: ["CHDF5"]),

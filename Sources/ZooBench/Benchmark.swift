@@ -47,6 +47,8 @@ public struct BenchmarkResult: Sendable {
     public var firstRunSeconds: Double
     /// Per batch, over the timed runs.
     public var latency: LatencyStatistics
+    /// Every run in order, warm-up runs first: shows how a fresh process ramps up to speed.
+    public var runSeconds: [Double]
     /// Images per second at the median latency.
     public var imagesPerSecond: Double { Double(settings.batch) / latency.median }
     /// Conv and dense FLOPs of one image (two per multiply-add).
@@ -89,12 +91,8 @@ public enum Benchmark {
         let canResetPeak = ResidentMemory.resetPeak()
 
         let inputs = try SyntheticInputs.make(for: graph, batch: settings.batch)
-        var firstRun = 0.0
-        var samples: [Double] = []
-        for i in 0..<(settings.warmup + settings.runs) {
-            let seconds = try Stopwatch.seconds { _ = try executor.run(inputs) }
-            if i == 0 { firstRun = seconds }
-            if i >= settings.warmup { samples.append(seconds) }
+        let runSeconds = try (0..<(settings.warmup + settings.runs)).map { _ in
+            try Stopwatch.seconds { _ = try executor.run(inputs) }
         }
         let profile = settings.profile
             ? try OpProfile(graph: graph, batch: settings.batch,
@@ -105,7 +103,8 @@ public enum Benchmark {
 
         return BenchmarkResult(
             model: model, settings: settings, gemm: BLASInfo.gemmKernel(executor.kernels), loadSeconds: loadSeconds,
-            firstRunSeconds: firstRun, latency: LatencyStatistics(samples: samples),
+            firstRunSeconds: runSeconds[0], latency: LatencyStatistics(samples: Array(runSeconds.dropFirst(settings.warmup))),
+            runSeconds: runSeconds,
             flopsPerImage: try graph.convAndDenseFLOPs(batch: 1),
             memory: MemoryFootprint(graph: graph, plan: plan), peakRSSBytes: max(loadPeakRSS, runPeakRSS), peakRSSAfterLoadBytes: canResetPeak ? runPeakRSS : nil,
             startRSSBytes: startRSS,

@@ -38,6 +38,8 @@ struct BenchReport: Encodable {
     var runs, warmup: Int
     var loadMs, firstRunMs: Double
     var latencyMs: Latency
+    /// Every run, warm-up first, in order.
+    var runMs: [Double]
     var imagesPerSecond: Double
     var gflopsPerImage: Double
     var gflopsPerSecond: Double
@@ -58,6 +60,7 @@ struct BenchReport: Encodable {
         loadMs = ms(r.loadSeconds)
         firstRunMs = ms(r.firstRunSeconds)
         latencyMs = Latency(median: ms(r.latency.median), min: ms(r.latency.min), max: ms(r.latency.max))
+        runMs = r.runSeconds.map(ms)
         imagesPerSecond = two(r.imagesPerSecond)
         gflopsPerImage = rounded(Double(r.flopsPerImage) / 1e9, 6)
         gflopsPerSecond = two(r.achievedGFLOPSPerSecond)

@@ -17,7 +17,7 @@ public final class Executor: Sendable {
     private let constants: [Tensor?]
     private let plans = Mutex<[Int: ExecutionPlan]>([:])
     private let arenas = Mutex<[Int: [Arena]]>([:])
-    private let preparedWeights: PreparedWeights
+    let preparedWeights: PreparedWeights
     /// Executors of graphs rebuilt for inputs this graph does not fit, most recent last.
     let specializations = Mutex(SpecializationCache())
 

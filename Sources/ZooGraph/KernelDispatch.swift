@@ -4,10 +4,11 @@ import ZooTensor
 /// A node's kernel with every size bound for one batch size.
 enum PreparedKernel: Sendable {
     /// With `bf16` weights when the executor's precision is bf16 (not for depthwise convolutions).
-    case conv2d(Conv2DGeometry, bf16: BF16Weights?, hasResidual: Bool)
+    case conv2d(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, hasResidual: Bool)
     /// A 3x3 stride-1 conv by Winograd F(4x4, 3x3), with its weights transformed.
-    case winogradConv2d(Conv2DGeometry, weights: WinogradWeights, hasResidual: Bool)
-    case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, bf16: BF16Weights?, hasResidual: Bool)
+    case winogradConv2d(Conv2DGeometry, weights: PreparedWeight<WinogradWeights>, hasResidual: Bool)
+    case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, bf16: PreparedWeight<BF16Weights>?,
+               hasResidual: Bool)
     /// Inference batch norm that no pass could fold: y = x * scale + shift per channel.
     case channelAffine(scale: [Float], shift: [Float], count: Int)
     case activation(Activation, count: Int)
@@ -82,7 +83,7 @@ enum KernelDispatch {
     /// The node's constant weights ([depth, groups * columns]) packed for the bf16 GEMM, once per
     /// executor; nil at fp32 or when the weights are not a constant.
     private static func bf16Weights(node: Node, index: Int, constants: [Tensor?], depth: Int, groups: Int,
-                                    preparedWeights: PreparedWeights, kernels: KernelOptions) -> BF16Weights? {
+                                    preparedWeights: PreparedWeights, kernels: KernelOptions) -> PreparedWeight<BF16Weights>? {
         guard kernels.precision == .bf16, let weights = constants[node.inputs[1]] else { return nil }
         let columns = weights.shape.elementCount / max(depth, 1)
         return preparedWeights.bf16(node: index) {
@@ -108,15 +109,15 @@ enum KernelDispatch {
         let y = output.assumingMemoryBound(to: Float.self)
         switch kernel {
         case let .conv2d(g, bf16, hasResidual):
-            Conv2D.run(g, input: f[0], weights: f[1], bf16Weights: bf16, bias: f[2], residual: hasResidual ? f[3] : nil,
+            Conv2D.run(g, input: f[0], weights: f[1], bf16Weights: bf16?.weights, bias: f[2], residual: hasResidual ? f[3] : nil,
                        output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
         case let .winogradConv2d(g, weights, hasResidual):
-            WinogradConv2D.run(g, weights: weights, input: f[0], bias: f[2], residual: hasResidual ? f[3] : nil,
+            WinogradConv2D.run(g, weights: weights.weights, input: f[0], bias: f[2], residual: hasResidual ? f[3] : nil,
                                output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,
                                kernels: kernels)
         case let .dense(rows, inFeatures, outFeatures, activation, bf16, hasResidual):
             Dense.run(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, input: f[0], weights: f[1],
-                      bf16Weights: bf16, bias: f[2], residual: hasResidual ? f[3] : nil, activation: activation,
+                      bf16Weights: bf16?.weights, bias: f[2], residual: hasResidual ? f[3] : nil, activation: activation,
                       output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
         case let .channelAffine(scale, shift, count):
             Elementwise.channelAffine(input: f[0], scale: scale, shift: shift, channels: scale.count,

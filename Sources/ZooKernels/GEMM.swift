@@ -89,9 +89,6 @@ struct GEMMTiling: Sendable {
 }
 
 enum GEMM {
-    /// Our workers do the threading; BLAS threads on top would oversubscribe the cores.
-    static var blasSingleThreaded: Bool { BLAS.singleThreaded }
-
     /// The `rows x cols` block of c at (`row0`, `col0`) of the full output: a x b, then the epilogue.
     /// `a` points at the block's first row, `b` at its first column, `c` at its top-left element.
     /// With `packed` (bf16 weights, `kernels.precision == .bf16`) b is read from there instead.

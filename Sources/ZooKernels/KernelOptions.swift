@@ -59,7 +59,6 @@ public struct KernelOptions: Sendable, Hashable, CustomStringConvertible {
     /// paths were per executor; `ZOO_WINOGRAD=0`: 3x3 convolutions by im2col) or for
     /// `ZOO_PRECISION=bf16`.
     public static let `default`: KernelOptions = {
-        _ = GEMM.blasSingleThreaded  // BLAS's own threads must never compete with ours, used or not
         var options = best
         if environment("ZOO_GEMM") == "openblas" { options = portable }
         if environment("ZOO_WINOGRAD") == "0" { options.winograd = .off }

@@ -27,6 +27,10 @@ extension CLITests {
         let perSecond = try #require(json["images_per_second"] as? Double)
         #expect(abs(perSecond - 1000 / median) <= 0.01 * perSecond)
         #expect((json["load_ms"] as? Double ?? 0) > 0 && (json["first_run_ms"] as? Double ?? 0) > 0)
+        // Every run in order, the warm-up first: its first entry is the first run, the others give the statistics.
+        let runs = try #require(json["run_ms"] as? [Double])
+        #expect(runs.count == 3 && runs[0] == json["first_run_ms"] as? Double)
+        #expect(runs.dropFirst().min() == low && runs.dropFirst().max() == high)
 
         // FLOPs: the summary's conv + dense rows (two convolutions and the classifier).
         let rows = try graph.summary(batch: 1)

@@ -1,3 +1,5 @@
+import CZooKernels
+import Foundation
 import Testing
 @testable import ZooKernels
 
@@ -13,6 +15,37 @@ import Testing
         }
         #expect(hits.allSatisfy { $0 == 1 }, "tiling \(size): rowTile \(t.rowTile) colBlock \(t.colBlock)")
         #expect(t.rowTile <= 256)
+    }
+
+    /// The portable GEMM (OpenBLAS, opened at first use; one row by sgemv) and the plain loop that
+    /// stands in without OpenBLAS, against float64 on odd shapes with leading dimensions wider than the rows.
+    @Test(arguments: [(1, 37, 19), (5, 7, 3), (33, 65, 129), (2, 1, 1)])
+    func portableGEMMsMatchFloat64(_ size: (m: Int, n: Int, k: Int)) {
+        let (m, n, k) = size
+        let (lda, ldb, ldc) = (k + 3, n + 2, n + 5)
+        var a = [Float](repeating: 0, count: m * lda), b = [Float](repeating: 0, count: k * ldb)
+        for i in a.indices { a[i] = Float(sin(Double(i) * 0.37)) }
+        for i in b.indices { b[i] = Float(cos(Double(i) * 0.11)) }
+        var expected = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                for p in 0..<k { expected[i * n + j] += Double(a[i * lda + p]) * Double(b[p * ldb + j]) }
+            }
+        }
+        typealias Multiply = (Int, Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int) -> Void
+        let multiplies: [(String, Multiply)] = [("BLAS", { BLAS.multiply(m: $0, n: $1, k: $2, a: $3, lda: $4, b: $5, ldb: $6, c: $7, ldc: $8) }),
+                                                ("plain", { zoo_plain_sgemm($0, $1, $2, $3, $4, $5, $6, $7, $8) })]
+        for (name, multiply) in multiplies {
+            var c = [Float](repeating: .nan, count: m * ldc)
+            multiply(m, n, k, a, lda, b, ldb, &c, ldc)
+            var worst = 0.0
+            for i in 0..<m { for j in 0..<n { worst = max(worst, abs(Double(c[i * ldc + j]) - expected[i * n + j])) } }
+            #expect(worst < 1e-4, "\(name) \(size): \(worst)")
+            #expect((0..<m).allSatisfy { i in (n..<ldc).allSatisfy { c[i * ldc + $0].isNaN } }, "\(name) wrote past a row")
+        }
+        #if os(Linux)
+        #expect(BLAS.name.hasPrefix("OpenBLAS "), "\(BLAS.name): libopenblas.so.0 did not open")
+        #endif
     }
 
     /// Few rows are split by columns so two workers still share the work.

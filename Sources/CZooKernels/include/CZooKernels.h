@@ -6,4 +6,5 @@
 #include "zoo_depthwise.h"
 #include "zoo_winograd.h"
 #include "zoo_pool.h"
+#include "zoo_blas.h"
 #endif

@@ -1,4 +1,0 @@
-#ifndef ZOO_COPENBLAS_SHIM_H
-#define ZOO_COPENBLAS_SHIM_H
-#include <cblas.h>
-#endif
