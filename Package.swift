@@ -83,7 +83,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "ZooTestSupport", dependencies: ["ZooTensor", "ZooKernels", "ZooGraph"], path: "Tests/ZooTestSupport"),
         .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor"]),
-        .testTarget(name: "ZooKernelsTests", dependencies: ["ZooKernels", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooKernelsTests", dependencies: ["CZooKernels", "ZooKernels", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooGraphTests", dependencies: ["ZooGraph", "ZooKernels", "ZooTensor", "ZooTestSupport"]),
         .testTarget(name: "ZooSystemLibrariesTests", dependencies: ["ZooHDF5", "ZooVision"]),
         .testTarget(name: "ZooONNXTests", dependencies: ["ZooONNX", "ZooImport", "ZooGraph", "ZooTensor", "ZooTestSupport"],
