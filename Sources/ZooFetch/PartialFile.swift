@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// A file being written next to its final place (`<file>.<random>.partial`), hashed as it is
-/// written (or, when the writer asks, read back at the end) with every hash its source gives,
+/// written with every hash its source gives,
 /// that becomes the real file only through an atomic rename once its size and hashes check
 /// out. Whatever fails, `discard()` removes it, so a half-written or corrupt file never takes
 /// the cached file's name. Each writer has its own random name: two processes fetching the
@@ -19,8 +19,6 @@ final class PartialFile {
     private var checksums: Checksums
     /// Bytes written.
     private(set) var count: Int64 = 0
-    /// Bytes fed to the hashes: the first `hashed` of those written.
-    private var hashed: Int64 = 0
     private var finished = false
 
     /// Creates an empty partial file for `source`'s file in `folder` (made if missing).
@@ -62,18 +60,14 @@ final class PartialFile {
         }
     }
 
-    /// Appends `data` and feeds it to the hashes, unless `deferHashing` is set or hashing was
-    /// deferred before: then `commit` hashes the rest from the file.
-    func write(_ data: Data, deferHashing: Bool = false) throws {
+    /// Appends `data` and feeds it to the hashes.
+    func write(_ data: Data) throws {
         do {
             try handle.write(contentsOf: data)
         } catch {
             throw FetchError(url.path, .io("cannot write: \(Self.reason(error))"))
         }
-        if !deferHashing, hashed == count {
-            checksums.update(data)
-            hashed += Int64(data.count)
-        }
+        checksums.update(data)
         count += Int64(data.count)
     }
 
@@ -88,7 +82,6 @@ final class PartialFile {
         if let size = source.size, count != size {
             throw FetchError(subject, .sizeMismatch(found: count, expected: size))
         }
-        try hashRemainder()
         let digests = checksums.finish()
         let outcome = try WeightsCache.check(digests, of: source, pins: pins, subject: subject, note: note)
         do {
@@ -117,24 +110,6 @@ final class PartialFile {
         }
         checksums = Checksums(for: source)
         count = 0
-        hashed = 0
-    }
-
-    /// Feeds the bytes whose hashing was deferred to the hashes, reading them back from the file.
-    private func hashRemainder() throws {
-        guard hashed < count else { return }
-        do {
-            let reader = try FileHandle(forReadingFrom: url)
-            defer { try? reader.close() }
-            try reader.seek(toOffset: UInt64(hashed))
-            while hashed < count, let chunk = try reader.read(upToCount: Int(min(count - hashed, 4 << 20))), !chunk.isEmpty {
-                checksums.update(chunk)
-                hashed += Int64(chunk.count)
-            }
-        } catch {
-            throw FetchError(url.path, .io("cannot read back: \(Self.reason(error))"))
-        }
-        guard hashed == count else { throw FetchError(url.path, .io("the file shrank while being written")) }
     }
 
     /// Closes and removes the file unless it was committed. Safe to call more than once.

