@@ -29,23 +29,33 @@ struct SafetensorsHeader {
         guard claimed <= UInt64(ZooFileFormat.maxHeaderBytes) else { throw fail("header size \(claimed) exceeds the 100 MB limit") }
         let headerLength = Int(claimed)
         dataStart = 8 + headerLength
-        let headerData = Data(bytes: file.bytes + 8, count: headerLength)
-        guard String(data: headerData, encoding: .utf8) != nil else { throw fail("header is not UTF-8 text") }
-        guard let object = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {
-            throw fail("header is not a JSON object")
+        let headerBytes = UnsafeRawBufferPointer(start: file.bytes + 8, count: headerLength)
+        guard String(validating: headerBytes, as: UTF8.self) != nil else { throw fail("header is not UTF-8 text") }
+        let object: [(key: String, value: HeaderJSON)]
+        do {
+            guard let members = try HeaderJSON.parse(headerBytes).members else {
+                throw fail("header is not a JSON object")
+            }
+            object = members
+        } catch let error as HeaderJSONError {
+            throw fail("header is not JSON: \(error)")
         }
 
         metadata = [:]
-        if let meta = object["__metadata__"] {
-            guard let strings = meta as? [String: String] else { throw fail("__metadata__ must map strings to strings") }
-            metadata = strings
-        }
         let dataLength = file.byteCount - dataStart
         entries = [:]
         var neededData = 0  // past dataLength: the file is cut short
-        for (name, raw) in object where name != "__metadata__" {
-            guard let fields = raw as? [String: Any], let dtypeName = fields["dtype"] as? String,
-                  let dims = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int], offsets.count == 2 else {
+        for (name, raw) in object {
+            if name == "__metadata__" {
+                guard let fields = raw.members else { throw fail("__metadata__ must map strings to strings") }
+                for (key, value) in fields {
+                    guard let text = value.stringValue else { throw fail("__metadata__ must map strings to strings") }
+                    metadata[key] = text
+                }
+                continue
+            }
+            guard let dtypeName = raw["dtype"]?.stringValue, let dims = raw["shape"]?.integers,
+                  let offsets = raw["data_offsets"]?.integers, offsets.count == 2 else {
                 throw fail("tensor '\(name)': needs dtype, shape and two data_offsets")
             }
             guard let dtype = ZooFileFormat.dtype(safetensorsName: dtypeName) else {
