@@ -69,11 +69,14 @@ struct ModelOptions: ParsableArguments {
         return try ModelSource(positional ?? model ?? Self.defaultModel, options: loadOptions)
     }
 
-    /// Loads the model, saying on stderr which zoo model a weights file was recognised as, and
-    /// when bf16 was asked for on a CPU without a bf16 unit.
+    /// Loads the model, saying on stderr which zoo model a weights file was recognised as, when
+    /// bf16 was asked for on a CPU without a bf16 unit, and when fp32 runs on bf16 weights.
     func load(positional: String? = nil) throws -> Model {
         let model = try Zoo.load(source(positional: positional))
         KernelOptions.reportIfUnavailable(precision: loadOptions.precision)
+        if model.computesFloat32FromBF16Weights {
+            FileHandle.standardError.write(Data("zoo: note: \(model.name) holds bf16 weights (zoo convert --bf16); running fp32 on them widened\n".utf8))
+        }
         if let recognized = model.recognizedAs {
             FileHandle.standardError.write(Data("zoo: \(model.name) is \(recognized) (recognised from its weights)\n".utf8))
         }
