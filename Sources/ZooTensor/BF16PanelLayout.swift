@@ -52,12 +52,23 @@ public struct BF16PanelLayout: Sendable, Hashable, CustomStringConvertible {
     /// "depth 36, 2 groups of 8 columns".
     public var description: String { "depth \(depth), \(groups) group\(groups == 1 ? "" : "s") of \(groupColumns) columns" }
 
-    /// Index of weight (row, column) of the whole matrix in the packed values.
+    /// Calls `body(packedIndex, weightIndex)` for every weight, in the panels' order (reads of the
+    /// packed values are sequential): the weight at row r, column c of the whole matrix is
+    /// `weightIndex` r * groups * groupColumns + c. Padding is not visited.
     @inline(__always)
-    func packedIndex(row: Int, column: Int) -> Int {
-        let g = column / groupColumns, inGroup = column % groupColumns
-        let panel = inGroup / Self.panelColumns, col = inGroup % Self.panelColumns
-        return g * groupValueCount + (panel * panelPairs + row / 2) * 2 * Self.panelColumns + 2 * col + (row & 1)
+    private func forEachWeight(_ body: (_ packed: Int, _ weight: Int) -> Void) {
+        let columns = groups * groupColumns, width = 2 * Self.panelColumns
+        for g in 0..<groups {
+            for panel in 0..<panelsPerGroup {
+                let firstColumn = g * groupColumns + panel * Self.panelColumns
+                let panelColumns = min(Self.panelColumns, groupColumns - panel * Self.panelColumns)
+                let panelStart = g * groupValueCount + panel * panelPairs * width
+                for row in 0..<depth {
+                    let start = panelStart + (row / 2) * width + (row & 1), rowStart = row * columns + firstColumn
+                    for c in 0..<panelColumns { body(start + 2 * c, rowStart + c) }
+                }
+            }
+        }
     }
 
     /// `weights` ([depth, groups * groupColumns], row-major) rounded to bfloat16 the way the
@@ -65,13 +76,8 @@ public struct BF16PanelLayout: Sendable, Hashable, CustomStringConvertible {
     public func pack(_ weights: UnsafeBufferPointer<Float>) -> [UInt16] {
         precondition(weights.count == weightCount, "\(weights.count) weights for a \(self) layout")
         var packed = [UInt16](repeating: 0, count: valueCount)
-        let columns = groups * groupColumns
         packed.withUnsafeMutableBufferPointer { out in
-            for row in 0..<depth {
-                for column in 0..<columns {
-                    out[packedIndex(row: row, column: column)] = Self.bfloat16Bits(weights[row * columns + column])
-                }
-            }
+            forEachWeight { out[$0] = Self.bfloat16Bits(weights[$1]) }
         }
         return packed
     }
@@ -80,12 +86,7 @@ public struct BF16PanelLayout: Sendable, Hashable, CustomStringConvertible {
     /// value widened exactly. `packed` must hold `valueCount` values.
     public func unpack(_ packed: UnsafeBufferPointer<UInt16>, into weights: UnsafeMutableBufferPointer<Float>) {
         precondition(packed.count >= valueCount && weights.count == weightCount, "buffers do not fit a \(self) layout")
-        let columns = groups * groupColumns
-        for row in 0..<depth {
-            for column in 0..<columns {
-                weights[row * columns + column] = Float(bitPattern: UInt32(packed[packedIndex(row: row, column: column)]) << 16)
-            }
-        }
+        forEachWeight { weights[$1] = Float(bitPattern: UInt32(packed[$0]) << 16) }
     }
 
     /// A float32 as bfloat16 bits, as VCVTNE2PS2BF16 computes it: subnormal inputs count as
