@@ -102,7 +102,7 @@ import ZooTestSupport
     @Test func float32FilesAreUnchanged() throws {
         let (_, fp32, _) = try writeBoth()
         #expect(try ZooFile.formatVersion(of: fp32) == "1.1")
-        let header = try headerObject(fp32)
+        let header = try ZooHeaderEditing.header(of: fp32)
         let meta = header["__metadata__"] as! [String: String]
         #expect(meta["bf16_panels"] == nil)
         #expect(Set(meta.keys) == ["format", "format_version", "graph"])
@@ -129,17 +129,13 @@ import ZooTestSupport
     func lyingPanelsAreRefused(_ name: String, _ panels: String, _ expected: String) throws {
         let (_, _, bf16) = try writeBoth()
         let hostile = dir.appendingPathComponent("hostile.zoo")
-        try rewriteHeader(of: bf16, to: hostile) { header in
-            var meta = header["__metadata__"] as! [String: String]
-            var all = try! JSONSerialization.jsonObject(with: Data(meta["bf16_panels"]!.utf8)) as! [String: Any]
-            if let lie = try? JSONSerialization.jsonObject(with: Data(panels.utf8)) as? [String: Any] {
-                for (key, value) in lie { all[key] = value }
-                meta["bf16_panels"] = String(decoding: try! JSONSerialization.data(withJSONObject: all), as: UTF8.self)
-            } else {
-                meta["bf16_panels"] = panels
-            }
-            header["__metadata__"] = meta
+        var all = try JSONSerialization.jsonObject(with: Data((try ZooHeaderEditing.header(of: bf16)["__metadata__"] as! [String: String])["bf16_panels"]!.utf8)) as! [String: Any]
+        var text = panels
+        if let lie = try? JSONSerialization.jsonObject(with: Data(panels.utf8)) as? [String: Any] {
+            for (key, value) in lie { all[key] = value }
+            text = String(decoding: try JSONSerialization.data(withJSONObject: all), as: UTF8.self)
         }
+        try ZooHeaderEditing.rewrite(bf16, to: hostile, metadata: "bf16_panels", text)
         #expect(throws: ZooFileError.self, "\(name)") { try ZooFile.load(hostile) }
         do { _ = try ZooFile.load(hostile) } catch {
             #expect("\(error)".hasPrefix("hostile.zoo: "), "\(name): \(error)")
@@ -150,37 +146,12 @@ import ZooTestSupport
     @Test func panelsWithoutTheirMetadataAreRefused() throws {
         let (_, _, bf16) = try writeBoth()
         let hostile = dir.appendingPathComponent("stripped.zoo")
-        try rewriteHeader(of: bf16, to: hostile) { header in
-            var meta = header["__metadata__"] as! [String: String]
-            meta["bf16_panels"] = nil
-            header["__metadata__"] = meta
-        }
+        try ZooHeaderEditing.rewrite(bf16, to: hostile, metadata: "bf16_panels", nil)
         do {
             _ = try ZooFile.load(hostile)
             Issue.record("a file whose panels lost their layout was read")
         } catch {
             #expect("\(error)".contains("stripped.zoo: graph: ") && "\(error)".contains("conv1/kernel"), "\(error)")
         }
-    }
-
-    func headerObject(_ url: URL) throws -> [String: Any] {
-        let data = try Data(contentsOf: url)
-        let length = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
-        return try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + length))) as! [String: Any]
-    }
-
-    /// Copies `url` to `out` with its JSON header edited (the data section kept; it may end up misaligned).
-    func rewriteHeader(of url: URL, to out: URL, _ edit: (inout [String: Any]) throws -> Void) throws {
-        let data = try Data(contentsOf: url)
-        let length = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
-        var header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + length))) as! [String: Any]
-        try edit(&header)
-        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-        json.append(Data(repeating: 0x20, count: (64 - (8 + json.count) % 64) % 64))
-        var size = UInt64(json.count).littleEndian
-        var file = Data(bytes: &size, count: 8)
-        file.append(json)
-        file.append(data.subdata(in: (8 + length)..<data.count))
-        try file.write(to: out)
     }
 }
