@@ -15,13 +15,13 @@ import ZooTestSupport
         return url
     }()
 
-    /// conv 3x3 (im2col; odd depth 315, 72 columns: a partial panel) - conv 1x1 - grouped conv 3x3
+    /// conv 3x3 (im2col, or Winograd at fp32; odd depth 315, 72 columns: a partial panel) - conv 1x1 - grouped conv 3x3
     /// (2 groups) - depthwise 3x3 (stays float32) - global pool - dense (40 columns) - a small dense
     /// (bf16 row-major: its padded panels would outweigh its float32 weights).
     func sampleGraph() throws -> Graph {
         var f = TensorFactory(seed: 21)
         var b = GraphBuilder(name: "bf16-sample")
-        let x = try b.input("input", shape: [1, 8, 8, 35])
+        let x = try b.input("input", shape: [1, 16, 16, 35])
         let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
         var h = try b.conv2d(x, weights: f.uniform([3, 3, 35, 72], -0.1...0.1), bias: f.uniform([72], -0.1...0.1),
                              params: Conv2DParams(kernel: Size2D(3, 3), padding: same, activation: .relu), name: "conv1")
@@ -40,16 +40,18 @@ import ZooTestSupport
 
     static let packedNames = ["conv1/kernel", "conv2/kernel", "fc1/kernel", "grouped/kernel"]
 
-    func kernels(_ precision: KernelOptions.Precision) -> KernelOptions {
-        // Winograd off: at bf16 on a CPU without AMX it would take the 3x3 convolutions in float32.
+    func kernels(_ precision: KernelOptions.Precision, unit: KernelOptions.BF16Path = .amx, winograd: Bool = false) -> KernelOptions {
+        // Winograd off by default: at bf16 without AMX it would take the 3x3 convolutions in float32.
         var options = KernelOptions.default
         options.precision = precision
-        options.winograd = .off
+        options.bf16 = unit
+        options.winograd = winograd ? .avx512 : .off
         return options.runnable
     }
 
-    func run(_ graph: Graph, _ x: Tensor, _ precision: KernelOptions.Precision) throws -> [Float] {
-        try Executor(graph: graph, threads: 2, kernels: kernels(precision)).run(["input": x])["fc"]!.floats
+    func run(_ graph: Graph, _ x: Tensor, _ precision: KernelOptions.Precision, unit: KernelOptions.BF16Path = .amx,
+             winograd: Bool = false) throws -> [Float] {
+        try Executor(graph: graph, threads: 2, kernels: kernels(precision, unit: unit, winograd: winograd)).run(["input": x])["fc"]!.floats
     }
 
     func writeBoth() throws -> (graph: Graph, fp32: URL, bf16: URL) {
@@ -85,15 +87,27 @@ import ZooTestSupport
         let (graph, fp32URL, bf16URL) = try writeBoth()
         let (fp32File, bf16File) = (try ZooFile.load(fp32URL).graph, try ZooFile.load(bf16URL).graph)
         var f = TensorFactory(seed: 22)
-        let x = f.uniform([3, 8, 8, 35])
-        if KernelOptions.isAvailable(KernelOptions.Precision.bf16) {
-            let (fromFile, packedAtLoad) = (try run(bf16File, x, .bf16), try run(fp32File, x, .bf16))
-            #expect(fromFile.map(\.bitPattern) == packedAtLoad.map(\.bitPattern))
+        let x = f.uniform([3, 16, 16, 35])
+        for unit in KernelOptions.BF16Path.allCases where KernelOptions.isAvailable(unit) {
+            let (fromFile, packedAtLoad) = (try run(bf16File, x, .bf16, unit: unit), try run(fp32File, x, .bf16, unit: unit))
+            #expect(fromFile.map(\.bitPattern) == packedAtLoad.map(\.bitPattern), "\(unit)")
         }
-        let widened = try run(bf16File, x, .fp32)
         let rounded = graph.replacingConstants { name, t in
             (Self.packedNames + ["fc/kernel"]).contains(name) ? t.converted(to: .bfloat16).converted(to: .float32) : nil
         }
+        if KernelOptions.isAvailable(KernelOptions.BF16Path.avx512) {
+            // Without AMX, conv1 (3x3, 16x16) is Winograd's and stays float32: from the widened panels.
+            // Its own output is compared: the next layers' bf16 rounding hides the difference.
+            let kernels = kernels(.bf16, unit: .avx512, winograd: true)
+            func conv1(_ g: Graph) throws -> [Float] {
+                try Executor(graph: g.addingOutputs(["conv1"]), threads: 2, kernels: kernels).run(["input": x])["conv1"]!.floats
+            }
+            let fromPanels = try conv1(bf16File)
+            #expect(fromPanels.map(\.bitPattern) == (try conv1(rounded)).map(\.bitPattern))
+            let error = relativeL2(fromPanels, try conv1(fp32File))
+            #expect(error > 0 && error < 1e-2, "Winograd from widened panels: relative L2 \(error)")
+        }
+        let widened = try run(bf16File, x, .fp32)
         #expect(widened.map(\.bitPattern) == (try run(rounded, x, .fp32)).map(\.bitPattern))
         let error = relativeL2(widened, try run(fp32File, x, .fp32))
         #expect(error > 0 && error < 1e-2, "fp32 from bf16 weights: relative L2 \(error)")
