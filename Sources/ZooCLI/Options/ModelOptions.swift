@@ -74,9 +74,7 @@ struct ModelOptions: ParsableArguments {
     func load(positional: String? = nil) throws -> Model {
         let model = try Zoo.load(source(positional: positional))
         KernelOptions.reportIfUnavailable(precision: loadOptions.precision)
-        if model.computesFloat32FromBF16Weights {
-            FileHandle.standardError.write(Data("zoo: note: \(model.name) holds bf16 weights (zoo convert --bf16); running fp32 on them widened\n".utf8))
-        }
+        model.reportIfFloat32FromBF16Weights()
         if let recognized = model.recognizedAs {
             FileHandle.standardError.write(Data("zoo: \(model.name) is \(recognized) (recognised from its weights)\n".utf8))
         }
