@@ -52,6 +52,11 @@ public final class Model: Sendable {
     /// The kernel paths and precision every run uses (`LoadOptions.precision`).
     public var kernels: KernelOptions { executor.kernels }
 
+    /// Whether the model's conv and dense weights are stored as bf16 (`zoo convert --bf16`) but
+    /// runs compute fp32 (asked for, or no bf16 unit): they widen those weights once, the results
+    /// carry the weights' bf16 rounding.
+    public var computesFloat32FromBF16Weights: Bool { kernels.precision == .fp32 && graph.holdsBF16Weights }
+
     /// The name of the (first) graph input.
     public var inputName: String { graph.values[graph.inputs[0]].name }
 

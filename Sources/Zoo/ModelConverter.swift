@@ -2,6 +2,7 @@ import Foundation
 import ZooFetch
 import ZooFormat
 import ZooGraph
+import ZooKernels
 import ZooTensor
 
 /// Converts any model zoo reads into a `.zoo` file, then checks its own work: the written
@@ -13,6 +14,9 @@ public enum ModelConverter {
         public var output: URL
         /// Whether the weights were stored as float16.
         public var fp16: Bool
+        /// Whether the conv and dense weights were stored as bf16 panels (the probe then ran the
+        /// file at bf16 precision where the CPU has bf16 units, else at fp32 from the bf16 weights).
+        public var bf16: Bool
         /// Number of weights in the graph.
         public var parameterCount: Int
         /// Size of the written file in bytes.
@@ -27,6 +31,8 @@ public enum ModelConverter {
         public var reference: ReferenceComparison?
         /// True when float16 rounding moved the outputs more than `fp16Tolerance` (kept, reported).
         public var exceedsFP16Tolerance: Bool { fp16 && probeRelativeL2 > ModelConverter.fp16Tolerance }
+        /// True when bfloat16 rounding moved the outputs more than `bf16Tolerance` (kept, reported).
+        public var exceedsBF16Tolerance: Bool { bf16 && probeRelativeL2 > ModelConverter.bf16Tolerance }
     }
 
     /// The relative L2 float16 weights are expected to stay within (the small fixtures do);
@@ -34,19 +40,30 @@ public enum ModelConverter {
     public static let fp16Tolerance = 1e-3
     /// Above this the converted file is refused: no rounding explains it, something is broken.
     public static let fp16Limit = 1e-2
+    /// The relative L2 a bf16 file run at bf16 is expected to stay within: bfloat16 keeps 8
+    /// significant bits to float16's 11, every conv and dense weight is rounded (float16 spares
+    /// the small ones), and at bf16 precision the activations are rounded too. The bar of the bf16
+    /// EfficientNet-Lite0 tests; its `convert --bf16` probe lands at 4.0e-2.
+    public static let bf16Tolerance = 5e-2
+    /// Above this a bf16 file is refused, as `fp16Limit` does for float16.
+    public static let bf16Limit = 2e-1
 
     /// `source` is a model file or a zoo model name (converted from its cached weights). When a
     /// manifest is known (the zoo name, `architecture` naming a zoo model, or a recognised
     /// weights file), its preprocessing and labels go into the file, so the `.zoo` classifies on its own.
+    /// With `bf16`, the conv and dense weights are stored as bfloat16 packed in the bf16 kernels'
+    /// panels (a format 1.2 file, half the bytes, read in place at `--precision bf16`).
     public static func convert(_ source: String, architecture: String? = nil, to output: URL, fp16: Bool = false,
-                               reference: (input: URL, output: URL)? = nil, cache: WeightsCache = .default) throws -> Report {
+                               bf16: Bool = false, reference: (input: URL, output: URL)? = nil,
+                               cache: WeightsCache = .default) throws -> Report {
+        guard !(fp16 && bf16) else { throw ZooError.badArgument("weights are stored as float16 or as bfloat16, not both") }
         let loaded = try ModelSource(source, options: LoadOptions(architecture: architecture, cache: cache)).read()
         let graph = loaded.graph
         guard !graph.needsSpecialization else {
             throw ZooError.badModel(file: loaded.file ?? URL(fileURLWithPath: source), detail: "some inputs (shapes, axes, weights fed at run time) "
                                     + "must be known before the graph can be built; a .zoo file cannot hold it (run it with zoo infer)")
         }
-        let provenance = try provenance(of: loaded.file?.path ?? source, fp16: fp16)
+        let provenance = try provenance(of: loaded.file?.path ?? source, fp16: fp16, bf16: bf16)
         let metadata: ZooFileMetadata
         if let manifest = loaded.manifest {
             metadata = try ModelCard(manifest).metadata(labels: loaded.labels, provenance: provenance)
@@ -56,21 +73,28 @@ public enum ModelConverter {
         } else {
             metadata = ZooFileMetadata(provenance: provenance)
         }
-        try ZooFileWriter.write(graph, metadata: metadata, to: output, fp16: fp16)
+        try ZooFileWriter.write(graph, metadata: metadata, to: output, fp16: fp16, bf16: bf16)
         do {
             let converted = try ZooFile.load(output).graph
-            let (error, identical, sameTop1) = try probe(graph, converted)
-            guard fp16 ? error <= fp16Limit : identical else {
-                throw ZooError.conversionMismatch(file: output, detail: fp16
-                    ? "float16 outputs differ from the source by relative L2 \(error) (limit \(fp16Limit))"
+            // A bf16 file is checked the way it is meant to run: at bf16 precision (where the CPU has it).
+            var kernels = KernelOptions.default
+            if bf16 { kernels.precision = .bf16 }
+            let (error, identical, sameTop1) = try probe(graph, converted, kernels: kernels.runnable)
+            let limit = bf16 ? bf16Limit : fp16Limit
+            guard fp16 || bf16 ? error <= limit : identical else {
+                throw ZooError.conversionMismatch(file: output, detail: fp16 || bf16
+                    ? "\(bf16 ? "bfloat16" : "float16") outputs differ from the source by relative L2 \(error) (limit \(limit))"
                     : "converted outputs are not bit-identical to the source (relative L2 \(error))")
             }
-            let comparison = try reference.map { try ReferenceComparison.compare(converted, input: $0.input, expected: $0.output) }
-            if let reference, let problem = comparison?.beyondTolerance(fp16: fp16) {
+            let comparison = try reference.map {
+                try ReferenceComparison.compare(converted, input: $0.input, expected: $0.output, kernels: kernels.runnable)
+            }
+            let tolerance = bf16 ? bf16Tolerance : fp16 ? fp16Tolerance : ReferenceComparison.tolerance
+            if let reference, let problem = comparison?.beyondTolerance(tolerance) {
                 throw ZooError.conversionMismatch(file: reference.output, detail: problem)
             }
             let size = (try FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
-            return Report(output: output, fp16: fp16, parameterCount: converted.parameterCount, fileBytes: size,
+            return Report(output: output, fp16: fp16, bf16: bf16, parameterCount: converted.parameterCount, fileBytes: size,
                           probeRelativeL2: error, probeBitIdentical: identical, probeSameTop1: sameTop1, reference: comparison)
         } catch {
             // A file that failed its own check is not left behind as if it were good.
@@ -79,10 +103,11 @@ public enum ModelConverter {
         }
     }
 
-    /// Runs both graphs on the same seeded random input (batch 1) and compares every output.
-    static func probe(_ a: Graph, _ b: Graph) throws -> (relativeL2: Double, identical: Bool, sameTop1: Bool) {
+    /// Runs both graphs on the same seeded random input (batch 1) and compares every output;
+    /// `b` runs with `kernels` (`a`, the source, with the default paths).
+    static func probe(_ a: Graph, _ b: Graph, kernels: KernelOptions = .default) throws -> (relativeL2: Double, identical: Bool, sameTop1: Bool) {
         // Planned (and so checked against the memory budget) before the probe input is made.
-        let (executorA, executorB) = (Executor(graph: a), Executor(graph: b))
+        let (executorA, executorB) = (Executor(graph: a), Executor(graph: b, kernels: kernels))
         _ = try executorA.plan(batch: 1)
         var seed: UInt64 = 0x5EED
         var inputs: [String: Tensor] = [:]
@@ -113,12 +138,13 @@ public enum ModelConverter {
         return (worst, identical, sameTop1)
     }
 
-    static func provenance(of source: String, fp16: Bool) throws -> String {
+    static func provenance(of source: String, fp16: Bool, bf16: Bool) throws -> String {
         var fields: [String: Any] = [
             "converter": "zoo \(Zoo.version)",
             "date": ISO8601DateFormatter().string(from: Date()),
             "fp16": fp16,
         ]
+        if bf16 { fields["bf16"] = true }  // only in bf16 files: fp32 files' provenance is unchanged
         let url = URL(fileURLWithPath: source)
         if FileManager.default.fileExists(atPath: url.path) {
             fields["source"] = url.lastPathComponent

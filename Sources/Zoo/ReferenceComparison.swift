@@ -1,5 +1,6 @@
 import Foundation
 import ZooGraph
+import ZooKernels
 import ZooTensor
 
 /// How a model's outputs compare with outputs the user produced in the source framework.
@@ -14,12 +15,17 @@ public struct ReferenceComparison: Sendable {
     public var rows: Int
 
     /// The correctness bar of DESIGN.md: relative L2 at most 1e-4 (float32 weights) and the same
-    /// top-1 on every row. float16 weights get `ModelConverter.fp16Tolerance` instead.
+    /// top-1 on every row. float16 weights get `ModelConverter.fp16Tolerance` instead, bf16
+    /// weights `ModelConverter.bf16Tolerance`.
     public static let tolerance = 1e-4
 
     /// Why these outputs fail the bar, or nil when they pass; `convert --reference` exits 1 on it.
     public func beyondTolerance(fp16: Bool) -> String? {
-        let limit = fp16 ? ModelConverter.fp16Tolerance : Self.tolerance
+        beyondTolerance(fp16 ? ModelConverter.fp16Tolerance : Self.tolerance)
+    }
+
+    /// Why these outputs fail a relative L2 of `limit` (or top-1 on some row), or nil when they pass.
+    public func beyondTolerance(_ limit: Double) -> String? {
         guard relativeL2 > limit || top1Agreement < rows else { return nil }
         return "relative L2 \(String(format: "%.3g", relativeL2)) against the reference (tolerance \(limit)), "
             + "top-1 agreement \(top1Agreement)/\(rows)"
@@ -27,13 +33,13 @@ public struct ReferenceComparison: Sendable {
 
     /// Runs `graph` on `input` (.npy) and compares with `expected` (.npy), for a model with one
     /// input and one output.
-    public static func compare(_ graph: Graph, input: URL, expected: URL) throws -> ReferenceComparison {
+    public static func compare(_ graph: Graph, input: URL, expected: URL, kernels: KernelOptions = .default) throws -> ReferenceComparison {
         guard graph.inputs.count == 1, graph.outputs.count == 1 else {
             throw ZooError.badArgument("--reference needs a model with one input and one output")
         }
         let x = try NPY.read(contentsOf: input).converted(to: .float32)
         let y = try NPY.read(contentsOf: expected).converted(to: .float32)
-        let out = try Executor(graph: graph).run([graph.values[graph.inputs[0]].name: x])[graph.outputs[0].name]!
+        let out = try Executor(graph: graph, kernels: kernels).run([graph.values[graph.inputs[0]].name: x])[graph.outputs[0].name]!
         guard out.shape == y.shape else {
             throw ZooError.badArgument("\(expected.lastPathComponent): shape \(y.shape), but the model outputs \(out.shape)")
         }

@@ -4,7 +4,9 @@ import ZooTensor
 /// What a model needs in memory at one batch size, to judge the measured peak RSS against:
 /// issue 9 asks for a peak at batch 1 of at most 1.3x (weights + the two largest activations).
 public struct MemoryFootprint: Sendable {
-    /// Bytes of the constants the nodes read, as float32 (the executor widens fp16 storage).
+    /// Bytes of the constants the nodes read as the executor holds them: float32 (it widens fp16
+    /// storage), except bf16 panels (`zoo convert --bf16`), counted as stored: read in place at
+    /// bf16 precision. (At fp32 precision their widened copies come on top.)
     public var weightBytes: Int
     /// The plan's activation arena: the peak of live activations plus kernel scratch.
     public var arenaBytes: Int
@@ -20,7 +22,12 @@ public struct MemoryFootprint: Sendable {
 
     /// The footprint of `graph` run with `plan`.
     public init(graph: Graph, plan: ExecutionPlan) {
-        weightBytes = graph.parameterCount * DType.float32.byteSize
+        var used = Set<ValueID>()
+        for node in graph.nodes { for v in node.inputs where graph.values[v].constant != nil { used.insert(v) } }
+        weightBytes = used.reduce(0) { total, id in
+            let tensor = graph.values[id].constant!
+            return total + (tensor.bf16Panels != nil ? tensor.byteCount : tensor.elementCount * DType.float32.byteSize)
+        }
         arenaBytes = plan.peakActivationBytes
         let activations = graph.inputs + graph.nodes.filter { !Self.sharesInputBytes($0) }.map(\.output)
         let sizes = activations.map { plan.shapes[$0].elementCount * DType.float32.byteSize }.sorted(by: >)

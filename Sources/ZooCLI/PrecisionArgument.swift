@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Zoo
 import ZooKernels
 
 /// `--precision fp32|bf16`: the spellings are the enum's raw values.
@@ -13,5 +14,14 @@ extension KernelOptions {
         if let note = unavailableNote(requested: requested) {
             FileHandle.standardError.write(Data("zoo: note: \(note)\n".utf8))
         }
+    }
+}
+
+extension Model {
+    /// Says on stderr, in one line, when this model's weights are bf16 (`zoo convert --bf16`) but
+    /// its runs compute fp32: they widen them, and carry their rounding.
+    func reportIfFloat32FromBF16Weights() {
+        guard computesFloat32FromBF16Weights else { return }
+        FileHandle.standardError.write(Data("zoo: note: \(name) holds bf16 weights (zoo convert --bf16); running fp32 on them widened\n".utf8))
     }
 }

@@ -44,6 +44,7 @@ public struct ZooFile: Sendable {
             throw fail("graph JSON is malformed: \(error)")
         }
 
+        let panels = try BF16PanelsMetadata.decode(meta[BF16PanelsMetadata.key], entries: header.entries, fail: fail)
         let constantNames = Set(description.constantNames)
         let unused = header.entries.keys.filter { !constantNames.contains($0) && !$0.hasPrefix(ZooFileFormat.paddingPrefix) }
         guard unused.isEmpty else { throw fail("tensors that the graph does not use: \(unused.sorted().joined(separator: ", "))") }
@@ -52,6 +53,7 @@ public struct ZooFile: Sendable {
             graph = try description.graph { value in
                 guard let entry = header.entries[value.name] else { throw fail("constant '\(value.name)' has no tensor") }
                 let offset = header.dataStart + entry.begin
+                if let layout = panels[value.name] { return try panelTensor(layout, value: value, bytes: file.bytes + offset, file: file) }
                 // Tensors we wrote are aligned; a misaligned one (another writer) is copied once.
                 if offset % max(entry.dtype.byteSize, 1) == 0, let t = file.tensor(shape: entry.shape, dtype: entry.dtype, offset: offset) {
                     return t
@@ -62,7 +64,27 @@ public struct ZooFile: Sendable {
         } catch let error as GraphError {
             throw fail("graph: \(error)")
         }
+        if let problem = graph.misreadBF16Panels() { throw fail("\(BF16PanelsMetadata.key): \(problem)") }
         let metadata = ZooFileMetadata(preprocessing: meta["preprocessing"], labels: meta["labels"], provenance: meta["provenance"])
         return ZooFile(graph: graph, metadata: metadata, formatVersion: version)
+    }
+
+    /// The bf16 panels of a constant (their size already checked against the tensor), under the
+    /// shape and dtype the graph declares; borrowed from the map, or copied once when misaligned
+    /// (the kernels load whole 64-byte lines).
+    private static func panelTensor(_ layout: BF16PanelLayout, value: GraphDescription.ValueEntry,
+                                    bytes: UnsafeRawPointer, file: MappedFile) throws -> Tensor {
+        let shape = Shape(value.shape)
+        guard value.dtype == DType.bfloat16.rawValue, shape.checkedElementCount == layout.weightCount else {
+            throw ZooFileError(file: file.url, detail: "\(BF16PanelsMetadata.key) '\(value.name)': \(layout) holds \(layout.weightCount) "
+                               + "weights, the graph declares \(value.dtype) \(shape)")
+        }
+        if Int(bitPattern: bytes) % TensorStorage.alignment == 0,
+           let tensor = Tensor.borrowingBF16Panels(bytes, layout: layout, shape: shape, owner: file) {
+            return tensor
+        }
+        let storage = TensorStorage(byteCount: layout.byteCount)
+        storage.bytes.copyMemory(from: bytes, byteCount: layout.byteCount)
+        return Tensor(shape: shape, dtype: .bfloat16, storage: storage, bf16Panels: layout)
     }
 }

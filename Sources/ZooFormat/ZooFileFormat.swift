@@ -8,6 +8,8 @@ import ZooTensor
 ///   (safetensors wants the tensors to cover the data without holes).
 /// - `__metadata__` keys: `format` ("zoo"), `format_version` ("1.1"), `graph` (JSON of
 ///   `GraphDescription`), `preprocessing`, `labels`, `provenance` (JSON strings).
+/// - A file written with `--bf16` is format 1.2: its conv and dense weights are `BF16`, most
+///   packed in the panels the bf16 kernels stream, which `bf16_panels` lists (`BF16PanelsMetadata`).
 public enum ZooFileFormat {
     /// The `format` metadata value that marks a `.zoo` file.
     public static let formatName = "zoo"
@@ -19,6 +21,10 @@ public enum ZooFileFormat {
     public static let minorVersion = 1
     /// "major.minor", as written into each file.
     public static var version: String { "\(majorVersion).\(minorVersion)" }
+    /// The version of files holding bfloat16 weights (`BF16` tensors, `bf16_panels`): 1.2, so a
+    /// reader of 1.1 names the version it does not know instead of an unknown dtype. Files without
+    /// them stay `version`, readable by older zoos.
+    public static let bf16Version = "\(majorVersion).2"
 
     /// Whether a file of format `version` ("major.minor") records less than this zoo writes:
     /// converting its source again would give a more complete file.
@@ -37,6 +43,7 @@ public enum ZooFileFormat {
         case .float32: "F32"
         case .float64: "F64"
         case .float16: "F16"
+        case .bfloat16: "BF16"
         case .int64: "I64"
         case .int32: "I32"
         case .uint8: "U8"
@@ -48,6 +55,7 @@ public enum ZooFileFormat {
         case "F32": .float32
         case "F64": .float64
         case "F16": .float16
+        case "BF16": .bfloat16
         case "I64": .int64
         case "I32": .int32
         case "U8": .uint8

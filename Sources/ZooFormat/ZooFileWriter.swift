@@ -9,9 +9,12 @@ import ZooTensor
 /// file beside the target, which is renamed into place only once complete.
 public enum ZooFileWriter {
     /// With `fp16`, float32 weights of rank 2 and up are stored as float16 (biases and
-    /// per-channel vectors stay float32: they are small and sensitive).
-    public static func write(_ graph: Graph, metadata: ZooFileMetadata, to url: URL, fp16: Bool = false) throws {
-        let stored = fp16 ? storingWeightsAsFloat16(graph) : graph
+    /// per-channel vectors stay float32: they are small and sensitive). With `bf16`, the conv and
+    /// dense weights the bf16 GEMM reads are stored as bfloat16, already packed in its panels
+    /// unless small (`Graph.storingGEMMWeightsAsBF16`), in a format 1.2 file.
+    public static func write(_ graph: Graph, metadata: ZooFileMetadata, to url: URL, fp16: Bool = false, bf16: Bool = false) throws {
+        precondition(!(fp16 && bf16), "weights are stored as float16 or as bfloat16, not both")
+        let stored = bf16 ? graph.storingGEMMWeightsAsBF16() : fp16 ? storingWeightsAsFloat16(graph) : graph
         let layout = TensorLayout(stored)
         let header = try headerBytes(stored, layout: layout, metadata: metadata)
 
@@ -49,11 +52,13 @@ public enum ZooFileWriter {
 
     /// The JSON header, padded with spaces so the data starts on a 64-byte boundary of the file.
     static func headerBytes(_ graph: Graph, layout: TensorLayout, metadata: ZooFileMetadata) throws -> Data {
+        let panels = try BF16PanelsMetadata.encode(graph)
         var meta: [String: String] = [
             "format": ZooFileFormat.formatName,
-            "format_version": ZooFileFormat.version,
+            "format_version": graph.holdsBF16Weights ? ZooFileFormat.bf16Version : ZooFileFormat.version,
             "graph": String(decoding: try JSONEncoder.graphJSON.encode(GraphDescription(graph)), as: UTF8.self),
         ]
+        meta[BF16PanelsMetadata.key] = panels
         meta["preprocessing"] = metadata.preprocessing
         meta["labels"] = metadata.labels
         meta["provenance"] = metadata.provenance
@@ -103,7 +108,9 @@ struct TensorLayout {
                 entries.append(Entry(name: "\(ZooFileFormat.paddingPrefix)\(id)__", dtype: .uint8, shape: [aligned - offset],
                                      begin: offset, end: aligned, tensor: nil))
             }
-            entries.append(Entry(name: value.name, dtype: tensor.dtype, shape: tensor.shape.dims,
+            // bf16 panels are not row-major: safetensors sees them as a flat BF16 vector.
+            let shape = tensor.bf16Panels.map { [$0.valueCount] } ?? tensor.shape.dims
+            entries.append(Entry(name: value.name, dtype: tensor.dtype, shape: shape,
                                  begin: aligned, end: aligned + tensor.byteCount, tensor: tensor))
             offset = aligned + tensor.byteCount
         }

@@ -13,7 +13,8 @@ public final class Executor: Sendable {
     public let threads: Int
     /// The kernel paths every run of this executor takes (runnable on this CPU).
     public let kernels: KernelOptions
-    /// Constants as float32 (float16 storage is widened once, here).
+    /// Constants as float32 (float16 storage is widened once, here); bf16 panels stay as stored
+    /// (see `Graph.executorConstants`).
     private let constants: [Tensor?]
     private let plans = Mutex<[Int: ExecutionPlan]>([:])
     private let arenas = Mutex<[Int: [Arena]]>([:])
@@ -28,7 +29,7 @@ public final class Executor: Sendable {
         self.graph = graph
         self.threads = max(1, threads)
         self.kernels = kernels.runnable
-        constants = graph.values.map { $0.constant?.converted(to: .float32) }
+        constants = graph.executorConstants()
         preparedWeights = PreparedWeights()
     }
 
@@ -43,7 +44,7 @@ public final class Executor: Sendable {
             constants = base.constants
             preparedWeights = base.preparedWeights
         } else {
-            constants = graph.values.map { $0.constant?.converted(to: .float32) }
+            constants = graph.executorConstants()
             preparedWeights = PreparedWeights()
         }
     }

@@ -3,12 +3,13 @@ import ZooTensor
 
 /// A node's kernel with every size bound for one batch size.
 enum PreparedKernel: Sendable {
-    /// With `bf16` weights when the executor's precision is bf16 (not for depthwise convolutions).
-    case conv2d(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, hasResidual: Bool)
+    /// With `bf16` weights when the executor's precision is bf16 (not for depthwise convolutions);
+    /// with `float32` weights when the constant is stored as bf16 panels but is read as float32.
+    case conv2d(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?, hasResidual: Bool)
     /// A 3x3 stride-1 conv by Winograd F(4x4, 3x3), with its weights transformed.
     case winogradConv2d(Conv2DGeometry, weights: PreparedWeight<WinogradWeights>, hasResidual: Bool)
     case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, bf16: PreparedWeight<BF16Weights>?,
-               hasResidual: Bool)
+               float32: PreparedWeight<Tensor>?, hasResidual: Bool)
     /// Inference batch norm that no pass could fold: y = x * scale + shift per channel.
     case channelAffine(scale: [Float], shift: [Float], count: Int)
     case activation(Activation, count: Int)
@@ -37,20 +38,27 @@ enum KernelDispatch {
             let hasResidual = node.inputs.count == 4
             if WinogradConv2D.applies(to: g, kernels: kernels), let weights = constants[node.inputs[1]] {
                 let transformed = preparedWeights.winograd(node: index) {
-                    weights.withUnsafeFloats { WinogradWeights(weights: $0.baseAddress!, channels: g.inC, outChannels: g.outC) }
+                    // bf16 panels are widened for the transform only: the transformed weights replace them.
+                    weights.converted(to: .float32).withUnsafeFloats {
+                        WinogradWeights(weights: $0.baseAddress!, channels: g.inC, outChannels: g.outC)
+                    }
                 }
                 return .winogradConv2d(g, weights: transformed, hasResidual: hasResidual)
             }
             let bf16 = g.isDepthwise ? nil : bf16Weights(node: node, index: index, constants: constants,
                                                            depth: w[0] * w[1] * w[2], groups: p.groups,
                                                            preparedWeights: preparedWeights, kernels: kernels)
-            return .conv2d(g, bf16: bf16, hasResidual: hasResidual)
+            let float32 = bf16 == nil ? widenedWeights(node: node, index: index, constants: constants,
+                                                       preparedWeights: preparedWeights) : nil
+            return .conv2d(g, bf16: bf16, float32: float32, hasResidual: hasResidual)
         case .dense(let p):
             let w = shapes[node.inputs[1]]
             let bf16 = bf16Weights(node: node, index: index, constants: constants, depth: w[0], groups: 1,
                                    preparedWeights: preparedWeights, kernels: kernels)
+            let float32 = bf16 == nil ? widenedWeights(node: node, index: index, constants: constants,
+                                                       preparedWeights: preparedWeights) : nil
             return .dense(rows: x.elementCount / w[0], inFeatures: w[0], outFeatures: w[1],
-                          activation: p.activation, bf16: bf16, hasResidual: node.inputs.count == 4)
+                          activation: p.activation, bf16: bf16, float32: float32, hasResidual: node.inputs.count == 4)
         case .batchNorm(let epsilon):
             let params = node.inputs.dropFirst().map { constants[$0]?.floats }
             guard let gamma = params[0], let beta = params[1], let mean = params[2], let variance = params[3] else {
@@ -81,11 +89,17 @@ enum KernelDispatch {
     }
 
     /// The node's constant weights ([depth, groups * columns]) packed for the bf16 GEMM, once per
-    /// executor; nil at fp32 or when the weights are not a constant.
+    /// executor (weights stored as bf16 panels are read in place); nil at fp32 or when the weights
+    /// are not a constant.
     private static func bf16Weights(node: Node, index: Int, constants: [Tensor?], depth: Int, groups: Int,
                                     preparedWeights: PreparedWeights, kernels: KernelOptions) -> PreparedWeight<BF16Weights>? {
         guard kernels.precision == .bf16, let weights = constants[node.inputs[1]] else { return nil }
         let columns = weights.shape.elementCount / max(depth, 1)
+        if let layout = weights.bf16Panels {
+            // Panels packed for another reading of the matrix are widened instead (`widenedWeights`).
+            guard layout == BF16PanelLayout(depth: depth, groupColumns: columns / max(groups, 1), groups: groups) else { return nil }
+            return preparedWeights.bf16(node: index) { BF16Weights(panels: weights) }
+        }
         return preparedWeights.bf16(node: index) {
             weights.withUnsafeFloats {
                 BF16Weights(weights: $0.baseAddress!, depth: depth, groupColumns: columns / groups, groups: groups)
@@ -93,10 +107,18 @@ enum KernelDispatch {
         }
     }
 
+    /// Weights stored as bf16 panels, widened once to the row-major float32 the fp32 kernels read
+    /// (fp32 precision, a depthwise or Winograd path, a CPU without bf16 units); nil for others.
+    private static func widenedWeights(node: Node, index: Int, constants: [Tensor?],
+                                       preparedWeights: PreparedWeights) -> PreparedWeight<Tensor>? {
+        guard let weights = constants[node.inputs[1]], weights.bf16Panels != nil else { return nil }
+        return preparedWeights.float32(node: index) { weights.converted(to: .float32) }
+    }
+
     static func scratchFloats(_ kernel: PreparedKernel, threads: Int) -> Int {
         switch kernel {
-        case let .conv2d(g, bf16, _): Conv2D.scratchCount(g, threads: threads, bf16: bf16 != nil)
-        case let .dense(rows, inFeatures, outFeatures, _, bf16, _):
+        case let .conv2d(g, bf16, _, _): Conv2D.scratchCount(g, threads: threads, bf16: bf16 != nil)
+        case let .dense(rows, inFeatures, outFeatures, _, bf16, _, _):
             Dense.scratchCount(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, bf16: bf16 != nil)
         case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g)
         default: 0
@@ -108,15 +130,16 @@ enum KernelDispatch {
         let f = inputs.map { $0.assumingMemoryBound(to: Float.self) }
         let y = output.assumingMemoryBound(to: Float.self)
         switch kernel {
-        case let .conv2d(g, bf16, hasResidual):
-            Conv2D.run(g, input: f[0], weights: f[1], bf16Weights: bf16?.weights, bias: f[2], residual: hasResidual ? f[3] : nil,
+        case let .conv2d(g, bf16, float32, hasResidual):
+            // With bf16 panels and no `float32`, f[1] is the panels: the kernel reads `bf16Weights` only.
+            Conv2D.run(g, input: f[0], weights: float32.map(floats) ?? f[1], bf16Weights: bf16?.weights, bias: f[2], residual: hasResidual ? f[3] : nil,
                        output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
         case let .winogradConv2d(g, weights, hasResidual):
             WinogradConv2D.run(g, weights: weights.weights, input: f[0], bias: f[2], residual: hasResidual ? f[3] : nil,
                                output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,
                                kernels: kernels)
-        case let .dense(rows, inFeatures, outFeatures, activation, bf16, hasResidual):
-            Dense.run(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, input: f[0], weights: f[1],
+        case let .dense(rows, inFeatures, outFeatures, activation, bf16, float32, hasResidual):
+            Dense.run(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, input: f[0], weights: float32.map(floats) ?? f[1],
                       bf16Weights: bf16?.weights, bias: f[2], residual: hasResidual ? f[3] : nil, activation: activation,
                       output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
         case let .channelAffine(scale, shift, count):
@@ -141,5 +164,10 @@ enum KernelDispatch {
         case .alias:
             break
         }
+    }
+
+    /// The float32 elements of prepared weights (the tensor lives as long as its `PreparedWeight`).
+    private static func floats(_ weights: PreparedWeight<Tensor>) -> UnsafePointer<Float> {
+        weights.weights.rawPointer.assumingMemoryBound(to: Float.self)
     }
 }

@@ -1,4 +1,6 @@
 import CZooKernels
+import Synchronization
+import ZooTensor
 
 /// A conv's or dense layer's float32 weights rounded to bfloat16 and packed once into the panels
 /// both bf16 GEMMs (AMX and AVX512-BF16) stream (see zoo_gemm_bf16.h): half the bytes, no per-call packing.
@@ -11,6 +13,11 @@ package final class BF16Weights: @unchecked Sendable {
     package let groups: Int
     private let groupCount: Int  // uint16 values per group
     private let values: UnsafeMutablePointer<UInt16>
+    /// The tensor whose bytes `values` borrows (panels stored in a `.zoo` file), or nil when
+    /// `values` was allocated here.
+    private let borrowed: Tensor?
+    /// `borrowed` widened to float32, made on the first fall-back to the float32 GEMM.
+    private let widened = Mutex<Tensor?>(nil)
     package var byteCount: Int { groups * groupCount * MemoryLayout<UInt16>.size }
 
     /// `weights` is [depth, groups * groupColumns] row-major (HWIO conv weights, [in, out] dense
@@ -23,9 +30,37 @@ package final class BF16Weights: @unchecked Sendable {
         groupCount = zoo_bf16_packed_count(depth, groupColumns)
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(groups * groupCount, 1) * 2, alignment: 64)
         values = raw.bindMemory(to: UInt16.self, capacity: max(groups * groupCount, 1))
+        borrowed = nil
         for g in 0..<groups {
             zoo_bf16_pack(depth, groupColumns, weights + g * groupColumns, groups * groupColumns,
                           values + g * groupCount)
+        }
+    }
+
+    /// Wraps weights already packed (`zoo convert --bf16` stores them so): no copy, the tensor's
+    /// bytes are read in place and kept alive. Its `BF16PanelLayout` is the one `init(weights:...)`
+    /// packs, so both give the kernels the same bytes.
+    package init(panels: Tensor) {
+        guard let layout = panels.bf16Panels else { preconditionFailure("BF16Weights(panels:) on a row-major tensor") }
+        precondition(layout.groupValueCount == zoo_bf16_packed_count(layout.depth, layout.groupColumns),
+                     "BF16PanelLayout and zoo_gemm_bf16.h disagree on the packed size")
+        depth = layout.depth
+        groupColumns = layout.groupColumns
+        groups = layout.groups
+        groupCount = layout.groupValueCount
+        values = UnsafeMutablePointer(mutating: panels.withUnsafeBF16Panels { $0.baseAddress! })
+        borrowed = panels
+    }
+
+    /// For wrapped panels, which come without float32 weights: the weights widened to float32
+    /// ([depth, groups * groupColumns]), for the rare block whose bf16 call cannot run (no memory
+    /// for its buffer, no AMX tiles granted) and falls back to the float32 GEMM. Made on first
+    /// use, kept. nil for weights packed here (the caller still has their float32 original).
+    func float32Fallback() -> UnsafePointer<Float>? {
+        guard let borrowed else { return nil }
+        return widened.withLock { widened in
+            if widened == nil { widened = borrowed.converted(to: .float32) }
+            return widened!.rawPointer.assumingMemoryBound(to: Float.self)
         }
     }
 
@@ -37,7 +72,7 @@ package final class BF16Weights: @unchecked Sendable {
         return UnsafePointer(values + g * groupCount + (inGroup / 32) * zoo_bf16_panel_pairs(depth) * 64)
     }
 
-    deinit { UnsafeMutableRawPointer(values).deallocate() }
+    deinit { if borrowed == nil { UnsafeMutableRawPointer(values).deallocate() } }
 }
 
 /// Rounding to bfloat16 the way the kernels do (to nearest, ties to even), kept as a float32.

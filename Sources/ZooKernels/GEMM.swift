@@ -108,6 +108,8 @@ enum GEMM {
             }
             // No memory for the activation buffer (or no tiles granted): fp32 needs none of ours.
         }
+        // Weights that came only as bf16 panels (a `.zoo --bf16` file) are widened for this fall-back.
+        let b = packed?.float32Fallback().map { UnsafePointer($0 + col0) } ?? b
         if kernels.gemm == .avx512 {
             var e = epilogue.fusable(row0: row0, col0: col0)
             if zoo_sgemm(rows, cols, k, a, lda, b, ldb, c, ldc, &e) == 0 {

@@ -74,6 +74,8 @@ public enum NPY {
 
     /// Encodes a tensor as a version 1.0 file (2.0 when the header needs more than 64 KiB).
     public static func encode(_ tensor: Tensor) -> Data {
+        // NumPy has no bfloat16: such tensors are written widened.
+        if tensor.dtype == .bfloat16 { return encode(tensor.converted(to: .float32)) }
         let descr: String
         switch tensor.dtype {
         case .float32: descr = "<f4"
@@ -82,6 +84,7 @@ public enum NPY {
         case .int32: descr = "<i4"
         case .uint8: descr = "|u1"
         case .float16: descr = "<f2"
+        case .bfloat16: preconditionFailure("widened above")
         }
         var data = header(descr: descr, dims: tensor.shape.dims)
         data.append(Data(bytes: tensor.rawPointer, count: tensor.byteCount))

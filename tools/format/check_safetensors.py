@@ -30,12 +30,20 @@ def main(path):
     graph = json.loads(meta["graph"])
     print(f"{path}: format {meta['format_version']}, graph '{graph['name']}' with {len(graph['nodes'])} nodes")
 
-    checked = 0
+    checked = bf16 = 0
     with safe_open(path, framework="numpy") as f:
         keys = set(f.keys())
         assert keys == set(header), "safetensors sees other tensors than the header lists"
         for name, entry in header.items():
             begin, end = entry["data_offsets"]
+            if entry["dtype"] == "BF16":
+                # zoo convert --bf16's panels: numpy has no bfloat16, so safetensors' numpy reader
+                # cannot hand the values over; its view of the tensor (type, shape) is checked.
+                view = f.get_slice(name)
+                assert view.get_dtype() == "BF16" and list(view.get_shape()) == entry["shape"], name
+                assert end - begin == 2 * entry["shape"][0] and (8 + n + begin) % 64 == 0, name
+                bf16 += 1
+                continue
             expected = np.frombuffer(data[begin:end], dtype=DTYPES[entry["dtype"]]).reshape(entry["shape"])
             got = f.get_tensor(name)
             assert got.dtype == expected.dtype and got.shape == expected.shape, name
@@ -45,7 +53,8 @@ def main(path):
                 checked += 1
     constants = [v["name"] for v in graph["values"] if v["kind"] == "constant"]
     assert sorted(constants) == sorted(k for k in header if not k.startswith("__zoo_pad_")), "graph constants != tensors"
-    print(f"OK: safetensors read all {checked} weight tensors unchanged, each 64-byte aligned")
+    print(f"OK: safetensors read all {checked} weight tensors unchanged, each 64-byte aligned"
+          + (f"; {bf16} BF16 tensors seen with their type and shape (numpy cannot hold their values)" if bf16 else ""))
 
 
 if __name__ == "__main__":

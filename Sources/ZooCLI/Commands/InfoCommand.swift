@@ -46,6 +46,11 @@ struct InfoCommand: ParsableCommand {
         print(String(repeating: "-", count: nameWidth + opWidth + 40))
         print("Layers: \(rows.count)")
         print("Parameters: \(grouped(source.sourceParameterCount(countsRunningStatistics: countsRunningStatistics)))")
+        if source.holdsBF16Weights {
+            let (stored, packed) = (source.values.count { $0.constant?.dtype == .bfloat16 }, source.bf16PanelCount)
+            print("Weights: bf16\(packed > 0 ? " packed" : "") (zoo convert --bf16: conv and dense weights in bfloat16, "
+                  + "\(packed) of \(stored) in the bf16 kernels' panels)")
+        }
         print("FLOPs (batch \(batch)): \(grouped(rows.reduce(0) { $0 + $1.flops }))")
         print("Peak activation memory (batch \(batch)): \(grouped(plan.peakActivationBytes)) bytes")
     }

@@ -79,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
                                   precision: precision ?? KernelOptions.default.precision)
         KernelOptions.reportIfUnavailable(precision: options.precision)
         let models = try (model.isEmpty ? [ModelOptions.defaultModel] : model).map { try Zoo.load($0, options: options) }
+        for model in models { model.reportIfFloat32FromBF16Weights() }
         if Set(models.map(\.name)).count != models.count {
             throw ValidationError("two models have the same name (\(models.map(\.name).joined(separator: ", "))); rename one file")
         }

@@ -69,11 +69,12 @@ struct ModelOptions: ParsableArguments {
         return try ModelSource(positional ?? model ?? Self.defaultModel, options: loadOptions)
     }
 
-    /// Loads the model, saying on stderr which zoo model a weights file was recognised as, and
-    /// when bf16 was asked for on a CPU without a bf16 unit.
+    /// Loads the model, saying on stderr which zoo model a weights file was recognised as, when
+    /// bf16 was asked for on a CPU without a bf16 unit, and when fp32 runs on bf16 weights.
     func load(positional: String? = nil) throws -> Model {
         let model = try Zoo.load(source(positional: positional))
         KernelOptions.reportIfUnavailable(precision: loadOptions.precision)
+        model.reportIfFloat32FromBF16Weights()
         if let recognized = model.recognizedAs {
             FileHandle.standardError.write(Data("zoo: \(model.name) is \(recognized) (recognised from its weights)\n".utf8))
         }
