@@ -8,10 +8,10 @@ indirect enum HeaderJSON {
     case object([(key: String, value: HeaderJSON)])
     case array([HeaderJSON])
     case string(String)
-    /// A number written without fraction or exponent that fits an `Int`.
+    /// A number written without fraction or exponent that fits an `Int` (except `-0`).
     case integer(Int)
-    /// Any other number.
-    case number(Double)
+    /// Any other number, as written (finite as a Double): a Float is read from the text itself.
+    case number(String)
     case bool(Bool)
     case null
 
@@ -36,6 +36,18 @@ indirect enum HeaderJSON {
 
     /// The value of member `key` of an object, else nil.
     subscript(key: String) -> HeaderJSON? { members?.first { $0.key == key }?.value }
+
+    /// What kind of value it is, for error messages.
+    var kindName: String {
+        switch self {
+        case .object: "an object"
+        case .array: "an array"
+        case .string: "a string"
+        case .integer, .number: "a number"
+        case .bool: "a boolean"
+        case .null: "null"
+        }
+    }
 
     var stringValue: String? {
         if case .string(let s) = self { return s }
@@ -247,8 +259,9 @@ private struct Reader {
             while isDigit(current) { position += 1 }
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        if integral, let n = Int(text) { return .integer(n) }
+        // "-0" stays a number: as an integer it would lose the sign of a float's negative zero.
+        if integral, text != "-0", let n = Int(text) { return .integer(n) }
         guard let x = Double(text), x.isFinite else { throw HeaderJSONError(detail: "bad number", offset: start) }
-        return .number(x)
+        return .number(text)
     }
 }

@@ -38,9 +38,12 @@ public struct ZooFile: Sendable {
         guard major <= ZooFileFormat.majorVersion else {
             throw fail("written by a newer zoo (format \(version)); this zoo reads format \(ZooFileFormat.majorVersion).x")
         }
-        guard let graphText = meta["graph"], let graphData = graphText.data(using: .utf8) else { throw fail("no graph in __metadata__") }
+        guard var graphText = meta["graph"] else { throw fail("no graph in __metadata__") }
         let description: GraphDescription
-        do { description = try JSONDecoder.graphJSON.decode(GraphDescription.self, from: graphData) } catch {
+        do {
+            let graphJSON = try graphText.withUTF8 { try HeaderJSON.parse(UnsafeRawBufferPointer($0)) }
+            description = try HeaderJSONDecoder.decode(GraphDescription.self, from: graphJSON)
+        } catch {
             throw fail("graph JSON is malformed: \(error)")
         }
 

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import ZooFormat
+import ZooGraph
+import ZooKernels
 
 /// The header's JSON reader: what JSONSerialization reads, it reads the same; what is not JSON
 /// (or nests without end, or repeats a key) it refuses with the byte where it stopped.
@@ -22,7 +24,7 @@ import Testing
         case .array(let items): NSArray(array: items.map(foundation))
         case .string(let s): NSString(string: s)
         case .integer(let n): NSNumber(value: n)
-        case .number(let x): NSNumber(value: x)
+        case .number(let text): NSNumber(value: Double(text)!)
         case .bool(let b): NSNumber(value: b)
         case .null: NSNull()
         }
@@ -43,7 +45,7 @@ import Testing
         #expect(value.members?.map(\.key) == ["z", "a"])
         #expect(value["z"]?.integers == [9_007_199_254_740_993, 0, -1])
         #expect(value["a"]?.integers == nil)
-        if case .number(let x)? = value["a"] { #expect(x == 1) } else { Issue.record("1.0 is not an integer") }
+        if case .number(let text)? = value["a"] { #expect(text == "1.0") } else { Issue.record("1.0 is not an integer") }
     }
 
     @Test(arguments: [
@@ -74,5 +76,49 @@ import Testing
         #expect(failure(deep)?.detail == "nested deeper than \(HeaderJSON.maxDepth) levels")
         let limit = String(repeating: "[", count: HeaderJSON.maxDepth) + String(repeating: "]", count: HeaderJSON.maxDepth)
         #expect(failure(limit) == nil)
+    }
+}
+
+/// The graph JSON read through `HeaderJSONDecoder` gives what JSONDecoder gives, for every op
+/// and the awkward floats (non-finite pads, shortest-form decimals, Keras' ReLU without a max).
+@Suite struct HeaderJSONDecoderTests {
+    static let ops: [Op] = [
+        .conv2d(Conv2DParams(kernel: Size2D(3, 3), strides: Size2D(2, 2), padding: Padding2D(bottom: 1, right: 1),
+                             paddingRule: .same, groups: 4, activation: .clip(min: -0.5, max: 1.5))),
+        .dense(DenseParams(activation: .kerasReLU(maxValue: nil, negativeSlope: 0.1, threshold: 1e-7))),
+        .batchNorm(epsilon: 1.001e-5), .activation(.hardSigmoid(alpha: 0.2, beta: 0.5)), .activation(.leakyRelu(alpha: 0.3)),
+        .softmax(axis: -1), .pool2d(Pool2DParams(kind: .max, kernel: Size2D(3, 3), strides: Size2D(2, 2), padding: Padding2D(top: 1, left: 1),
+                                                 paddingRule: .same, ceilMode: true)),
+        .globalPool(.average, keepDims: true), .binary(.div), .concat(axis: 3),
+        .pad(before: [0, 1, 1, 0], after: [0, 2, 2, 0], value: -.infinity), .pad(before: [0], after: [1], value: 0.1),
+        .flatten(axis: 1), .reshape([1, -1]), .transpose([0, 3, 1, 2]), .identity,
+    ]
+
+    @Test func everyOpReadsAsJSONDecoderReadsIt() throws {
+        let data = try JSONEncoder.graphJSON.encode(Self.ops)
+        let expected = try JSONDecoder.graphJSON.decode([Op].self, from: data)
+        let parsed = try data.withUnsafeBytes { try HeaderJSON.parse($0) }
+        let decoded = try HeaderJSONDecoder.decode([Op].self, from: parsed)
+        #expect(decoded == expected)
+        #expect(decoded == Self.ops)
+    }
+
+    @Test func floatsComeFromTheirTextNotThroughDouble() throws {
+        // Every float32 bit pattern in a sweep (plus the extremes) survives JSONEncoder -> text -> Float.
+        var floats: [Float] = [.leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, -0.0, 1e-45, 3.4028235e38]
+        var bits: UInt32 = 0x0080_0000
+        while bits < 0x7F00_0000 { floats.append(Float(bitPattern: bits &+ 0x3FF)); bits &+= 0x0003_1F7B }
+        let data = try JSONEncoder.graphJSON.encode(floats)
+        let decoded = try HeaderJSONDecoder.decode([Float].self, from: data.withUnsafeBytes { try HeaderJSON.parse($0) })
+        let changed = zip(decoded, floats).filter { $0.bitPattern != $1.bitPattern }
+        #expect(decoded.count == floats.count && changed.isEmpty, "\(changed.prefix(5))")
+    }
+
+    @Test func wrongShapesAreDecodingErrors() throws {
+        for text in [#"{"type": "conv2d"}"#, #"{"type": 3}"#, #"{"type": "softmax", "axis": 1.5}"#, #"{"type": "reshape", "dims": [1, "x"]}"#,
+                     #"{"type": "softmax", "axis": 99999999999999999999}"#, #"{"type": "teleport"}"#] {
+            let parsed = try Array(text.utf8).withUnsafeBytes { try HeaderJSON.parse($0) }
+            #expect(throws: DecodingError.self, "\(text)") { try HeaderJSONDecoder.decode(Op.self, from: parsed) }
+        }
     }
 }
