@@ -114,7 +114,7 @@ private struct Reader {
     mutating func object(depth: Int) throws(HeaderJSONError) -> HeaderJSON {
         position += 1  // {
         var members: [(key: String, value: HeaderJSON)] = []
-        var keys = Set<String>()
+        var keys = Set<String>()  // filled once an object is too large for a linear check
         skipWhitespace()
         if current == UInt8(ascii: "}") { position += 1; return .object(members) }
         while true {
@@ -122,7 +122,14 @@ private struct Reader {
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyStart = position
             let key = try string()
-            guard keys.insert(key).inserted else {
+            let repeated: Bool
+            if members.count < 16 {
+                repeated = members.contains { $0.key == key }
+            } else {
+                if keys.isEmpty { keys = Set(members.map(\.key)) }
+                repeated = !keys.insert(key).inserted
+            }
+            guard !repeated else {
                 throw HeaderJSONError(detail: "key '\(key)' appears twice", offset: keyStart)
             }
             try expect(UInt8(ascii: ":"), "':'")

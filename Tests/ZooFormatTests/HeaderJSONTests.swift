@@ -63,6 +63,13 @@ import ZooKernels
         #expect(error?.offset == offset, "\(text)")
     }
 
+    @Test func refusesARepeatedKeyInALargeObject() throws {
+        let members = (0..<40).map { "\"k\($0)\": \($0)" }
+        #expect(try parse("{" + members.joined(separator: ",") + "}").members?.count == 40)
+        #expect(failure("{" + (members + ["\"k17\": 0"]).joined(separator: ",") + "}")?.detail == "key 'k17' appears twice")
+        #expect(failure("{" + (members + ["\"k39\": 0"]).joined(separator: ",") + "}")?.detail == "key 'k39' appears twice")
+    }
+
     @Test func refusesBytesThatAreNotUTF8() {
         let bytes: [UInt8] = Array(#"{"a": ""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
         let error = bytes.withUnsafeBytes { bytes -> HeaderJSONError? in
