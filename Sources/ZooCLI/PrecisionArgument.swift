@@ -22,6 +22,6 @@ extension Model {
     /// its runs compute fp32: they widen them, and carry their rounding.
     func reportIfFloat32FromBF16Weights() {
         guard computesFloat32FromBF16Weights else { return }
-        FileHandle.standardError.write(Data("zoo: note: \(name) holds bf16 weights (zoo convert --bf16); running fp32 on them widened\n".utf8))
+        FileHandle.standardError.write(Data("zoo: note: \(name) holds bf16 weights (zoo convert --bf16); fp32 runs widen them to float32, so results carry their bf16 rounding\n".utf8))
     }
 }
