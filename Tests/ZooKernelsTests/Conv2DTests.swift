@@ -75,8 +75,23 @@ struct ConvCase: CustomStringConvertible, Sendable {
         ConvCase(batch: 2, h: 7, w: 7, c: 40, o: 200, kernel: .one, activation: .relu6),
         ConvCase(h: 14, w: 13, c: 24, o: 130, strides: Size2D(2, 2),
                  padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .hardSwish, bias: false),
-    ] + allActivations.map { ConvCase(h: 7, w: 5, c: 3, o: 4, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+    ] + directCases + allActivations.map { ConvCase(h: 7, w: 5, c: 3, o: 4, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
                                       activation: $0, residual: true) }
+}
+
+extension ConvCase {
+    /// First layers on 1 to 4 channels, which the direct kernel takes on the AVX-512 path: eight
+    /// pixels wholly inside the image and windows over the border, 16 < channels < 32 and
+    /// several 32-channel blocks, batches, dilation, a residual.
+    static let directCases: [ConvCase] = [
+        ConvCase(batch: 2, h: 23, w: 29, c: 3, o: 48, strides: Size2D(2, 2),
+                 padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .relu6, residual: true),
+        ConvCase(h: 30, w: 30, c: 1, o: 64, kernel: Size2D(5, 5), strides: Size2D(2, 2),
+                 padding: Padding2D(top: 2, left: 2, bottom: 2, right: 2), activation: .relu),
+        ConvCase(h: 16, w: 40, c: 1, o: 37, bias: false),
+        ConvCase(batch: 3, h: 13, w: 11, c: 4, o: 20, kernel: Size2D(2, 3), dilations: Size2D(2, 2),
+                 padding: Padding2D(top: 2, left: 1, bottom: 0, right: 2), activation: .clip(min: -0.5, max: 1.5)),
+    ]
 }
 
 /// Runs the kernel with exactly `scratchCount` floats of scratch, followed by a guard band
@@ -141,6 +156,22 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
     /// Our AVX-512 GEMM and depthwise kernels, on the same cases.
     @Test(.enabled(if: CPUFeatures.avx512, "\(noAVX512)"), arguments: ConvCase.all)
     func avx512MatchesReference(_ c: ConvCase) { checkConv(c, kernels: .avx512) }
+
+    /// The cases above that the direct kernel runs are the few-channel ones, on AVX-512 at fp32 only.
+    @Test func directKernelTakesFirstLayersOnly() {
+        for c in ConvCase.directCases {
+            #expect(Conv2D.runsDirect(c.geometry, kernels: .avx512, bf16: false), "\(c)")
+            #expect(!Conv2D.runsDirect(c.geometry, kernels: .avx512, bf16: true), "\(c)")
+            #expect(!Conv2D.runsDirect(c.geometry, kernels: .portable, bf16: false), "\(c)")
+        }
+        let wide = ConvCase(h: 15, w: 7, c: 5, o: 7)
+        #expect(!Conv2D.runsDirect(wide.geometry, kernels: .avx512, bf16: false))
+        let swish = ConvCase(c: 3, activation: .hardSwish)
+        #expect(!Conv2D.runsDirect(swish.geometry, kernels: .avx512, bf16: false))
+        let resnetStem = ConvCase(h: 30, w: 30, c: 3, o: 64, kernel: Size2D(7, 7), strides: Size2D(2, 2),
+                                  padding: Padding2D(top: 3, left: 3, bottom: 3, right: 3), activation: .relu)
+        #expect(!Conv2D.runsDirect(resnetStem.geometry, kernels: .avx512, bf16: false), "147 taps: the GEMM's")
+    }
 
     /// The AVX512-BF16 GEMM (1x1 and im2col'd convolutions), on the same cases.
     @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: ConvCase.all)

@@ -6,5 +6,6 @@
 #include "zoo_depthwise.h"
 #include "zoo_winograd.h"
 #include "zoo_pool.h"
+#include "zoo_conv_direct.h"
 #include "zoo_blas.h"
 #endif
