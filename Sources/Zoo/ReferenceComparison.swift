@@ -19,12 +19,8 @@ public struct ReferenceComparison: Sendable {
     /// weights `ModelConverter.bf16Tolerance`.
     public static let tolerance = 1e-4
 
-    /// Why these outputs fail the bar, or nil when they pass; `convert --reference` exits 1 on it.
-    public func beyondTolerance(fp16: Bool) -> String? {
-        beyondTolerance(fp16 ? ModelConverter.fp16Tolerance : Self.tolerance)
-    }
-
-    /// Why these outputs fail a relative L2 of `limit` (or top-1 on some row), or nil when they pass.
+    /// Why these outputs fail a relative L2 of `limit` (or top-1 on some row), or nil when they
+    /// pass; `convert --reference` exits 1 on it, with the tolerance of the file's weights.
     public func beyondTolerance(_ limit: Double) -> String? {
         guard relativeL2 > limit || top1Agreement < rows else { return nil }
         return "relative L2 \(String(format: "%.3g", relativeL2)) against the reference (tolerance \(limit)), "
