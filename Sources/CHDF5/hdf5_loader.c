@@ -108,7 +108,7 @@ static void open_hdf5(void) {
     }
     if (!library) {
         snprintf(hdf5.error, sizeof hdf5.error,
-                 "libhdf5 could not be opened; install it (Debian: libhdf5-103-1)");
+                 "not found; install it (Debian: libhdf5-103-1)");
         return;
     }
     int missing = 0;
@@ -121,18 +121,18 @@ static void open_hdf5(void) {
     ZOO_HDF5_GLOBALS(LOOK_UP_GLOBAL)
 #undef LOOK_UP_GLOBAL
     if (missing) {
-        snprintf(hdf5.error, sizeof hdf5.error, "the libhdf5 found lacks functions zoo calls (built for %d.%d)",
+        snprintf(hdf5.error, sizeof hdf5.error, "the library found lacks functions zoo calls (built for %d.%d)",
                  H5_VERS_MAJOR, H5_VERS_MINOR);
         return;
     }
     unsigned major = 0, minor = 0, release = 0;
     if (hdf5.H5get_libversion(&major, &minor, &release) < 0 || major != H5_VERS_MAJOR || minor != H5_VERS_MINOR) {
-        snprintf(hdf5.error, sizeof hdf5.error, "libhdf5 %u.%u.%u found; zoo was built for %d.%d", major, minor,
+        snprintf(hdf5.error, sizeof hdf5.error, "version %u.%u.%u found; zoo was built for %d.%d", major, minor,
                  release, H5_VERS_MAJOR, H5_VERS_MINOR);
         return;
     }
     if (hdf5.H5open() < 0) {
-        snprintf(hdf5.error, sizeof hdf5.error, "libhdf5 did not start (H5open failed)");
+        snprintf(hdf5.error, sizeof hdf5.error, "did not start (H5open failed)");
         return;
     }
     hdf5.ready = 1;

@@ -26,13 +26,13 @@ enum BF16PanelsMetadata {
     static func decode(_ text: String?, entries: [String: SafetensorsHeader.Entry],
                        fail: (String) -> ZooFileError) throws -> [String: BF16PanelLayout] {
         guard let text else { return [:] }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+        guard let object = (try? HeaderJSON.parse(text))?.members else {
             throw fail("\(key) is not a JSON object")
         }
         var layouts: [String: BF16PanelLayout] = [:]
         for (name, raw) in object {
-            guard let fields = raw as? [String: Any], let depth = integer(fields["depth"]),
-                  let columns = integer(fields["group_columns"]), let groups = integer(fields["groups"]) else {
+            guard let depth = raw["depth"]?.integer, let columns = raw["group_columns"]?.integer,
+                  let groups = raw["groups"]?.integer else {
                 throw fail("\(key) '\(name)': needs integer depth, group_columns and groups")
             }
             guard let layout = BF16PanelLayout(depth: depth, groupColumns: columns, groups: groups) else {
@@ -48,12 +48,5 @@ enum BF16PanelsMetadata {
             layouts[name] = layout
         }
         return layouts
-    }
-
-    /// A JSON number that is a whole `Int` (a fraction or a string is not).
-    private static func integer(_ value: Any?) -> Int? {
-        if let int = value as? Int { return int }
-        guard let double = value as? Double, double == double.rounded(), abs(double) < 9e15 else { return nil }
-        return Int(double)
     }
 }

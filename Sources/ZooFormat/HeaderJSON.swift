@@ -28,6 +28,12 @@ indirect enum HeaderJSON {
         return value
     }
 
+    /// Parses the UTF-8 of `text` (a JSON document stored in a metadata string), as `parse(_:)`.
+    static func parse(_ text: String) throws -> HeaderJSON {
+        var text = text
+        return try text.withUTF8 { try parse(UnsafeRawBufferPointer($0)) }
+    }
+
     /// The members of an object, else nil.
     var members: [(key: String, value: HeaderJSON)]? {
         if case .object(let members) = self { return members }
@@ -54,13 +60,19 @@ indirect enum HeaderJSON {
         return nil
     }
 
+    /// An integer, else nil (a fraction, a string or a number written with an exponent is not).
+    var integer: Int? {
+        if case .integer(let n) = self { return n }
+        return nil
+    }
+
     /// An array of integers, else nil.
     var integers: [Int]? {
         guard case .array(let items) = self else { return nil }
         var result: [Int] = []
         result.reserveCapacity(items.count)
         for item in items {
-            guard case .integer(let n) = item else { return nil }
+            guard let n = item.integer else { return nil }
             result.append(n)
         }
         return result

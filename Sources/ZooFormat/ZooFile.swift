@@ -38,11 +38,10 @@ public struct ZooFile: Sendable {
         guard major <= ZooFileFormat.majorVersion else {
             throw fail("written by a newer zoo (format \(version)); this zoo reads format \(ZooFileFormat.majorVersion).x")
         }
-        guard var graphText = meta["graph"] else { throw fail("no graph in __metadata__") }
+        guard let graphText = meta["graph"] else { throw fail("no graph in __metadata__") }
         let description: GraphDescription
         do {
-            let graphJSON = try graphText.withUTF8 { try HeaderJSON.parse(UnsafeRawBufferPointer($0)) }
-            description = try HeaderJSONDecoder.decode(GraphDescription.self, from: graphJSON)
+            description = try HeaderJSONDecoder.decode(GraphDescription.self, from: HeaderJSON.parse(graphText))
         } catch {
             throw fail("graph JSON is malformed: \(error)")
         }

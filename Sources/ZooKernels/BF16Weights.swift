@@ -75,10 +75,7 @@ package final class BF16Weights: @unchecked Sendable {
     deinit { if borrowed == nil { UnsafeMutableRawPointer(values).deallocate() } }
 }
 
-/// Rounding to bfloat16 the way the kernels do (to nearest, ties to even), kept as a float32.
+/// Rounding to bfloat16 the way the kernels do (`BF16PanelLayout.bfloat16Bits`), kept as a float32.
 package func roundedToBF16(_ x: Float) -> Float {
-    if x.isNaN { return x }
-    let bits = x.bitPattern
-    let rounded = bits &+ 0x7FFF &+ ((bits >> 16) & 1)
-    return Float(bitPattern: rounded & 0xFFFF_0000)
+    Float(bitPattern: UInt32(BF16PanelLayout.bfloat16Bits(x)) << 16)
 }
