@@ -51,8 +51,9 @@ public struct KernelOptions: Sendable, Hashable, CustomStringConvertible {
     /// The fastest float32 paths this CPU runs.
     public static let best: KernelOptions = KernelOptions(gemm: .avx512, winograd: .avx512, depthwise: .avx512).runnable
 
-    /// The paths that run on any CPU: BLAS, im2col, the Swift depthwise loop, float32.
-    public static let portable = KernelOptions(gemm: .portable, winograd: .off, depthwise: .portable)
+    /// The paths that run on any CPU: BLAS, im2col, the Swift depthwise loop, float32 (and, should
+    /// bf16 be asked of it, the bf16 unit every bf16 CPU has).
+    public static let portable = KernelOptions(gemm: .portable, winograd: .off, depthwise: .portable, bf16: .avx512)
 
     /// What an executor uses unless told otherwise: `best`, except where the environment asks
     /// for a slower path to compare (`ZOO_GEMM=openblas`: every kernel portable, as before the
