@@ -63,11 +63,18 @@ struct ConvCase: CustomStringConvertible, Sendable {
         ConvCase(h: 28, w: 28, c: 32, o: 64, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .relu),
         ConvCase(h: 7, w: 7, c: 64, o: 256, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), residual: true),
         ConvCase(batch: 3, h: 28, w: 28, c: 32, o: 32, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), groups: 32),
-        // Depthwise rows wide enough for the four-pixel interior blocks, a channel tail, both strides.
+        // Depthwise 3x3 rows whose interiors take every pixel group (stride 1: 15 = 8 + 4 + 2 + 1;
+        // stride 2: 7 = 4 + 2 + 1), with a channel tail, both strides, clipped kernel rows on the
+        // top and bottom rows, and no padding at all.
         ConvCase(batch: 2, h: 9, w: 13, c: 19, o: 19, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
                  groups: 19, activation: .relu6, residual: true),
         ConvCase(h: 11, w: 21, c: 35, o: 35, strides: Size2D(2, 2), padding: Padding2D(top: 0, left: 0, bottom: 1, right: 1),
                  groups: 35, activation: .relu6),
+        ConvCase(batch: 2, h: 6, w: 17, c: 37, o: 37, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                 groups: 37, activation: .relu6, residual: true),
+        ConvCase(h: 9, w: 16, c: 40, o: 40, strides: Size2D(2, 2), padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                 groups: 40, residual: true),
+        ConvCase(h: 5, w: 12, c: 16, o: 16, groups: 16, activation: .relu),
         // Few rows in column blocks, odd depths and edges: at bf16 the rows are rounded once for
         // all blocks (BF16Rows), 1x1 and im2col'd.
         ConvCase(h: 5, w: 9, c: 33, o: 100, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
