@@ -22,6 +22,7 @@ enum {
     MR = 14,          // rows per micro-tile: 28 accumulators + 2 weight vectors fit the 32 registers
     NR = 32,          // columns per micro-tile: two 16-float vectors
     KC = 256,         // depth per block: a 256 x 32 weight panel is 32 KB, inside L1
+    MC = 14 * 24,     // rows per pass over the panels: 336 x 256 activations (336 KB) stay in L2
     SMALL_M = 4,      // up to this many rows, stream weight rows instead (batch-1 classifiers)
 };
 
@@ -188,14 +189,17 @@ ZOO_AVX512 static void blocked(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const floa
         ptrdiff_t kc = k - k0 < KC ? k - k0 : KC;
         if (kc < 0) kc = 0;
         int accumulate = k0 > 0, last = k0 + KC >= depth;
-        for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
-            ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
-            pack_panel(kc, cols, b + k0 * ldb + j0, ldb, panel);
-            __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
-            for (ptrdiff_t i0 = 0; i0 < m; i0 += MR) {
-                int rows = (int)(m - i0 < MR ? m - i0 : MR);
-                micro_rows(rows, kc, a + i0 * lda + k0, lda, panel, c + i0 * ldc + j0, ldc,
-                           m0, m1, accumulate, last, e, i0, j0);
+        for (ptrdiff_t i1 = 0; i1 < m; i1 += MC) {
+            ptrdiff_t i_end = m - i1 < MC ? m : i1 + MC;
+            for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
+                ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
+                pack_panel(kc, cols, b + k0 * ldb + j0, ldb, panel);
+                __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
+                for (ptrdiff_t i0 = i1; i0 < i_end; i0 += MR) {
+                    int rows = (int)(i_end - i0 < MR ? i_end - i0 : MR);
+                    micro_rows(rows, kc, a + i0 * lda + k0, lda, panel, c + i0 * ldc + j0, ldc,
+                               m0, m1, accumulate, last, e, i0, j0);
+                }
             }
         }
     }

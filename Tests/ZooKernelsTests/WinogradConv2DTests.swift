@@ -85,6 +85,9 @@ private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
         var vectorBF16 = KernelOptions.avx512BF16
         vectorBF16.winograd = .avx512
         #expect(WinogradConv2D.applies(to: big, kernels: vectorBF16))
+        // At bf16 a 14x14 map goes to bf16 im2col, a 28x28 stays Winograd.
+        #expect(!WinogradConv2D.applies(to: ConvCase(h: 14, w: 14, c: 256, o: 256, padding: same).geometry, kernels: vectorBF16))
+        #expect(WinogradConv2D.applies(to: ConvCase(h: 28, w: 28, c: 128, o: 128, padding: same).geometry, kernels: vectorBF16))
         #expect(WinogradConv2D.applies(to: ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same).geometry, kernels: .avx512))
         #expect(WinogradConv2D.applies(to: ConvCase(h: 14, w: 14, c: 256, o: 256, padding: same).geometry, kernels: .avx512))
         // Counted per image, so the choice is the same at every batch size (batch-independent bits).
