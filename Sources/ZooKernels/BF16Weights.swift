@@ -16,7 +16,8 @@ package final class BF16Weights: @unchecked Sendable {
     /// The tensor whose bytes `values` borrows (panels stored in a `.zoo` file), or nil when
     /// `values` was allocated here.
     private let borrowed: Tensor?
-    /// `borrowed` widened to float32, made on the first fall-back to the float32 GEMM.
+    /// The weights widened back to float32 (so rounded to bf16), made on first use: for the
+    /// float32 fall-back of borrowed panels, and for the direct first-layer kernel at bf16.
     private let widened = Mutex<Tensor?>(nil)
     package var byteCount: Int { groups * groupCount * MemoryLayout<UInt16>.size }
 
@@ -57,11 +58,27 @@ package final class BF16Weights: @unchecked Sendable {
     /// for its buffer, no AMX tiles granted) and falls back to the float32 GEMM. Made on first
     /// use, kept. nil for weights packed here (the caller still has their float32 original).
     func float32Fallback() -> UnsafePointer<Float>? {
-        guard let borrowed else { return nil }
-        return widened.withLock { widened in
-            if widened == nil { widened = borrowed.converted(to: .float32) }
+        borrowed == nil ? nil : roundedFloat32()
+    }
+
+    /// The weights rounded to bfloat16, as float32 ([depth, groups * groupColumns], the layout
+    /// `init(weights:...)` takes): what the bf16 GEMM multiplies, for a kernel that multiplies in
+    /// float32 at bf16 precision (the direct first layer). Made on first use, kept.
+    func roundedFloat32() -> UnsafePointer<Float> {
+        widened.withLock { widened in
+            if widened == nil { widened = borrowed?.converted(to: .float32) ?? unpacked() }
             return widened!.rawPointer.assumingMemoryBound(to: Float.self)
         }
+    }
+
+    /// The panels unpacked to float32, for weights packed here.
+    private func unpacked() -> Tensor {
+        guard let layout = BF16PanelLayout(depth: depth, groupColumns: groupColumns, groups: groups) else {
+            preconditionFailure("BF16Weights: no panel layout for \(depth) x \(groups) x \(groupColumns)")
+        }
+        var out = Tensor(zeros: [depth, groups * groupColumns])
+        out.withUnsafeMutableFloats { layout.unpack(UnsafeBufferPointer(start: values, count: layout.valueCount), into: $0) }
+        return out
     }
 
     /// The packed panel holding absolute output column `column`, which starts a panel (a multiple

@@ -42,8 +42,11 @@ package enum Conv2D {
                      epilogue: epilogue, scratch: scratch, threads: threads, kernels: kernels)
             return
         }
-        if runsDirect(g, kernels: kernels, bf16: bf16Weights != nil && kernels.precision == .bf16) {
-            runDirect(plan, input: SharedConstPointer(input), weights: SharedConstPointer(weights),
+        if runsDirect(g, kernels: kernels) {
+            // At bf16 the weights are the bf16 ones, widened: the same products as the bf16 GEMM's
+            // but with the image unrounded, and the same bits from a `--bf16` file as from fp32.
+            let direct = kernels.precision == .bf16 ? bf16Weights?.roundedFloat32() ?? weights : weights
+            runDirect(plan, input: SharedConstPointer(input), weights: SharedConstPointer(direct),
                       output: SharedPointer(output), epilogue: epilogue, threads: threads)
             return
         }
@@ -61,15 +64,17 @@ package enum Conv2D {
     }
 
     /// Whether `run` takes the direct kernel (zoo_conv_direct.h): few input channels and taps (a 3x3
-    /// first layer on RGB), ungrouped, not 1x1-pointwise, the AVX-512 path at fp32 (`bf16`: the run multiplies
-    /// in bf16, which keeps its bf16 im2col), an activation the epilogue clamps.
-    package static func runsDirect(_ g: Conv2DGeometry, kernels: KernelOptions, bf16: Bool) -> Bool {
+    /// first layer on RGB), ungrouped, not 1x1-pointwise, the AVX-512 path, an activation the
+    /// epilogue clamps. Also at bf16, with the weights rounded to bf16 and the image not: 3 input
+    /// channels make a 27-deep GEMM, too shallow for the bf16 units (mobilenet_v2's stem on Zen 5:
+    /// batch 1 0.16 ms by bf16 im2col, 0.11 ms direct; batch 8 2.1 against 1.5 ms).
+    package static func runsDirect(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
         let p = g.params
         let pointwise = p.kernel == .one && p.strides == .one && p.padding.isZero
         // Past about 32 taps (ResNet's 7x7 on RGB: 147) the GEMM's rows are long enough: measured
         // 186 GFLOP/s im2col'd against 130-160 direct on resnet50's stem.
         let taps = p.kernel.h * p.kernel.w * g.inC
-        return p.groups == 1 && g.inC <= Int(ZOO_CONV_DIRECT_MAX_CHANNELS) && taps <= 32 && !pointwise && !bf16
+        return p.groups == 1 && g.inC <= Int(ZOO_CONV_DIRECT_MAX_CHANNELS) && taps <= 32 && !pointwise
             && kernels.gemm == .avx512 && p.activation.clampBounds != nil
     }
 

@@ -144,7 +144,8 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
     let bias = c.bias ? rng.floats(g.outC) : nil
     let residual = c.residual ? rng.floats(g.batch * g.outH * g.outW * g.outC) : nil
     let inBF16 = kernels.precision == .bf16 && !g.isDepthwise  // depthwise stays float32
-    let expected = ReferenceKernels.conv2d(g, input: inBF16 ? bf16Rounded(input) : input,
+    let roundsInput = inBF16 && !Conv2D.runsDirect(g, kernels: kernels)  // the direct kernel rounds the weights only
+    let expected = ReferenceKernels.conv2d(g, input: roundsInput ? bf16Rounded(input) : input,
                                            weights: inBF16 ? bf16Rounded(weights) : weights, bias: bias, residual: residual)
     let single = runConv(g, input: input, weights: weights, bias: bias, residual: residual, threads: 1, kernels: kernels)
     let error = relativeL2(single, expected)
@@ -164,20 +165,20 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
     @Test(.enabled(if: CPUFeatures.avx512, "\(noAVX512)"), arguments: ConvCase.all)
     func avx512MatchesReference(_ c: ConvCase) { checkConv(c, kernels: .avx512) }
 
-    /// The cases above that the direct kernel runs are the few-channel ones, on AVX-512 at fp32 only.
+    /// The cases above that the direct kernel runs are the few-channel ones, on AVX-512 (fp32 or bf16).
     @Test func directKernelTakesFirstLayersOnly() {
         for c in ConvCase.directCases {
-            #expect(Conv2D.runsDirect(c.geometry, kernels: .avx512, bf16: false), "\(c)")
-            #expect(!Conv2D.runsDirect(c.geometry, kernels: .avx512, bf16: true), "\(c)")
-            #expect(!Conv2D.runsDirect(c.geometry, kernels: .portable, bf16: false), "\(c)")
+            #expect(Conv2D.runsDirect(c.geometry, kernels: .avx512), "\(c)")
+            #expect(Conv2D.runsDirect(c.geometry, kernels: .avx512BF16), "\(c)")
+            #expect(!Conv2D.runsDirect(c.geometry, kernels: .portable), "\(c)")
         }
         let wide = ConvCase(h: 15, w: 7, c: 5, o: 7)
-        #expect(!Conv2D.runsDirect(wide.geometry, kernels: .avx512, bf16: false))
+        #expect(!Conv2D.runsDirect(wide.geometry, kernels: .avx512))
         let swish = ConvCase(c: 3, activation: .hardSwish)
-        #expect(!Conv2D.runsDirect(swish.geometry, kernels: .avx512, bf16: false))
+        #expect(!Conv2D.runsDirect(swish.geometry, kernels: .avx512))
         let resnetStem = ConvCase(h: 30, w: 30, c: 3, o: 64, kernel: Size2D(7, 7), strides: Size2D(2, 2),
                                   padding: Padding2D(top: 3, left: 3, bottom: 3, right: 3), activation: .relu)
-        #expect(!Conv2D.runsDirect(resnetStem.geometry, kernels: .avx512, bf16: false), "147 taps: the GEMM's")
+        #expect(!Conv2D.runsDirect(resnetStem.geometry, kernels: .avx512), "147 taps: the GEMM's")
     }
 
     /// The AVX512-BF16 GEMM (1x1 and im2col'd convolutions), on the same cases.
