@@ -53,9 +53,12 @@ ZOO_BF16 void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t 
 
 /// Adds R converted rows (`a`, `lda` words apart) times `kp` pairs of the panel slice `bp` onto c's
 /// R x 32 tile; `accumulate` starts from c's values, `last` applies the epilogue before storing.
+/// `next` (as long as `bp`'s slice) is requested into L2 along the way: the slice the next panel's
+/// tiles will read.
 ZOO_BF16 static inline __attribute__((always_inline)) void
-micro(const int R, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp, float *c, ptrdiff_t ldc,
-      __mmask16 m0, __mmask16 m1, int accumulate, int last, const zoo_epilogue *e, ptrdiff_t row0, ptrdiff_t col0) {
+micro(const int R, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp, const uint16_t *next, float *c,
+      ptrdiff_t ldc, __mmask16 m0, __mmask16 m1, int accumulate, int last, const zoo_epilogue *e, ptrdiff_t row0,
+      ptrdiff_t col0) {
     __m512 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
     for (int r = 0; r < R; r++) {
@@ -63,6 +66,8 @@ micro(const int R, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_
         acc1[r] = accumulate ? _mm512_maskz_loadu_ps(m1, c + r * ldc + 16) : _mm512_setzero_ps();
     }
     for (ptrdiff_t p = 0; p < kp; p++) {
+        _mm_prefetch((const char *)(next + p * 2 * NR), _MM_HINT_T1);
+        _mm_prefetch((const char *)(next + p * 2 * NR + NR), _MM_HINT_T1);
         __m512bh b0 = (__m512bh)_mm512_load_si512(bp + p * 2 * NR);
         __m512bh b1 = (__m512bh)_mm512_load_si512(bp + p * 2 * NR + NR);
 #pragma clang loop unroll(full)
@@ -85,9 +90,10 @@ micro(const int R, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_
 }
 
 #define MICRO_CASE(R) \
-    case R: micro(R, kp, a, lda, bp, c, ldc, m0, m1, accumulate, last, e, row0, col0); break;
+    case R: micro(R, kp, a, lda, bp, next, c, ldc, m0, m1, accumulate, last, e, row0, col0); break;
 
-ZOO_BF16 static void micro_rows(int rows, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp, float *c, ptrdiff_t ldc,
+ZOO_BF16 static void micro_rows(int rows, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp,
+                                const uint16_t *next, float *c, ptrdiff_t ldc,
                                 __mmask16 m0, __mmask16 m1, int accumulate, int last, const zoo_epilogue *e,
                                 ptrdiff_t row0, ptrdiff_t col0) {
     switch (rows) {
@@ -100,18 +106,24 @@ ZOO_BF16 static void micro_rows(int rows, ptrdiff_t kp, const uint32_t *a, ptrdi
 // MARK: - Driver
 
 /// One block of rows and depths: rows `a` (bf16 pairs, `lda` apart, positioned at the block's
-/// first depth pair) times every panel of the block's `kp` pairs, onto c.
+/// first depth pair) times every panel of the block's `kp` pairs, onto c. Weights mostly come
+/// from memory (each is read once per image at batch 1), and the hardware prefetchers fetched
+/// them only as the first row tile asked: that tile waits for memory while the others compute.
+/// So the first row tile of each panel requests the next panel's slice (after the last panel,
+/// the first panel's next depth block), a whole panel ahead.
 ZOO_BF16 static void block(ptrdiff_t mc, ptrdiff_t n, ptrdiff_t kp, ptrdiff_t stored, ptrdiff_t p0, const uint32_t *a,
                            ptrdiff_t lda, const uint16_t *packed, float *c, ptrdiff_t ldc, int accumulate, int last,
                            const zoo_epilogue *e, ptrdiff_t row0) {
     for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
         ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
         const uint16_t *bp = packed + ((j0 / NR) * stored + p0) * 2 * NR;
+        const uint16_t *next = j0 + NR < n ? bp + stored * 2 * NR
+                             : p0 + 2 * kp <= stored ? packed + (p0 + kp) * 2 * NR : bp;
         __mmask16 m0 = zoo_lane_mask(cols), m1 = zoo_lane_mask(cols - 16);
         for (ptrdiff_t r0 = 0; r0 < mc; r0 += MR) {
             int r = (int)(mc - r0 < MR ? mc - r0 : MR);
-            micro_rows(r, kp, a + r0 * lda, lda, bp, c + r0 * ldc + j0, ldc, m0, m1, accumulate, last, e,
-                       row0 + r0, j0);
+            micro_rows(r, kp, a + r0 * lda, lda, bp, r0 == 0 ? next : bp, c + r0 * ldc + j0, ldc, m0, m1,
+                       accumulate, last, e, row0 + r0, j0);
         }
     }
 }
