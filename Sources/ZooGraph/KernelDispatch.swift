@@ -4,8 +4,10 @@ import ZooTensor
 /// A node's kernel with every size bound for one batch size.
 enum PreparedKernel: Sendable {
     /// With `bf16` weights when the executor's precision is bf16 (not for depthwise convolutions);
-    /// with `float32` weights when the constant is stored as bf16 panels but is read as float32.
-    case conv2d(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?, hasResidual: Bool)
+    /// with `float32` weights when the constant is stored as bf16 panels but is read as float32;
+    /// with `panels` where `FP32Panels.pays` (fp32 on AVX-512, small maps).
+    case conv2d(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?,
+                panels: PreparedWeight<FP32Panels>?, hasResidual: Bool)
     /// A 3x3 stride-1 conv by Winograd F(4x4, 3x3), with its weights transformed.
     case winogradConv2d(Conv2DGeometry, weights: PreparedWeight<WinogradWeights>, hasResidual: Bool)
     case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, bf16: PreparedWeight<BF16Weights>?,
@@ -50,7 +52,20 @@ enum KernelDispatch {
                                                            preparedWeights: preparedWeights, kernels: kernels)
             let float32 = bf16 == nil ? widenedWeights(node: node, index: index, constants: constants,
                                                        preparedWeights: preparedWeights) : nil
-            return .conv2d(g, bf16: bf16, float32: float32, hasResidual: hasResidual)
+            var panels: PreparedWeight<FP32Panels>?
+            if bf16 == nil, FP32Panels.pays(for: g, kernels: kernels), let weights = constants[node.inputs[1]] {
+                let (depth, columns) = (w[0] * w[1] * w[2], w[3])
+                panels = preparedWeights.fp32Panels(node: index) {
+                    // bf16 panels (a `--bf16` file read at fp32) are widened for the packing only.
+                    let packed = weights.converted(to: .float32).withUnsafeFloats {
+                        FP32Panels(weights: $0.baseAddress!, depth: depth, columns: columns)
+                    }
+                    // Weights mapped from a `.zoo` need not stay in memory twice.
+                    weights.storage.releaseResidentPages()
+                    return packed
+                }
+            }
+            return .conv2d(g, bf16: bf16, float32: float32, panels: panels, hasResidual: hasResidual)
         case .dense(let p):
             let w = shapes[node.inputs[1]]
             let bf16 = bf16Weights(node: node, index: index, constants: constants, depth: w[0], groups: 1,
@@ -117,7 +132,7 @@ enum KernelDispatch {
 
     static func scratchFloats(_ kernel: PreparedKernel, threads: Int) -> Int {
         switch kernel {
-        case let .conv2d(g, bf16, _, _): Conv2D.scratchCount(g, threads: threads, bf16: bf16 != nil)
+        case let .conv2d(g, bf16, _, _, _): Conv2D.scratchCount(g, threads: threads, bf16: bf16 != nil)
         case let .dense(rows, inFeatures, outFeatures, _, bf16, _, _):
             Dense.scratchCount(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, bf16: bf16 != nil)
         case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g)
@@ -130,9 +145,10 @@ enum KernelDispatch {
         let f = inputs.map { $0.assumingMemoryBound(to: Float.self) }
         let y = output.assumingMemoryBound(to: Float.self)
         switch kernel {
-        case let .conv2d(g, bf16, float32, hasResidual):
+        case let .conv2d(g, bf16, float32, panels, hasResidual):
             // With bf16 panels and no `float32`, f[1] is the panels: the kernel reads `bf16Weights` only.
-            Conv2D.run(g, input: f[0], weights: float32.map(floats) ?? f[1], bf16Weights: bf16?.weights, bias: f[2], residual: hasResidual ? f[3] : nil,
+            Conv2D.run(g, input: f[0], weights: float32.map(floats) ?? f[1], bf16Weights: bf16?.weights,
+                       fp32Panels: panels?.weights, bias: f[2], residual: hasResidual ? f[3] : nil,
                        output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
         case let .winogradConv2d(g, weights, hasResidual):
             WinogradConv2D.run(g, weights: weights.weights, input: f[0], bias: f[2], residual: hasResidual ? f[3] : nil,

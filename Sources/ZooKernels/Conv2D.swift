@@ -19,14 +19,16 @@ package enum Conv2D {
     /// output[N,OH,OW,O] = act(conv(input[N,H,W,C], weights[KH,KW,C/groups,O]) + bias[O] + residual[N,OH,OW,O])
     /// `output` must not overlap `input` or `residual`; `scratch` holds `scratchCount(g, threads:)` floats.
     /// `kernels` must be runnable; with `bf16Weights` (packed from `weights`) and bf16 precision, the
-    /// GEMM multiplies in bfloat16 (depthwise convolutions stay float32).
+    /// GEMM multiplies in bfloat16 (depthwise convolutions stay float32); with `fp32Panels` (packed
+    /// from `weights` where `FP32Panels.pays`) the float32 GEMM reads those.
     package static func run(_ g: Conv2DGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-                           bf16Weights: BF16Weights? = nil, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+                           bf16Weights: BF16Weights? = nil, fp32Panels: FP32Panels? = nil, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
                            output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>?, threads: Int,
                            kernels: KernelOptions) {
         let groups = g.params.groups
         precondition(groups >= 1 && g.inC % groups == 0 && g.outC % groups == 0,
                      "conv: \(g.inC) -> \(g.outC) channels do not split into \(groups) groups")
+        precondition(fp32Panels == nil || groups == 1, "conv: fp32 panels are packed for ungrouped convolutions")
         guard g.batch > 0, g.outH > 0, g.outW > 0, g.outC > 0 else { return }
         if g.isDepthwise {
             runDepthwise(g, input: input, weights: weights, bias: bias, residual: residual,
@@ -38,7 +40,8 @@ package enum Conv2D {
         if plan.isPointwise {
             // NHWC input already is the [N*H*W, C] GEMM operand: no copy.
             GEMM.run(m: plan.pixels, n: plan.groupOut, k: plan.groupIn, groups: groups,
-                     a: input, lda: g.inC, b: weights, ldb: g.outC, packed: bf16Weights, c: output, ldc: g.outC,
+                     a: input, lda: g.inC, b: weights, ldb: g.outC, packed: bf16Weights, panels: fp32Panels,
+                     c: output, ldc: g.outC,
                      epilogue: epilogue, scratch: scratch, threads: threads, kernels: kernels)
             return
         }
@@ -59,7 +62,7 @@ package enum Conv2D {
             return
         }
         runIm2col(plan, input: SharedConstPointer(input), weights: SharedConstPointer(weights), bf16Weights: bf16Weights,
-                  output: SharedPointer(output), scratch: SharedPointer(scratch), epilogue: epilogue,
+                  fp32Panels: fp32Panels, output: SharedPointer(output), scratch: SharedPointer(scratch), epilogue: epilogue,
                   threads: threads, kernels: kernels)
     }
 
@@ -91,7 +94,8 @@ package enum Conv2D {
     /// Output pixels in row tiles: each tile's patches are gathered into the worker's scratch,
     /// multiplied per group and column block, and finished by the epilogue while still in cache.
     private static func runIm2col(_ plan: ConvPlan, input: SharedConstPointer<Float>, weights: SharedConstPointer<Float>,
-                                  bf16Weights: BF16Weights?, output: SharedPointer<Float>, scratch: SharedPointer<Float>,
+                                  bf16Weights: BF16Weights?, fp32Panels: FP32Panels?, output: SharedPointer<Float>,
+                                  scratch: SharedPointer<Float>,
                                   epilogue: Epilogue, threads: Int, kernels: KernelOptions) {
         let t = plan.tiling, outC = plan.g.outC, patch = plan.patchLength
         let perRowTile = plan.g.params.groups * t.colBlocks
@@ -110,7 +114,7 @@ package enum Conv2D {
                 let out = output.base + rows.lowerBound * outC + col0
                 GEMM.block(rows: rows.count, cols: cols.count, k: plan.groupK,
                            a: patches + group * plan.groupK, lda: patch,
-                           b: weights.base + col0, ldb: outC, packed: bf16Weights, c: out, ldc: outC,
+                           b: weights.base + col0, ldb: outC, packed: bf16Weights, panels: fp32Panels, c: out, ldc: outC,
                            epilogue: epilogue, row0: rows.lowerBound, col0: col0, kernels: kernels)
             }
         }

@@ -91,9 +91,10 @@ struct GEMMTiling: Sendable {
 enum GEMM {
     /// The `rows x cols` block of c at (`row0`, `col0`) of the full output: a x b, then the epilogue.
     /// `a` points at the block's first row, `b` at its first column, `c` at its top-left element.
-    /// With `packed` (bf16 weights, `kernels.precision == .bf16`) b is read from there instead.
+    /// With `packed` (bf16 weights, `kernels.precision == .bf16`) b is read from there instead;
+    /// with `panels` (the same b packed once, AVX-512 at fp32) from those.
     static func block(rows: Int, cols: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-                      b: UnsafePointer<Float>, ldb: Int, packed: BF16Weights? = nil,
+                      b: UnsafePointer<Float>, ldb: Int, packed: BF16Weights? = nil, panels: FP32Panels? = nil,
                       c: UnsafeMutablePointer<Float>, ldc: Int,
                       epilogue: Epilogue, row0: Int, col0: Int, kernels: KernelOptions) {
         guard rows > 0, cols > 0 else { return }
@@ -110,6 +111,12 @@ enum GEMM {
         }
         // Weights that came only as bf16 panels (a `.zoo --bf16` file) are widened for this fall-back.
         let b = packed?.float32Fallback().map { UnsafePointer($0 + col0) } ?? b
+        if kernels.gemm == .avx512, let panels {
+            var e = epilogue.fusable(row0: row0, col0: col0)
+            zoo_sgemm_packed(rows, cols, k, a, lda, panels.panel(column: col0), c, ldc, &e)
+            finishActivation(epilogue, rows: rows, cols: cols, c: c, ldc: ldc)
+            return
+        }
         if kernels.gemm == .avx512 {
             var e = epilogue.fusable(row0: row0, col0: col0)
             if zoo_sgemm(rows, cols, k, a, lda, b, ldb, c, ldc, &e) == 0 {
@@ -156,7 +163,7 @@ enum GEMM {
     /// At bf16, `scratch` holds `bf16ScratchCount` floats (nil: the kernels round per block).
     static func run(m: Int, n: Int, k: Int, groups: Int = 1,
                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, packed: BF16Weights? = nil,
-                    c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, scratch: UnsafeMutablePointer<Float>? = nil,
+                    panels: FP32Panels? = nil, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, scratch: UnsafeMutablePointer<Float>? = nil,
                     threads: Int, kernels: KernelOptions) {
         let tiling = GEMMTiling(m: m, n: n, k: k, maxRowTile: 256)
         if let packed, let scratch, kernels.precision == .bf16, bf16ScratchCount(m: m, n: n, k: k, groups: groups) > 0 {
@@ -183,7 +190,7 @@ enum GEMM {
                 let out = c.base + rows.lowerBound * ldc + col0
                 block(rows: rows.count, cols: cols.count, k: k,
                       a: a.base + rows.lowerBound * lda + g * k, lda: lda,
-                      b: b.base + col0, ldb: ldb, packed: packed, c: out, ldc: ldc,
+                      b: b.base + col0, ldb: ldb, packed: packed, panels: panels, c: out, ldc: ldc,
                       epilogue: epilogue, row0: rows.lowerBound, col0: col0, kernels: kernels)
             }
         }

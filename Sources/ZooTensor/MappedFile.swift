@@ -43,6 +43,16 @@ public final class MappedFile: @unchecked Sendable {
         }
     }
 
+    /// Lets the OS drop the whole pages of `[start, start + count)` from this process's memory:
+    /// the mapping is read-only and private, so a later read faults them back in from the file.
+    func releaseResidentPages(_ start: UnsafeRawPointer, count: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: start) + page - 1) / page * page
+        let end = (Int(bitPattern: start) + count) / page * page
+        guard byteCount > 0, end > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(address, end - first, Int32(MADV_DONTNEED))
+    }
+
     /// A tensor whose bytes are `byteCount` bytes of the file from `offset`, without a copy.
     /// Returns nil when that range does not lie inside the file or does not match the shape.
     public func tensor(shape: Shape, dtype: DType, offset: Int) -> Tensor? {

@@ -35,6 +35,12 @@ package final class TensorStorage: @unchecked Sendable {
         self.owner = owner
     }
 
+    /// For bytes borrowed from a mapped file: lets the OS drop them from memory until they are read
+    /// again (from the file), once a kernel has copied them into its own layout. Otherwise nothing.
+    package func releaseResidentPages() {
+        (owner as? MappedFile)?.releaseResidentPages(bytes, count: byteCount)
+    }
+
     deinit {
         if isOwned { bytes.deallocate() }
     }

@@ -104,7 +104,7 @@ extension ConvCase {
 /// Runs the kernel with exactly `scratchCount` floats of scratch, followed by a guard band
 /// that must come back untouched.
 func runConv(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
-             threads: Int, kernels: KernelOptions = .portable) -> [Float] {
+             threads: Int, kernels: KernelOptions = .portable, fp32Panels: Bool = false) -> [Float] {
     let guardBand = 64, sentinel: Float = 12345
     let bf16 = kernels.precision == .bf16 && !g.isDepthwise
     let needed = Conv2D.scratchCount(g, threads: threads, bf16: bf16)
@@ -117,11 +117,14 @@ func runConv(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float
                 ? BF16Weights(weights: w.baseAddress!, depth: g.params.kernel.h * g.params.kernel.w * (g.inC / g.params.groups),
                               groupColumns: g.outC / g.params.groups, groups: g.params.groups)
                 : nil
+            let panels = fp32Panels
+                ? FP32Panels(weights: w.baseAddress!, depth: g.params.kernel.h * g.params.kernel.w * g.inC, columns: g.outC)
+                : nil
             withOptionalPointer(bias) { b in
                 withOptionalPointer(residual) { r in
                     out.withUnsafeMutableBufferPointer { y in
                         scratch.withUnsafeMutableBufferPointer { s in
-                            Conv2D.run(g, input: x.baseAddress!, weights: w.baseAddress!, bf16Weights: packed,
+                            Conv2D.run(g, input: x.baseAddress!, weights: w.baseAddress!, bf16Weights: packed, fp32Panels: panels,
                                        bias: b, residual: r, output: y.baseAddress!,
                                        scratch: needed > 0 ? s.baseAddress! : nil, threads: threads, kernels: kernels)
                         }
@@ -164,6 +167,46 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
     /// Our AVX-512 GEMM and depthwise kernels, on the same cases.
     @Test(.enabled(if: CPUFeatures.avx512, "\(noAVX512)"), arguments: ConvCase.all)
     func avx512MatchesReference(_ c: ConvCase) { checkConv(c, kernels: .avx512) }
+
+    /// The AVX-512 GEMM reading weights packed once (FP32Panels, as the executor does for small
+    /// maps): the very bits of packing per call, on every ungrouped case, plus four rows (the
+    /// few-rows path) with a partial panel.
+    @Test(.enabled(if: CPUFeatures.avx512, "\(noAVX512)"),
+          arguments: ConvCase.all + [ConvCase(h: 2, w: 2, c: 40, o: 70, kernel: .one, residual: true)])
+    func avx512PanelsGiveTheBitsOfPackingPerCall(_ c: ConvCase) {
+        let g = c.geometry
+        guard g.params.groups == 1 else { return }
+        var rng = SeededRandom(seed: 7)
+        let input = rng.floats(g.batch * g.inH * g.inW * g.inC)
+        let weights = rng.floats(g.params.kernel.h * g.params.kernel.w * g.inC * g.outC)
+        let bias = c.bias ? rng.floats(g.outC) : nil
+        let residual = c.residual ? rng.floats(g.batch * g.outH * g.outW * g.outC) : nil
+        let perCall = runConv(g, input: input, weights: weights, bias: bias, residual: residual, threads: 2, kernels: .avx512)
+        for threads in threadCounts {
+            let packed = runConv(g, input: input, weights: weights, bias: bias, residual: residual, threads: threads,
+                                 kernels: .avx512, fp32Panels: true)
+            #expect(bitsEqual(packed, perCall), "\(c), \(threads) threads")
+        }
+        let expected = ReferenceKernels.conv2d(g, input: input, weights: weights, bias: bias, residual: residual)
+        #expect(relativeL2(perCall, expected) <= 1e-5, "\(c)")
+    }
+
+    /// Panels are packed where weights come from memory at every run: small maps on the AVX-512
+    /// GEMM at fp32, not for depthwise, grouped, Winograd or direct layers, nor at bf16.
+    @Test func fp32PanelsOnlyForSmallMaps() {
+        let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
+        let layer4 = ConvCase(h: 7, w: 7, c: 512, o: 512, padding: same).geometry
+        #expect(FP32Panels.pays(for: layer4, kernels: .avx512) == CPUFeatures.avx512)
+        #expect(FP32Panels.pays(for: ConvCase(batch: 8, h: 7, w: 7, c: 64, o: 256, kernel: .one).geometry, kernels: .avx512)
+                == CPUFeatures.avx512, "counted per image")
+        #expect(!FP32Panels.pays(for: ConvCase(h: 14, w: 14, c: 64, o: 256, kernel: .one).geometry, kernels: .avx512))
+        #expect(!FP32Panels.pays(for: layer4, kernels: .portable))
+        #expect(!FP32Panels.pays(for: layer4, kernels: .avx512BF16))
+        #expect(!FP32Panels.pays(for: ConvCase(h: 7, w: 7, c: 32, o: 32, groups: 32).geometry, kernels: .avx512))
+        #expect(!FP32Panels.pays(for: ConvCase(h: 7, w: 7, c: 32, o: 64, groups: 2).geometry, kernels: .avx512))
+        #expect(!FP32Panels.pays(for: ConvCase(h: 14, w: 14, c: 3, o: 32, padding: same, activation: .relu).geometry,
+                                 kernels: .avx512), "the direct kernel's")
+    }
 
     /// The cases above that the direct kernel runs are the few-channel ones, on AVX-512 (fp32 or bf16).
     @Test func directKernelTakesFirstLayersOnly() {

@@ -20,6 +20,21 @@ import ZooTensor
         #expect(again?.floats == values, "the file itself is unchanged")
     }
 
+    /// Released pages of a mapping come back from the file, unchanged; owned storage is untouched.
+    @Test func releasedPagesReadBackFromTheFile() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-map-\(UUID().uuidString).bin")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let values = (0..<50_000).map { Float($0) * 0.5 }  // several pages
+        try values.withUnsafeBytes { Data(Array(repeating: 7, count: 100) + Array($0)) }.write(to: url)
+        let tensor = try #require(try MappedFile(url: url).tensor(shape: [50_000], dtype: .float32, offset: 100))
+        #expect(tensor.floats == values)
+        tensor.storage.releaseResidentPages()
+        #expect(tensor.floats == values)
+        let owned = Tensor(shape: [3], floats: [1, 2, 3])
+        owned.storage.releaseResidentPages()
+        #expect(owned.floats == [1, 2, 3])
+    }
+
     @Test func rangesOutsideTheFileAreRefused() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-map-\(UUID().uuidString).bin")
         defer { try? FileManager.default.removeItem(at: url) }

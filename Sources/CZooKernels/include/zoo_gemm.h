@@ -21,4 +21,16 @@ int zoo_sgemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
               const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
               float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
 
+/// Floats `zoo_sgemm_pack_panels` writes for a k x n matrix: n rounded up to 32 columns, times k.
+ptrdiff_t zoo_sgemm_panels_count(ptrdiff_t k, ptrdiff_t n);
+
+/// Lays b[k x n] out once as zoo_sgemm streams it: panels of 32 columns (the last zero-padded),
+/// each k rows of 32 contiguous floats. Only call when zoo_gemm_available().
+void zoo_sgemm_pack_panels(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t ldb, float *panels);
+
+/// zoo_sgemm with b already packed by zoo_sgemm_pack_panels (of a matrix `k` deep); `panels`
+/// points at the panel of the block's first column, a multiple of 32. Same bits as zoo_sgemm.
+void zoo_sgemm_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const float *panels,
+                      float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
+
 #endif
