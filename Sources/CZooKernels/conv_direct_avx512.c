@@ -14,10 +14,30 @@ typedef struct {
     ptrdiff_t y, x;      // top-left tap's input row and column
 } window;
 
-static window window_of(const zoo_im2col_shape *s, const float *input, ptrdiff_t pixel) {
-    ptrdiff_t per_image = s->out_h * s->out_w, n = pixel / per_image, r = pixel % per_image;
-    window w = {input + n * s->in_h * s->in_w * s->channels, (r / s->out_w) * s->stride_h - s->pad_top,
-                (r % s->out_w) * s->stride_w - s->pad_left};
+// An output pixel's place: image n, row oy, column ox. Walked pixel by pixel with `advance`, so
+// the divisions that find it are done once per group of pixels, not per pixel (they cost as much
+// as the group's multiply-adds on a 27-tap first layer).
+typedef struct {
+    ptrdiff_t n, oy, ox;
+} place;
+
+static place place_of(const zoo_im2col_shape *s, ptrdiff_t pixel) {
+    ptrdiff_t per_image = s->out_h * s->out_w, r = pixel % per_image;
+    place q = {pixel / per_image, r / s->out_w, r % s->out_w};
+    return q;
+}
+
+static void advance(const zoo_im2col_shape *s, place *q) {
+    if (++q->ox < s->out_w) return;
+    q->ox = 0;
+    if (++q->oy < s->out_h) return;
+    q->oy = 0;
+    q->n++;
+}
+
+static window window_of(const zoo_im2col_shape *s, const float *input, place q) {
+    window w = {input + q.n * s->in_h * s->in_w * s->channels, q.oy * s->stride_h - s->pad_top,
+                q.ox * s->stride_w - s->pad_left};
     return w;
 }
 
@@ -49,8 +69,9 @@ ZOO_AVX512 void zoo_conv_direct(const zoo_im2col_shape *s, ptrdiff_t out_c, ptrd
         const ptrdiff_t pixels = p0 + PIXELS <= pixel0 + count ? PIXELS : pixel0 + count - p0;
         window w[PIXELS];
         int all_inside = direct_offsets;
-        for (ptrdiff_t p = 0; p < pixels; p++) {
-            w[p] = window_of(s, input, p0 + p);
+        place q = place_of(s, p0);
+        for (ptrdiff_t p = 0; p < pixels; p++, advance(s, &q)) {
+            w[p] = window_of(s, input, q);
             all_inside &= inside(s, w[p]);
         }
         const float *origin[PIXELS];
