@@ -69,6 +69,12 @@ struct GEMMTiling: Sendable {
         if big && ceilDiv(m, rowTile) < Self.targetTasks && n < m {
             rowTile = min(rowTile, max(min(m, 32), roundUp(ceilDiv(m, Self.targetTasks), 8)))
         }
+        // Tiles of equal height, as many as a multiple of `targetTasks`, so the workers finish
+        // together: 784 rows in tiles of 256 left one worker 512 rows and the other 272.
+        if big, ceilDiv(m, rowTile) > 1 {
+            let tiles = roundUp(ceilDiv(m, rowTile), Self.targetTasks)
+            rowTile = roundUp(ceilDiv(m, tiles), 2)
+        }
         let rowTiles = ceilDiv(m, rowTile)
         var colBlock = max(n, 1)
         if big && rowTiles < Self.targetTasks {

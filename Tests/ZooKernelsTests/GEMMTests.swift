@@ -54,6 +54,18 @@ import Testing
         #expect(GEMMTiling(m: 49, n: 512, k: 4608, maxRowTile: 64).tasks >= 2)
         #expect(GEMMTiling(m: 2, n: 3, k: 4, maxRowTile: 256).tasks == 1)
     }
+
+    /// Many rows are cut into tiles of (nearly) equal height, as many as a multiple of the task
+    /// target, so the workers finish together (784 rows were 256 + 256 + 256 + 16).
+    @Test(arguments: [784, 3136, 12544, 25088, 1000])
+    func rowTilesAreBalanced(_ m: Int) {
+        let t = GEMMTiling(m: m, n: 64, k: 256, maxRowTile: 256)
+        #expect(t.rowTiles % GEMMTiling.targetTasks == 0, "\(m): \(t.rowTiles) tiles")
+        #expect(t.rowTile <= 256)
+        let heights = (0..<t.rowTiles).map { t.block($0 * t.colBlocks).rows.count }
+        #expect(heights.reduce(0, +) == m)
+        #expect(heights.dropLast().allSatisfy { $0 == t.rowTile } && heights.last! > t.rowTile / 2, "\(m): \(heights)")
+    }
 }
 
 @Suite struct ParallelTests {
