@@ -21,6 +21,8 @@ public final class Executor: Sendable {
     let preparedWeights: PreparedWeights
     /// Executors of graphs rebuilt for inputs this graph does not fit, most recent last.
     let specializations = Mutex(SpecializationCache())
+    /// The steps a batched run computes image by image (found on first use; nil inside: none).
+    private let imagePrefix = Mutex<ImagePrefix??>(nil)
 
     /// `kernels` picks the kernel paths and precision (`KernelOptions.default`: the fastest fp32
     /// paths, unless the environment says otherwise); paths this CPU lacks are replaced by ones it
@@ -80,29 +82,72 @@ public final class Executor: Sendable {
         let arena = borrowArena(bytes: plan.peakActivationBytes)
         defer { returnArena(arena) }
 
-        func pointer(_ id: ValueID) -> UnsafeRawPointer {
-            switch plan.locations[id]! {
-            case .input(let i): given[i].rawPointer
-            case .constant(let c): constants[c]!.rawPointer
-            case .arena(let offset): UnsafeRawPointer(arena.bytes + offset)
-            }
+        var first = 0
+        if batch > 1, let prefix = findImagePrefix() {
+            try runImageByImage(prefix, given: given, batch: batch, into: plan, arena: arena, wrap: wrap)
+            first = prefix.steps
         }
-        for step in plan.steps {
-            let node = graph.nodes[step.node]
-            guard case .arena(let offset) = plan.locations[node.output]! else { continue }
-            func execute() {
-                KernelDispatch.execute(step.kernel, inputs: node.inputs.map(pointer), output: arena.bytes + offset,
-                                       scratch: arena.bytes + step.scratchOffset, threads: threads, kernels: kernels)
-            }
-            if let wrap { wrap(step.node, execute) } else { execute() }
-        }
+        run(plan.steps[first...], of: plan, given: given, image: nil, arena: arena, wrap: wrap)
         var result: [String: Tensor] = [:]
         for out in graph.outputs {
             let shape = plan.shapes[out.value]
             result[out.name] = Tensor(shape: shape, dtype: .float32,
-                                      bytes: UnsafeRawBufferPointer(start: pointer(out.value), count: shape.elementCount * 4))
+                                      bytes: UnsafeRawBufferPointer(start: pointer(out.value, plan, given, image: nil, arena),
+                                                                    count: shape.elementCount * 4))
         }
         return result
+    }
+
+    /// Where `id`'s bytes are in a run of `plan`; with `image`, `plan` is the batch-1 plan run on
+    /// that image of the batch `given`.
+    private func pointer(_ id: ValueID, _ plan: ExecutionPlan, _ given: [Tensor], image: Int?, _ arena: Arena) -> UnsafeRawPointer {
+        switch plan.locations[id]! {
+        case .input(let i):
+            guard let image, given[i].shape.rank > 0 else { return given[i].rawPointer }
+            return given[i].rawPointer + image * (given[i].byteCount / given[i].shape[0])
+        case .constant(let c): return constants[c]!.rawPointer
+        case .arena(let offset): return UnsafeRawPointer(arena.bytes + offset)
+        }
+    }
+
+    private func run(_ steps: ArraySlice<PlannedStep>, of plan: ExecutionPlan, given: [Tensor], image: Int?, arena: Arena,
+                     wrap: ((_ node: Int, _ execute: () -> Void) -> Void)?) {
+        for step in steps {
+            let node = graph.nodes[step.node]
+            guard case .arena(let offset) = plan.locations[node.output]! else { continue }
+            func execute() {
+                let inputs = node.inputs.map { pointer($0, plan, given, image: image, arena) }
+                KernelDispatch.execute(step.kernel, inputs: inputs, output: arena.bytes + offset,
+                                       scratch: arena.bytes + step.scratchOffset, threads: threads, kernels: kernels)
+            }
+            if let wrap { wrap(step.node, execute) } else { execute() }
+        }
+    }
+
+    /// The prefix's steps for each image with the batch-1 plan, each image's boundary value copied
+    /// to its place in `plan`'s arena, where the batched steps after the prefix read it.
+    private func runImageByImage(_ prefix: ImagePrefix, given: [Tensor], batch: Int, into plan: ExecutionPlan, arena: Arena,
+                                 wrap: ((_ node: Int, _ execute: () -> Void) -> Void)?) throws {
+        let single = try self.plan(batch: 1)
+        let imageArena = borrowArena(bytes: single.peakActivationBytes)
+        defer { returnArena(imageArena) }
+        guard case .arena(let from) = single.locations[prefix.boundary]!, case .arena(let to) = plan.locations[prefix.boundary]! else {
+            preconditionFailure("image prefix: its boundary value is not an activation")
+        }
+        let imageBytes = single.shapes[prefix.boundary].elementCount * 4
+        for image in 0..<batch {
+            run(single.steps[..<prefix.steps], of: single, given: given, image: image, arena: imageArena, wrap: wrap)
+            (arena.bytes + to + image * imageBytes).copyMemory(from: imageArena.bytes + from, byteCount: imageBytes)
+        }
+    }
+
+    private func findImagePrefix() -> ImagePrefix? {
+        imagePrefix.withLock { cached in
+            if let cached { return cached }
+            let found = ImagePrefix.find(in: graph)
+            cached = .some(found)
+            return found
+        }
     }
 
     /// Checks names, types and shapes (any batch size, the same for all) and orders the inputs like the graph.
