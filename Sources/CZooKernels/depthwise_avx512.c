@@ -21,10 +21,9 @@ ZOO_AVX512 static inline __m512 finish(__m512 acc, const zoo_epilogue *e, const 
                                        __mmask16 mask) {
     if (e->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->bias + c));
     if (residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, residual + c));
-    // The bound is the first operand: max/min return the second when either is NaN, so NaN stays NaN.
-    if (e->lo > -INFINITY) acc = _mm512_max_ps(_mm512_set1_ps(e->lo), acc);
-    if (e->hi < INFINITY) acc = _mm512_min_ps(_mm512_set1_ps(e->hi), acc);
-    return acc;
+    // The bound is the first operand: max/min return the second when either is NaN, so NaN stays
+    // NaN; an infinite bound returns the value itself (signed zeros included), so no test is needed.
+    return _mm512_min_ps(_mm512_set1_ps(e->hi), _mm512_max_ps(_mm512_set1_ps(e->lo), acc));
 }
 
 /// V vectors of 16 channels from `c`, the last one masked by `tail`.
@@ -142,7 +141,10 @@ interior_3x3(const int SW, ptrdiff_t ow, ptrdiff_t end, const float *image_row, 
 /// the first and last one or two) go through `interior_3x3`, with the kernel rows clipped on the
 /// top and bottom rows; the left and right edges go one pixel at a time with their taps clipped.
 ZOO_AVX512 static void row_3x3(const zoo_depthwise_shape *s, ptrdiff_t oh, const float *image, const float *weights,
-                               float *out, const zoo_epilogue *e) {
+                               float *out, const zoo_epilogue *epilogue) {
+    // A copy the stores to `out` cannot alias: its fields stay in registers instead of being
+    // reloaded, with their tests, for every stored vector.
+    const zoo_epilogue local = *epilogue, *e = &local;
     const ptrdiff_t C = s->channels, W = s->in_w, sw = s->stride_w, pad = s->pad_left;
     ptrdiff_t ih0 = oh * s->stride_h - s->pad_top, kh_lo, kh_hi;
     taps(ih0, 3, 1, s->in_h, &kh_lo, &kh_hi);
