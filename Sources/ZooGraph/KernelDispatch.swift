@@ -52,8 +52,6 @@ enum KernelDispatch {
             let bf16 = g.isDepthwise ? nil : bf16Weights(node: node, index: index, constants: constants,
                                                            depth: w[0] * w[1] * w[2], groups: p.groups,
                                                            preparedWeights: preparedWeights, kernels: kernels)
-            let float32 = bf16 == nil ? widenedWeights(node: node, index: index, constants: constants,
-                                                       preparedWeights: preparedWeights) : nil
             var panels: PreparedWeight<FP32Panels>?
             if bf16 == nil, FP32Panels.pays(for: g, kernels: kernels), let weights = constants[node.inputs[1]] {
                 let (depth, columns) = (w[0] * w[1] * w[2], w[3])
@@ -66,6 +64,9 @@ enum KernelDispatch {
                     }
                 }
             }
+            // The GEMM reads panels when it has them: no widened copy besides.
+            let float32 = bf16 == nil && panels == nil ? widenedWeights(node: node, index: index, constants: constants,
+                                                                        preparedWeights: preparedWeights) : nil
             return .conv2d(g, bf16: bf16, float32: float32, panels: panels, hasResidual: hasResidual)
         case .dense(let p):
             let w = shapes[node.inputs[1]]

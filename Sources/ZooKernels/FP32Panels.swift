@@ -5,8 +5,9 @@ import CZooKernels
 /// output pixels per image each weight is used for few rows, and the per-call copy of row-major
 /// weights (256 rows 128 bytes each, a page apart) left the GEMM waiting for memory. Read in
 /// place, the next panel requested while this one is multiplied: the same bits, 1.4x for one
-/// thread at 49 rows; resnet50's 7x7 stage 6.4 -> 4.8 ms at batch 1 (Zen 5, 2 threads). Costs a
-/// second copy of those weights in memory (resnet50: 60 MB; resnet18: 33 MB).
+/// thread at 49 rows; resnet50's 7x7 stage 6.4 -> 4.8 ms at batch 1 (Zen 5, 2 threads). Weights
+/// mapped from a `.zoo` are then let go of (KernelDispatch's `relaidOut`); weights imported into
+/// memory (an `.onnx`, a Keras file) stay alongside, a second copy of those layers (resnet50: 60 MB).
 package final class FP32Panels: @unchecked Sendable {
     /// Depth of the matrix (the GEMM's K).
     package let depth: Int

@@ -41,8 +41,9 @@ import ZooTestSupport
         // Not inside the residual block (its input is still live there): after "wide", before the pool.
         #expect(g.nodes[prefix.steps - 1].name == "wide", "\(g.nodes[prefix.steps - 1].name)")
         #expect(prefix.boundary == g.nodes[prefix.steps - 1].output)
-        // A first layer heavier than the budget leaves nothing to cut.
-        #expect(ImagePrefix.find(in: try mobileNetLike(stemOut: 16, wide: ImagePrefix.weightBudget / 64 + 1)).map { g.nodes[$0.steps - 1].name } == "b1/add")
+        // A layer heavier than the budget ends the prefix before it.
+        let heavy = try mobileNetLike(stemOut: 16, wide: ImagePrefix.weightBudget / 64 + 1)
+        #expect(ImagePrefix.find(in: heavy).map { heavy.nodes[$0.steps - 1].name } == "b1/add")
         var fixed = g
         fixed.hasBatchDimension = false
         #expect(ImagePrefix.find(in: fixed) == nil)
