@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include "bf16_rows.h"
 
-#define ZOO_AMX __attribute__((target("amx-tile,amx-bf16,avx512f,avx512vl,avx512bw,avx512dq,fma,avx512bf16")))
+#define ZOO_AMX __attribute__((target("amx-tile,amx-bf16,avx512f,avx512vl,avx512bw,avx512dq,fma,prfchw,avx512bf16")))
 
 enum {
     TM = 16,   // rows of a tile

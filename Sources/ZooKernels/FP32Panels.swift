@@ -7,7 +7,7 @@ import CZooKernels
 /// place, the next panel requested while this one is multiplied: the same bits, 1.4x for one
 /// thread at 49 rows; resnet50's 7x7 stage 6.4 -> 4.8 ms at batch 1 (Zen 5, 2 threads). Weights
 /// mapped from a `.zoo` are then let go of (KernelDispatch's `relaidOut`); weights imported into
-/// memory (an `.onnx`, a Keras file) stay alongside, a second copy of those layers (resnet50: 60 MB).
+/// memory (an `.onnx`, a Keras file) stay alongside, a second copy of those layers (resnet50: 88 MB).
 package final class FP32Panels: @unchecked Sendable {
     /// Depth of the matrix (the GEMM's K).
     package let depth: Int
@@ -15,9 +15,11 @@ package final class FP32Panels: @unchecked Sendable {
     package let columns: Int
     private let values: UnsafeMutablePointer<Float>
 
-    /// Output pixels per image up to which a layer's weights are packed (a 7x7 map). A 14x14 map
-    /// (196 rows) gained 5% (resnet50's stage 3: 8.8 -> 8.3 ms) for 28 MB more: not packed.
-    static let maximumPixelsPerImage = 49
+    /// Output pixels per image up to which a layer's weights are packed: a 14x14 map. Its 196 rows
+    /// gained 5% (resnet50's stage 3: 8.8 -> 8.3 ms; whole models 1-2% at batch 1 and 8, Zen 5); a
+    /// `.zoo`'s mapped weights are let go of, but an imported model keeps both copies (resnet50's
+    /// stage 3: 28 MB of the 88).
+    static let maximumPixelsPerImage = 196
 
     /// `weights` is [depth, columns] row-major (HWIO conv weights). Only call where
     /// `CPUFeatures.avx512`.
