@@ -1,124 +1,145 @@
-// The direct convolution of zoo_conv_direct.h: eight output pixels at a time, 32 output
-// channels (two registers) per pass; each tap's weights are loaded once and multiplied into all
-// eight pixels' accumulators.
+// The direct convolution of zoo_conv_direct.h. Per output row, the kernel_h input rows its windows
+// read are copied once, zero-padded, into the caller's scratch, so every tap of every window is a
+// plain load (no bounds tests in the loop, the same code for the edges). Pixels then go in groups
+// along the row, all their output channels at once: 6 pixels x 64 channels (24 accumulators, 4
+// weight vectors) or 12 pixels x 32. Each tap's weights are loaded once for the group and each of
+// its inputs broadcast once for all channels, so a tap costs 10 (or 14) loads for 24 FMAs. Taps
+// are added in (ky, kx, c) order, padding's zeros included, as im2col's rows have them.
 #include "zoo_conv_direct.h"
 
 #if defined(__x86_64__)
 #include "epilogue_avx512.h"
 
-enum { PIXELS = 8, MAX_TAPS = 16 * 16 * ZOO_CONV_DIRECT_MAX_CHANNELS };
+enum { MAX_P = 12, MAX_V = 4 };  // pixels and 16-channel vectors of a group, at most
 
-// Where output pixel `pixel`'s window starts in the input (its top-left tap, maybe outside).
-typedef struct {
-    const float *image;  // the pixel's image in the batch
-    ptrdiff_t y, x;      // top-left tap's input row and column
-} window;
-
-// An output pixel's place: image n, row oy, column ox. Walked pixel by pixel with `advance`, so
-// the divisions that find it are done once per group of pixels, not per pixel (they cost as much
-// as the group's multiply-adds on a 27-tap first layer).
-typedef struct {
-    ptrdiff_t n, oy, ox;
-} place;
-
-static place place_of(const zoo_im2col_shape *s, ptrdiff_t pixel) {
-    ptrdiff_t per_image = s->out_h * s->out_w, r = pixel % per_image;
-    place q = {pixel / per_image, r / s->out_w, r % s->out_w};
-    return q;
+static ptrdiff_t padded_width(const zoo_im2col_shape *s) {
+    return (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
 }
 
-static void advance(const zoo_im2col_shape *s, place *q) {
-    if (++q->ox < s->out_w) return;
-    q->ox = 0;
-    if (++q->oy < s->out_h) return;
-    q->oy = 0;
-    q->n++;
+ptrdiff_t zoo_conv_direct_scratch(const zoo_im2col_shape *s) {
+    return s->kernel_h * padded_width(s) * s->channels;
 }
 
-static window window_of(const zoo_im2col_shape *s, const float *input, place q) {
-    window w = {input + q.n * s->in_h * s->in_w * s->channels, q.oy * s->stride_h - s->pad_top,
-                q.ox * s->stride_w - s->pad_left};
-    return w;
+/// The input rows output row `oy` of image `image` reads, zero outside the image: row ky at
+/// rows + ky * padded_width * channels, padded column 0 being input column -pad_left.
+static void fill_rows(const zoo_im2col_shape *s, const float *image, ptrdiff_t oy, float *rows) {
+    const ptrdiff_t width = padded_width(s), c = s->channels, row_floats = width * c;
+    // Columns [x0, x1) of the padded row lie inside the image.
+    ptrdiff_t x0 = s->pad_left < width ? s->pad_left : width;
+    ptrdiff_t x1 = s->pad_left + s->in_w < width ? s->pad_left + s->in_w : width;
+    if (x1 < x0) x1 = x0;
+    for (ptrdiff_t ky = 0; ky < s->kernel_h; ky++) {
+        float *dst = rows + ky * row_floats;
+        ptrdiff_t iy = oy * s->stride_h - s->pad_top + ky * s->dilation_h;
+        if (iy < 0 || iy >= s->in_h) {
+            for (ptrdiff_t i = 0; i < row_floats; i++) dst[i] = 0;
+            continue;
+        }
+        for (ptrdiff_t i = 0; i < x0 * c; i++) dst[i] = 0;
+        const float *src = image + (iy * s->in_w + (x0 - s->pad_left)) * c;
+        for (ptrdiff_t i = 0; i < (x1 - x0) * c; i++) dst[x0 * c + i] = src[i];
+        for (ptrdiff_t i = x1 * c; i < row_floats; i++) dst[i] = 0;
+    }
 }
 
-static int inside(const zoo_im2col_shape *s, window w) {
-    return w.y >= 0 && w.x >= 0 && w.y + (s->kernel_h - 1) * s->dilation_h < s->in_h &&
-           w.x + (s->kernel_w - 1) * s->dilation_w < s->in_w;
+/// P pixels (`first` at padded column first * stride_w) x V vectors of 16 channels from `col`:
+/// every tap of the kernel_h rows multiplied in, then the epilogue and the store.
+ZOO_AVX512 static inline __attribute__((always_inline)) void
+group(const int P, const int V, const zoo_im2col_shape *s, const ptrdiff_t *offset, ptrdiff_t taps,
+      const float *rows, ptrdiff_t first, ptrdiff_t out_c, ptrdiff_t col, const float *weights, float *out,
+      ptrdiff_t pixel, const zoo_epilogue *e) {
+    const ptrdiff_t step = s->stride_w * s->channels;
+    __mmask16 mask[MAX_V];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < V; v++) {
+        ptrdiff_t left = out_c - col - 16 * v;
+        mask[v] = left >= 16 ? 0xFFFF : left <= 0 ? 0 : (__mmask16)((1u << left) - 1);
+    }
+    __m512 acc[MAX_P][MAX_V];  // fixed sizes (P and V are constants once inlined): arrays in registers
+#pragma clang loop unroll(full)
+    for (int p = 0; p < P; p++)
+#pragma clang loop unroll(full)
+        for (int v = 0; v < V; v++) acc[p][v] = _mm512_setzero_ps();
+    const float *x[MAX_P];  // each pixel's window
+#pragma clang loop unroll(full)
+    for (int p = 0; p < P; p++) x[p] = rows + (first + p) * step;
+    const float *wt = weights + col;
+    for (ptrdiff_t t = 0; t < taps; t++, wt += out_c) {
+        __m512 w[MAX_V];
+#pragma clang loop unroll(full)
+        for (int v = 0; v < V; v++) w[v] = _mm512_maskz_loadu_ps(mask[v], wt + 16 * v);
+        const ptrdiff_t o = offset[t];
+#pragma clang loop unroll(full)
+        for (int p = 0; p < P; p++) {
+            const __m512 b = _mm512_set1_ps(x[p][o]);
+#pragma clang loop unroll(full)
+            for (int v = 0; v < V; v++) acc[p][v] = _mm512_fmadd_ps(b, w[v], acc[p][v]);
+        }
+    }
+#pragma clang loop unroll(full)
+    for (int p = 0; p < P; p++)
+#pragma clang loop unroll(full)
+        for (int v = 0; v < V; v++) {
+            if (mask[v] == 0) continue;
+            _mm512_mask_storeu_ps(out + p * out_c + col + 16 * v, mask[v],
+                                  zoo_epilogue_finish(acc[p][v], e, pixel + p, col + 16 * v, mask[v]));
+        }
 }
 
-// The input value of tap (ky, kx, c) for window w, 0 outside the image.
-static float tap_value(const zoo_im2col_shape *s, window w, ptrdiff_t ky, ptrdiff_t kx, ptrdiff_t c) {
-    ptrdiff_t y = w.y + ky * s->dilation_h, x = w.x + kx * s->dilation_w;
-    if (y < 0 || y >= s->in_h || x < 0 || x >= s->in_w) return 0;
-    return w.image[(y * s->in_w + x) * s->channels + c];
+#define GROUP_CASE(P, V) \
+    case P: group(P, V, s, offset, taps, rows, first, out_c, col, weights, out, pixel, e); break;
+
+/// `pixels` (up to 6) pixels x 64 channels, or (up to 12) x 32.
+ZOO_AVX512 static void groups(int wide, int pixels, const zoo_im2col_shape *s, const ptrdiff_t *offset,
+                              ptrdiff_t taps, const float *rows, ptrdiff_t first, ptrdiff_t out_c, ptrdiff_t col,
+                              const float *weights, float *out, ptrdiff_t pixel, const zoo_epilogue *e) {
+    if (wide) {
+        switch (pixels) { GROUP_CASE(1, 4) GROUP_CASE(2, 4) GROUP_CASE(3, 4) GROUP_CASE(4, 4) GROUP_CASE(5, 4)
+                          GROUP_CASE(6, 4) default: break; }
+    } else {
+        switch (pixels) { GROUP_CASE(1, 2) GROUP_CASE(2, 2) GROUP_CASE(3, 2) GROUP_CASE(4, 2) GROUP_CASE(5, 2)
+                          GROUP_CASE(6, 2) GROUP_CASE(7, 2) GROUP_CASE(8, 2) GROUP_CASE(9, 2) GROUP_CASE(10, 2)
+                          GROUP_CASE(11, 2) GROUP_CASE(12, 2) default: break; }
+    }
 }
 
 ZOO_AVX512 void zoo_conv_direct(const zoo_im2col_shape *s, ptrdiff_t out_c, ptrdiff_t pixel0, ptrdiff_t count,
-                                const float *input, const float *weights, float *output, const zoo_epilogue *e) {
-    const ptrdiff_t taps = s->kernel_h * s->kernel_w * s->channels;
-    // Offsets of every tap from a window's top-left, for windows wholly inside the image.
-    ptrdiff_t offset[MAX_TAPS];
-    int direct_offsets = taps <= MAX_TAPS;
-    if (direct_offsets) {
-        for (ptrdiff_t ky = 0, t = 0; ky < s->kernel_h; ky++)
-            for (ptrdiff_t kx = 0; kx < s->kernel_w; kx++)
-                for (ptrdiff_t c = 0; c < s->channels; c++, t++)
-                    offset[t] = ((ky * s->dilation_h) * s->in_w + kx * s->dilation_w) * s->channels + c;
-    }
-    for (ptrdiff_t p0 = pixel0; p0 < pixel0 + count; p0 += PIXELS) {
-        const ptrdiff_t pixels = p0 + PIXELS <= pixel0 + count ? PIXELS : pixel0 + count - p0;
-        window w[PIXELS];
-        int all_inside = direct_offsets;
-        place q = place_of(s, p0);
-        for (ptrdiff_t p = 0; p < pixels; p++, advance(s, &q)) {
-            w[p] = window_of(s, input, q);
-            all_inside &= inside(s, w[p]);
-        }
-        const float *origin[PIXELS];
-        if (all_inside) {
-            for (ptrdiff_t p = 0; p < pixels; p++) origin[p] = w[p].image + (w[p].y * s->in_w + w[p].x) * s->channels;
-        }
-        for (ptrdiff_t col = 0; col < out_c; col += 32) {
-            const ptrdiff_t left = out_c - col;
-            const __mmask16 m0 = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
-            const __mmask16 m1 = left >= 32 ? 0xFFFF : left > 16 ? (__mmask16)((1u << (left - 16)) - 1) : 0;
-            __m512 acc0[PIXELS], acc1[PIXELS];
-            for (ptrdiff_t p = 0; p < PIXELS; p++) acc0[p] = acc1[p] = _mm512_setzero_ps();
-            const float *wt = weights + col;
-            if (all_inside && pixels == PIXELS) {
-                for (ptrdiff_t t = 0; t < taps; t++, wt += out_c) {
-                    const __m512 w0 = _mm512_maskz_loadu_ps(m0, wt), w1 = _mm512_maskz_loadu_ps(m1, wt + 16);
-                    const ptrdiff_t o = offset[t];
-                    for (ptrdiff_t p = 0; p < PIXELS; p++) {
-                        const __m512 x = _mm512_set1_ps(origin[p][o]);
-                        acc0[p] = _mm512_fmadd_ps(x, w0, acc0[p]);
-                        acc1[p] = _mm512_fmadd_ps(x, w1, acc1[p]);
-                    }
-                }
-            } else {
-                for (ptrdiff_t ky = 0; ky < s->kernel_h; ky++)
-                    for (ptrdiff_t kx = 0; kx < s->kernel_w; kx++)
-                        for (ptrdiff_t c = 0; c < s->channels; c++, wt += out_c) {
-                            const __m512 w0 = _mm512_maskz_loadu_ps(m0, wt), w1 = _mm512_maskz_loadu_ps(m1, wt + 16);
-                            for (ptrdiff_t p = 0; p < pixels; p++) {
-                                const __m512 x = _mm512_set1_ps(tap_value(s, w[p], ky, kx, c));
-                                acc0[p] = _mm512_fmadd_ps(x, w0, acc0[p]);
-                                acc1[p] = _mm512_fmadd_ps(x, w1, acc1[p]);
-                            }
-                        }
-            }
-            for (ptrdiff_t p = 0; p < pixels; p++) {
-                const ptrdiff_t row = p0 + p;
-                float *out = output + row * out_c + col;
-                _mm512_mask_storeu_ps(out, m0, zoo_epilogue_finish(acc0[p], e, row, col, m0));
-                if (m1) _mm512_mask_storeu_ps(out + 16, m1, zoo_epilogue_finish(acc1[p], e, row, col + 16, m1));
+                                const float *input, const float *weights, float *output, const zoo_epilogue *e,
+                                float *rows) {
+    // Offsets of the taps (ky, kx, c) from a window's first padded column in the first row.
+    const ptrdiff_t taps = s->kernel_h * s->kernel_w * s->channels, row_floats = padded_width(s) * s->channels;
+    ptrdiff_t offset[ZOO_CONV_DIRECT_MAX_TAPS];
+    for (ptrdiff_t ky = 0, t = 0; ky < s->kernel_h; ky++)
+        for (ptrdiff_t kx = 0; kx < s->kernel_w; kx++)
+            for (ptrdiff_t c = 0; c < s->channels; c++, t++)
+                offset[t] = ky * row_floats + kx * s->dilation_w * s->channels + c;
+    const ptrdiff_t per_image = s->out_h * s->out_w, image_floats = s->in_h * s->in_w * s->channels;
+    ptrdiff_t pixel = pixel0, end = pixel0 + count;
+    while (pixel < end) {
+        // The rest of this output row, or of the range.
+        const ptrdiff_t n = pixel / per_image, oy = pixel % per_image / s->out_w, ox0 = pixel % s->out_w;
+        const ptrdiff_t row_end = pixel - ox0 + s->out_w < end ? pixel - ox0 + s->out_w : end;
+        fill_rows(s, input + n * image_floats, oy, rows);
+        for (ptrdiff_t col = 0; col < out_c; col += 64) {
+            const int wide = out_c - col > 32;
+            const ptrdiff_t group_pixels = wide ? 6 : 12;
+            for (ptrdiff_t p = pixel; p < row_end; p += group_pixels) {
+                int pixels = (int)(row_end - p < group_pixels ? row_end - p : group_pixels);
+                groups(wide, pixels, s, offset, taps, rows, p % s->out_w, out_c, col, weights,
+                       output + p * out_c, p, e);
             }
         }
+        pixel = row_end;
     }
 }
 #else
+ptrdiff_t zoo_conv_direct_scratch(const zoo_im2col_shape *s) {
+    (void)s;
+    return 0;
+}
+
 void zoo_conv_direct(const zoo_im2col_shape *s, ptrdiff_t out_c, ptrdiff_t pixel0, ptrdiff_t count,
-                     const float *input, const float *weights, float *output, const zoo_epilogue *e) {
-    (void)s, (void)out_c, (void)pixel0, (void)count, (void)input, (void)weights, (void)output, (void)e;
+                     const float *input, const float *weights, float *output, const zoo_epilogue *e, float *rows) {
+    (void)s, (void)out_c, (void)pixel0, (void)count, (void)input, (void)weights, (void)output, (void)e, (void)rows;
 }
 #endif

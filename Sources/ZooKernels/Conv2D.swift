@@ -9,11 +9,23 @@ package enum Conv2D {
         if plan.isPointwise {
             return bf16 ? GEMM.bf16ScratchCount(m: plan.pixels, n: plan.groupOut, k: plan.groupIn, groups: g.params.groups) : 0
         }
+        return max(gatherScratchCount(plan, threads: threads, bf16: bf16), directScratchCount(plan, threads: threads))
+    }
+
+    /// Scratch of the im2col paths: each worker's gathered row tile (at bf16, maybe all rows once).
+    private static func gatherScratchCount(_ plan: ConvPlan, threads: Int, bf16: Bool) -> Int {
         if bf16 && plan.gathersBF16 {
             if plan.roundsRowsOnce { return BF16Rows.scratchCount(m: plan.pixels, k: plan.groupK) }
             return workerCount(count: plan.tasks, threads: threads) * BF16Rows.scratchCount(m: plan.tiling.rowTile, k: plan.groupK)
         }
         return workerCount(count: plan.tasks, threads: threads) * plan.tiling.rowTile * plan.patchLength
+    }
+
+    /// Scratch of the direct kernel, where its geometry could take it: each worker's padded input rows.
+    private static func directScratchCount(_ plan: ConvPlan, threads: Int) -> Int {
+        guard fitsDirect(plan.g) else { return 0 }
+        var shape = plan.im2colShape
+        return workerCount(count: plan.directRows, threads: threads) * zoo_conv_direct_scratch(&shape)
     }
 
     /// output[N,OH,OW,O] = act(conv(input[N,H,W,C], weights[KH,KW,C/groups,O]) + bias[O] + residual[N,OH,OW,O])
@@ -49,8 +61,11 @@ package enum Conv2D {
             // At bf16 the weights are the bf16 ones, widened: the same products as the bf16 GEMM's
             // but with the image unrounded, and the same bits from a `--bf16` file as from fp32.
             let direct = kernels.precision == .bf16 ? bf16Weights?.roundedFloat32() ?? weights : weights
+            guard let scratch else {
+                preconditionFailure("conv: \(scratchCount(g, threads: threads)) floats of scratch required, none given")
+            }
             runDirect(plan, input: SharedConstPointer(input), weights: SharedConstPointer(direct),
-                      output: SharedPointer(output), epilogue: epilogue, threads: threads)
+                      output: SharedPointer(output), scratch: SharedPointer(scratch), epilogue: epilogue, threads: threads)
             return
         }
         guard let scratch else {
@@ -66,28 +81,39 @@ package enum Conv2D {
                   threads: threads, kernels: kernels)
     }
 
-    /// Whether `run` takes the direct kernel (zoo_conv_direct.h): few input channels and taps (a 3x3
-    /// first layer on RGB), ungrouped, not 1x1-pointwise, the AVX-512 path, an activation the
-    /// epilogue clamps. Also at bf16, with the weights rounded to bf16 and the image not: 3 input
-    /// channels make a 27-deep GEMM, too shallow for the bf16 units (mobilenet_v2's stem on Zen 5:
-    /// batch 1 0.16 ms by bf16 im2col, 0.11 ms direct; batch 8 2.1 against 1.5 ms).
+    /// Whether `run` takes the direct kernel (zoo_conv_direct.h): a first layer on RGB (few input
+    /// channels, ungrouped, not 1x1-pointwise), the AVX-512 path, an activation the epilogue clamps.
+    /// Also at bf16, with the weights rounded to bf16 and the image not: 3 input channels make a
+    /// GEMM too shallow for the bf16 units (mobilenet_v2's stem on Zen 5: batch 1 0.16 ms by bf16
+    /// im2col, 0.11 ms direct; batch 8 2.1 against 1.5 ms). ResNet's 7x7 stem (147 taps) is only
+    /// direct at fp32 (0.97 -> 0.6 ms at batch 1 against im2col): at bf16, im2col's 147-deep rows
+    /// run as fast (0.60-0.66 ms against 0.54-0.66 direct).
     package static func runsDirect(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
-        let p = g.params
-        let pointwise = p.kernel == .one && p.strides == .one && p.padding.isZero
-        // Past about 32 taps (ResNet's 7x7 on RGB: 147) the GEMM's rows are long enough: measured
-        // 186 GFLOP/s im2col'd against 130-160 direct on resnet50's stem.
-        let taps = p.kernel.h * p.kernel.w * g.inC
-        return p.groups == 1 && g.inC <= Int(ZOO_CONV_DIRECT_MAX_CHANNELS) && taps <= 32 && !pointwise
-            && kernels.gemm == .avx512 && p.activation.clampBounds != nil
+        let taps = g.params.kernel.h * g.params.kernel.w * g.inC
+        return fitsDirect(g) && kernels.gemm == .avx512 && g.params.activation.clampBounds != nil
+            && (kernels.precision == .fp32 || taps <= 32)
     }
 
-    /// Few input channels: the direct kernel, pixels split among the workers, no gather.
+    /// Whether the direct kernel can compute `g` (on the AVX-512 path).
+    private static func fitsDirect(_ g: Conv2DGeometry) -> Bool {
+        let p = g.params
+        let pointwise = p.kernel == .one && p.strides == .one && p.padding.isZero
+        return p.groups == 1 && g.inC <= Int(ZOO_CONV_DIRECT_MAX_CHANNELS) && !pointwise
+            && p.kernel.h * p.kernel.w * g.inC <= Int(ZOO_CONV_DIRECT_MAX_TAPS)
+    }
+
+    /// Few input channels: the direct kernel, output rows split among the workers, each worker's
+    /// padded input rows in its part of `scratch`.
     private static func runDirect(_ plan: ConvPlan, input: SharedConstPointer<Float>, weights: SharedConstPointer<Float>,
-                                  output: SharedPointer<Float>, epilogue: Epilogue, threads: Int) {
-        let outC = plan.g.outC, shape = plan.im2colShape
-        parallelFor(count: plan.pixels, grain: 64, threads: threads) { _, pixels in
+                                  output: SharedPointer<Float>, scratch: SharedPointer<Float>, epilogue: Epilogue,
+                                  threads: Int) {
+        let outC = plan.g.outC, outW = plan.g.outW, shape = plan.im2colShape
+        var counted = shape
+        let rowsFloats = zoo_conv_direct_scratch(&counted)
+        parallelFor(count: plan.directRows, threads: threads) { worker, rows in
             var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
-            zoo_conv_direct(&shape, outC, pixels.lowerBound, pixels.count, input.base, weights.base, output.base, &fused)
+            zoo_conv_direct(&shape, outC, rows.lowerBound * outW, rows.count * outW, input.base, weights.base, output.base,
+                            &fused, scratch.base + worker * rowsFloats)
         }
     }
 
@@ -226,6 +252,9 @@ struct ConvPlan: Sendable {
     /// At bf16, whether all pixels' patches are gathered once for every column block (`BF16Rows`)
     /// rather than per worker's row tile.
     var roundsRowsOnce: Bool { gathersBF16 && BF16Rows.pays(for: tiling) }
+
+    /// Output rows of the whole batch: what the direct kernel's workers share out.
+    var directRows: Int { g.batch * g.outH }
 
     /// The C gather's view of the geometry.
     var im2colShape: zoo_im2col_shape {

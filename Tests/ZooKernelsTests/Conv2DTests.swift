@@ -82,15 +82,20 @@ struct ConvCase: CustomStringConvertible, Sendable {
         ConvCase(batch: 2, h: 7, w: 7, c: 40, o: 200, kernel: .one, activation: .relu6),
         ConvCase(h: 14, w: 13, c: 24, o: 130, strides: Size2D(2, 2),
                  padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .hardSwish, bias: false),
+        // ResNet's 7x7 stride-2 stem: direct at fp32, the bf16 GEMM at bf16.
+        ConvCase(h: 30, w: 29, c: 3, o: 64, kernel: Size2D(7, 7), strides: Size2D(2, 2),
+                 padding: Padding2D(top: 3, left: 3, bottom: 3, right: 3), activation: .relu),
     ] + directCases + allActivations.map { ConvCase(h: 7, w: 5, c: 3, o: 4, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
                                       activation: $0, residual: true) }
 }
 
 extension ConvCase {
-    /// First layers on 1 to 4 channels, which the direct kernel takes on the AVX-512 path: eight
-    /// pixels wholly inside the image and windows over the border, 16 < channels < 32 and
-    /// several 32-channel blocks, batches, dilation, a residual.
+    /// First layers on 1 to 4 channels, which the direct kernel takes on the AVX-512 path: rows
+    /// longer and shorter than a pixel group (6 pixels x 64 channels, 12 x 32) with remainders,
+    /// windows over the border, channel counts that leave partial and empty vectors, a 64-channel
+    /// block then a 32-channel one, batches, dilation, a residual.
     static let directCases: [ConvCase] = [
+        ConvCase(h: 9, w: 31, c: 3, o: 100, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .relu6),
         ConvCase(batch: 2, h: 23, w: 29, c: 3, o: 48, strides: Size2D(2, 2),
                  padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .relu6, residual: true),
         ConvCase(h: 30, w: 30, c: 1, o: 64, kernel: Size2D(5, 5), strides: Size2D(2, 2),
@@ -223,7 +228,8 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
         #expect(!Conv2D.runsDirect(swish.geometry, kernels: .avx512))
         let resnetStem = ConvCase(h: 30, w: 30, c: 3, o: 64, kernel: Size2D(7, 7), strides: Size2D(2, 2),
                                   padding: Padding2D(top: 3, left: 3, bottom: 3, right: 3), activation: .relu)
-        #expect(!Conv2D.runsDirect(resnetStem.geometry, kernels: .avx512), "147 taps: the GEMM's")
+        #expect(Conv2D.runsDirect(resnetStem.geometry, kernels: .avx512) == CPUFeatures.avx512)
+        #expect(!Conv2D.runsDirect(resnetStem.geometry, kernels: .avx512BF16), "147 taps at bf16: the bf16 GEMM's")
     }
 
     /// The AVX512-BF16 GEMM (1x1 and im2col'd convolutions), on the same cases.
