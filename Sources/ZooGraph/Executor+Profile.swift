@@ -1,3 +1,4 @@
+import Synchronization
 import ZooTensor
 
 extension Executor {
@@ -5,13 +6,16 @@ extension Executor {
     /// like `graph.nodes` (a reshape's step does no work and takes about a microsecond).
     /// For `zoo bench --profile`; reading the clock twice per node is why `run` does not do it.
     public func runProfiled(_ inputs: [String: Tensor]) throws -> (outputs: [String: Tensor], nodeTimes: [Duration]) {
-        var times = [Duration](repeating: .zero, count: graph.nodes.count)
+        let times = Mutex([Duration](repeating: .zero, count: graph.nodes.count))
         let clock = ContinuousClock()
-        let outputs = try run(inputs) { node, execute in
+        let outputs = try run(inputs) { node, concurrent, execute in
             let start = clock.now
             execute()
-            times[node] += clock.now - start  // a step run image by image adds up its images
+            // A step run image by image adds up its images; images computed side by side on
+            // `concurrent` threads count for their share of the wall time.
+            let elapsed = (clock.now - start) / concurrent
+            times.withLock { $0[node] += elapsed }
         }
-        return (outputs, times)
+        return (outputs, times.withLock { $0 })
     }
 }

@@ -22,7 +22,7 @@ struct SharedConstPointer<T>: @unchecked Sendable {
 /// the OS has descheduled (the machine is shared) delays at most its current piece. Piece
 /// boundaries never change what one item computes, so kernels give the same bits for any
 /// thread count.
-func parallelFor(count: Int, grain: Int = 1, threads: Int,
+package func parallelFor(count: Int, grain: Int = 1, threads: Int,
                  _ body: @Sendable (_ worker: Int, _ range: Range<Int>) -> Void) {
     guard count > 0 else { return }
     let workers = workerCount(count: count, grain: grain, threads: threads)
@@ -61,7 +61,7 @@ private final class PoolJob {
 
 /// How many workers `parallelFor` uses for `count` items: the scratch a kernel needs
 /// scales with this.
-func workerCount(count: Int, grain: Int = 1, threads: Int) -> Int {
+package func workerCount(count: Int, grain: Int = 1, threads: Int) -> Int {
     let byGrain = max(1, count / max(grain, 1))
     return max(1, min(threads, byGrain, count))
 }
