@@ -8,39 +8,15 @@
 #include "zoo_conv_direct.h"
 
 #if defined(__x86_64__)
+#include "conv_direct_rows.h"
 #include "epilogue_avx512.h"
 
 enum { MAX_P = 12, MAX_V = 4 };  // pixels and 16-channel vectors of a group, at most
 
-static ptrdiff_t padded_width(const zoo_im2col_shape *s) {
-    return (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
-}
-
 ptrdiff_t zoo_conv_direct_scratch(const zoo_im2col_shape *s) {
-    return s->kernel_h * padded_width(s) * s->channels;
+    return s->kernel_h * zoo_direct_padded_width(s) * s->channels;
 }
 
-/// The input rows output row `oy` of image `image` reads, zero outside the image: row ky at
-/// rows + ky * padded_width * channels, padded column 0 being input column -pad_left.
-static void fill_rows(const zoo_im2col_shape *s, const float *image, ptrdiff_t oy, float *rows) {
-    const ptrdiff_t width = padded_width(s), c = s->channels, row_floats = width * c;
-    // Columns [x0, x1) of the padded row lie inside the image.
-    ptrdiff_t x0 = s->pad_left < width ? s->pad_left : width;
-    ptrdiff_t x1 = s->pad_left + s->in_w < width ? s->pad_left + s->in_w : width;
-    if (x1 < x0) x1 = x0;
-    for (ptrdiff_t ky = 0; ky < s->kernel_h; ky++) {
-        float *dst = rows + ky * row_floats;
-        ptrdiff_t iy = oy * s->stride_h - s->pad_top + ky * s->dilation_h;
-        if (iy < 0 || iy >= s->in_h) {
-            for (ptrdiff_t i = 0; i < row_floats; i++) dst[i] = 0;
-            continue;
-        }
-        for (ptrdiff_t i = 0; i < x0 * c; i++) dst[i] = 0;
-        const float *src = image + (iy * s->in_w + (x0 - s->pad_left)) * c;
-        for (ptrdiff_t i = 0; i < (x1 - x0) * c; i++) dst[x0 * c + i] = src[i];
-        for (ptrdiff_t i = x1 * c; i < row_floats; i++) dst[i] = 0;
-    }
-}
 
 /// P pixels (`first` at padded column first * stride_w) x V vectors of 16 channels from `col`:
 /// every tap of the kernel_h rows multiplied in, then the epilogue and the store.
@@ -107,7 +83,7 @@ ZOO_AVX512 void zoo_conv_direct(const zoo_im2col_shape *s, ptrdiff_t out_c, ptrd
                                 const float *input, const float *weights, float *output, const zoo_epilogue *e,
                                 float *rows) {
     // Offsets of the taps (ky, kx, c) from a window's first padded column in the first row.
-    const ptrdiff_t taps = s->kernel_h * s->kernel_w * s->channels, row_floats = padded_width(s) * s->channels;
+    const ptrdiff_t taps = s->kernel_h * s->kernel_w * s->channels, row_floats = zoo_direct_padded_width(s) * s->channels;
     ptrdiff_t offset[ZOO_CONV_DIRECT_MAX_TAPS];
     for (ptrdiff_t ky = 0, t = 0; ky < s->kernel_h; ky++)
         for (ptrdiff_t kx = 0; kx < s->kernel_w; kx++)
@@ -119,7 +95,7 @@ ZOO_AVX512 void zoo_conv_direct(const zoo_im2col_shape *s, ptrdiff_t out_c, ptrd
         // The rest of this output row, or of the range.
         const ptrdiff_t n = pixel / per_image, oy = pixel % per_image / s->out_w, ox0 = pixel % s->out_w;
         const ptrdiff_t row_end = pixel - ox0 + s->out_w < end ? pixel - ox0 + s->out_w : end;
-        fill_rows(s, input + n * image_floats, oy, rows);
+        zoo_direct_fill_rows(s, input + n * image_floats, oy, rows);
         for (ptrdiff_t col = 0; col < out_c; col += 64) {
             const int wide = out_c - col > 32;
             const ptrdiff_t group_pixels = wide ? 6 : 12;

@@ -21,11 +21,17 @@ package enum Conv2D {
         return workerCount(count: plan.tasks, threads: threads) * plan.tiling.rowTile * plan.patchLength
     }
 
-    /// Scratch of the direct kernel, where its geometry could take it: each worker's padded input rows.
+    /// Scratch of the direct kernels, where the geometry could take one: each worker's padded input
+    /// rows; for the bf16 kernel the packed weights first, then each worker's rows and their pairs.
+    /// The larger of the two whatever the precision (a few KB): a bf16 run reading float32 weights
+    /// (no bf16 panels were made for it) still takes the bf16 kernel.
     private static func directScratchCount(_ plan: ConvPlan, threads: Int) -> Int {
         guard fitsDirect(plan.g) else { return 0 }
         var shape = plan.im2colShape
-        return workerCount(count: plan.directRows, threads: threads) * zoo_conv_direct_scratch(&shape)
+        let workers = workerCount(count: plan.directRows, threads: threads)
+        let float32 = workers * zoo_conv_direct_scratch(&shape)
+        let bf16 = zoo_conv_direct_bf16_weights_count(&shape, plan.g.outC) + workers * zoo_conv_direct_bf16_scratch(&shape)
+        return max(float32, bf16)
     }
 
     /// output[N,OH,OW,O] = act(conv(input[N,H,W,C], weights[KH,KW,C/groups,O]) + bias[O] + residual[N,OH,OW,O])
@@ -57,15 +63,15 @@ package enum Conv2D {
                      epilogue: epilogue, scratch: scratch, threads: threads, kernels: kernels)
             return
         }
-        if runsDirect(g, kernels: kernels) {
-            // At bf16 the weights are the bf16 ones, widened: the same products as the bf16 GEMM's
-            // but with the image unrounded, and the same bits from a `--bf16` file as from fp32.
-            let direct = kernels.precision == .bf16 ? bf16Weights?.roundedFloat32() ?? weights : weights
+        if let direct = directPath(g, kernels: kernels) {
+            // At bf16 the weights are the bf16 ones, widened (a `--bf16` file gives the bits of its
+            // fp32 source); the float32 kernel multiplies them with the image unrounded.
+            let weights = kernels.precision == .bf16 ? bf16Weights?.roundedFloat32() ?? weights : weights
             guard let scratch else {
                 preconditionFailure("conv: \(scratchCount(g, threads: threads)) floats of scratch required, none given")
             }
-            runDirect(plan, input: SharedConstPointer(input), weights: SharedConstPointer(direct),
-                      output: SharedPointer(output), scratch: SharedPointer(scratch), epilogue: epilogue, threads: threads)
+            runDirect(plan, in: direct, input: SharedConstPointer(input), weights: weights, output: SharedPointer(output),
+                      scratch: scratch, epilogue: epilogue, threads: threads)
             return
         }
         guard let scratch else {
@@ -81,20 +87,34 @@ package enum Conv2D {
                   threads: threads, kernels: kernels)
     }
 
-    /// Whether `run` takes the direct kernel (zoo_conv_direct.h): a first layer on RGB (few input
-    /// channels, ungrouped, not 1x1-pointwise), the AVX-512 path, an activation the epilogue clamps.
-    /// Also at bf16, with the weights rounded to bf16 and the image not: 3 input channels make a
-    /// GEMM too shallow for the bf16 units (mobilenet_v2's stem on Zen 5: batch 1 0.16 ms by bf16
-    /// im2col, 0.11 ms direct; batch 8 2.1 against 1.5 ms). ResNet's 7x7 stem (147 taps) is only
-    /// direct at fp32 (0.97 -> 0.6 ms at batch 1 against im2col): at bf16, im2col's 147-deep rows
-    /// run as fast (0.60-0.66 ms against 0.54-0.66 direct).
-    package static func runsDirect(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
-        let taps = g.params.kernel.h * g.params.kernel.w * g.inC
-        return fitsDirect(g) && kernels.gemm == .avx512 && g.params.activation.clampBounds != nil
-            && (kernels.precision == .fp32 || taps <= 32)
+    /// The direct kernels (zoo_conv_direct.h), for a first layer on RGB: im2col's rows there are
+    /// too short for the GEMM (27 for a 3x3), and gathering them costs as much as multiplying.
+    package enum DirectPath: Sendable, Equatable {
+        /// Float32 multiply-adds; at bf16 precision, of the bf16-rounded weights and the image unrounded.
+        case float32
+        /// VDPBF16PS on the image and weights rounded to bf16, kernel rows in pairs.
+        case bf16
     }
 
-    /// Whether the direct kernel can compute `g` (on the AVX-512 path).
+    /// Which direct kernel `run` takes for `g` with `kernels`, if any: few input channels,
+    /// ungrouped, not 1x1-pointwise, the AVX-512 path, an activation the epilogue clamps. At bf16
+    /// on AVX512-BF16 the bf16 kernel (Zen 5, batch 1, 2 threads: ResNet's 7x7 stem 0.61 ms by bf16
+    /// im2col, 0.42 ms; one thread standalone, 0.99 ms by the float32 kernel, 0.61 ms); on the AMX
+    /// tiles, whose im2col GEMM is much faster, the float32 kernel for 3x3 layers only (a 27-deep
+    /// GEMM is too shallow even for the tiles), ResNet's 147 taps by AMX im2col.
+    package static func directPath(_ g: Conv2DGeometry, kernels: KernelOptions) -> DirectPath? {
+        guard fitsDirect(g), kernels.gemm == .avx512, g.params.activation.clampBounds != nil else { return nil }
+        guard kernels.precision == .bf16 else { return .float32 }
+        if !kernels.usesAMX { return .bf16 }
+        return g.params.kernel.h * g.params.kernel.w * g.inC <= 32 ? .float32 : nil
+    }
+
+    /// Whether `run` takes a direct kernel.
+    package static func runsDirect(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
+        directPath(g, kernels: kernels) != nil
+    }
+
+    /// Whether the direct kernels can compute `g` (on the AVX-512 path).
     private static func fitsDirect(_ g: Conv2DGeometry) -> Bool {
         let p = g.params
         let pointwise = p.kernel == .one && p.strides == .one && p.padding.isZero
@@ -102,18 +122,34 @@ package enum Conv2D {
             && p.kernel.h * p.kernel.w * g.inC <= Int(ZOO_CONV_DIRECT_MAX_TAPS)
     }
 
-    /// Few input channels: the direct kernel, output rows split among the workers, each worker's
-    /// padded input rows in its part of `scratch`.
-    private static func runDirect(_ plan: ConvPlan, input: SharedConstPointer<Float>, weights: SharedConstPointer<Float>,
-                                  output: SharedPointer<Float>, scratch: SharedPointer<Float>, epilogue: Epilogue,
-                                  threads: Int) {
+    /// Few input channels: a direct kernel, output rows split among the workers, each worker's
+    /// padded input rows in its part of `scratch` (at bf16 after the weights, packed here: a few
+    /// microseconds, for a few KB).
+    private static func runDirect(_ plan: ConvPlan, in path: DirectPath, input: SharedConstPointer<Float>,
+                                  weights: UnsafePointer<Float>, output: SharedPointer<Float>,
+                                  scratch: UnsafeMutablePointer<Float>, epilogue: Epilogue, threads: Int) {
         let outC = plan.g.outC, outW = plan.g.outW, shape = plan.im2colShape
         var counted = shape
-        let rowsFloats = zoo_conv_direct_scratch(&counted)
-        parallelFor(count: plan.directRows, threads: threads) { worker, rows in
-            var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
-            zoo_conv_direct(&shape, outC, rows.lowerBound * outW, rows.count * outW, input.base, weights.base, output.base,
-                            &fused, scratch.base + worker * rowsFloats)
+        switch path {
+        case .float32:
+            let rowsFloats = zoo_conv_direct_scratch(&counted)
+            let w = SharedConstPointer(weights), rows = SharedPointer(scratch)
+            parallelFor(count: plan.directRows, threads: threads) { worker, range in
+                var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
+                zoo_conv_direct(&shape, outC, range.lowerBound * outW, range.count * outW, input.base, w.base,
+                                output.base, &fused, rows.base + worker * rowsFloats)
+            }
+        case .bf16:
+            let packedCount = zoo_conv_direct_bf16_weights_count(&counted, outC)
+            let rowsFloats = zoo_conv_direct_bf16_scratch(&counted)
+            let packed = UnsafeMutableRawPointer(scratch).bindMemory(to: UInt32.self, capacity: packedCount)
+            zoo_conv_direct_bf16_pack(&counted, outC, weights, packed)
+            let w = SharedConstPointer(UnsafePointer(packed)), rows = SharedPointer(scratch + packedCount)
+            parallelFor(count: plan.directRows, threads: threads) { worker, range in
+                var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
+                zoo_conv_direct_bf16(&shape, outC, range.lowerBound * outW, range.count * outW, input.base, w.base,
+                                     output.base, &fused, rows.base + worker * rowsFloats)
+            }
         }
     }
 

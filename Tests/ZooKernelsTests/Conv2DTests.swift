@@ -107,11 +107,12 @@ extension ConvCase {
 }
 
 /// Runs the kernel with exactly `scratchCount` floats of scratch, followed by a guard band
-/// that must come back untouched.
+/// that must come back untouched. `bf16Panels: false` runs at bf16 as an executor that made no
+/// bf16 panels for the layer does (float32 weights, the scratch counted for float32).
 func runConv(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
-             threads: Int, kernels: KernelOptions = .portable, fp32Panels: Bool = false) -> [Float] {
+             threads: Int, kernels: KernelOptions = .portable, fp32Panels: Bool = false, bf16Panels: Bool = true) -> [Float] {
     let guardBand = 64, sentinel: Float = 12345
-    let bf16 = kernels.precision == .bf16 && !g.isDepthwise
+    let bf16 = kernels.precision == .bf16 && !g.isDepthwise && bf16Panels
     let needed = Conv2D.scratchCount(g, threads: threads, bf16: bf16)
     var scratch = unwritten(needed) + [Float](repeating: sentinel, count: guardBand)
     var out = unwritten(g.batch * g.outH * g.outW * g.outC)
@@ -152,7 +153,8 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
     let bias = c.bias ? rng.floats(g.outC) : nil
     let residual = c.residual ? rng.floats(g.batch * g.outH * g.outW * g.outC) : nil
     let inBF16 = kernels.precision == .bf16 && !g.isDepthwise  // depthwise stays float32
-    let roundsInput = inBF16 && !Conv2D.runsDirect(g, kernels: kernels)  // the direct kernel rounds the weights only
+    // The float32 direct kernel at bf16 rounds the weights only.
+    let roundsInput = inBF16 && Conv2D.directPath(g, kernels: kernels) != .float32
     let expected = ReferenceKernels.conv2d(g, input: roundsInput ? bf16Rounded(input) : input,
                                            weights: inBF16 ? bf16Rounded(weights) : weights, bias: bias, residual: residual)
     let single = runConv(g, input: input, weights: weights, bias: bias, residual: residual, threads: 1, kernels: kernels)
@@ -228,13 +230,30 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
         #expect(!Conv2D.runsDirect(swish.geometry, kernels: .avx512))
         let resnetStem = ConvCase(h: 30, w: 30, c: 3, o: 64, kernel: Size2D(7, 7), strides: Size2D(2, 2),
                                   padding: Padding2D(top: 3, left: 3, bottom: 3, right: 3), activation: .relu)
-        #expect(Conv2D.runsDirect(resnetStem.geometry, kernels: .avx512) == CPUFeatures.avx512)
-        #expect(!Conv2D.runsDirect(resnetStem.geometry, kernels: .avx512BF16), "147 taps at bf16: the bf16 GEMM's")
+        #expect(Conv2D.directPath(resnetStem.geometry, kernels: .avx512) == .float32)
+        #expect(Conv2D.directPath(resnetStem.geometry, kernels: .avx512BF16) == .bf16)
+        #expect(Conv2D.directPath(resnetStem.geometry, kernels: .amxBF16) == nil, "147 taps on the tiles: AMX im2col")
+        #expect(Conv2D.directPath(ConvCase.directCases[1].geometry, kernels: .amxBF16) == .float32, "3x3 on the tiles")
     }
 
     /// The AVX512-BF16 GEMM (1x1 and im2col'd convolutions), on the same cases.
     @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: ConvCase.all)
     func bf16MatchesReference(_ c: ConvCase) { checkConv(c, kernels: .avx512BF16) }
+
+    /// A first layer run at bf16 without bf16 panels (its weights float32, its scratch counted as
+    /// for float32) takes the same bf16 direct kernel to the same bits, within that scratch.
+    @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: ConvCase.directCases)
+    func bf16DirectWithoutPanels(_ c: ConvCase) {
+        let g = c.geometry
+        var rng = SeededRandom(seed: 7)
+        let input = rng.floats(g.batch * g.inH * g.inW * g.inC)
+        let weights = rng.floats(g.params.kernel.h * g.params.kernel.w * g.inC * g.outC)
+        let bias = rng.floats(g.outC)
+        let withPanels = runConv(g, input: input, weights: weights, bias: bias, residual: nil, threads: 2, kernels: .avx512BF16)
+        let without = runConv(g, input: input, weights: weights, bias: bias, residual: nil, threads: 2, kernels: .avx512BF16,
+                              bf16Panels: false)
+        #expect(without.map(\.bitPattern) == withPanels.map(\.bitPattern), "\(c)")
+    }
 
     /// The AMX-BF16 GEMM (1x1 and im2col'd convolutions; 3x3 leave Winograd for it), on the same cases.
     @Test(.enabled(if: CPUFeatures.amxBF16, "\(noAMX)"), arguments: ConvCase.all)

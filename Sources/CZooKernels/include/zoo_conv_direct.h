@@ -5,6 +5,7 @@
 #define ZOO_CONV_DIRECT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "zoo_gemm.h"
 #include "zoo_im2col_bf16.h"
 
@@ -27,5 +28,26 @@ ptrdiff_t zoo_conv_direct_scratch(const zoo_im2col_shape *shape);
 void zoo_conv_direct(const zoo_im2col_shape *shape, ptrdiff_t out_c, ptrdiff_t pixel0, ptrdiff_t count,
                      const float *input, const float *weights, float *output, const zoo_epilogue *epilogue,
                      float *scratch);
+
+// The same convolution in bfloat16 on AVX512-BF16 (VDPBF16PS): the image and the weights rounded
+// to bf16 (round to nearest even, as the bf16 GEMMs do), products summed in float32. Kernel rows
+// go in pairs (ky, ky + 1), the last with a row of zeros when kernel_h is odd: a pair is the two
+// rows' values at one (kx, c), which the instruction multiplies and adds in one step.
+
+/// Words of zoo_conv_direct_bf16_pack's output for `out_c` output channels.
+ptrdiff_t zoo_conv_direct_bf16_weights_count(const zoo_im2col_shape *shape, ptrdiff_t out_c);
+
+/// HWIO float32 `weights` [kernel_h, kernel_w, channels, out_c] rounded and packed as the kernel reads them.
+/// Only call when zoo_gemm_bf16_available().
+void zoo_conv_direct_bf16_pack(const zoo_im2col_shape *shape, ptrdiff_t out_c, const float *weights, uint32_t *packed);
+
+/// Floats of scratch one zoo_conv_direct_bf16 call needs.
+ptrdiff_t zoo_conv_direct_bf16_scratch(const zoo_im2col_shape *shape);
+
+/// zoo_conv_direct in bf16, with `packed` from zoo_conv_direct_bf16_pack. Only call when
+/// zoo_gemm_bf16_available() and the shape meets zoo_conv_direct's limits.
+void zoo_conv_direct_bf16(const zoo_im2col_shape *shape, ptrdiff_t out_c, ptrdiff_t pixel0, ptrdiff_t count,
+                          const float *input, const uint32_t *packed, float *output, const zoo_epilogue *epilogue,
+                          float *scratch);
 
 #endif
