@@ -23,8 +23,8 @@ public final class Executor: Sendable {
     let specializations = Mutex(SpecializationCache())
     /// The steps a batched run computes image by image (found on first use; nil inside: none).
     private let imagePrefix = Mutex<ImagePrefix??>(nil)
-    /// Whether a run has made the prefix's re-laid-out weights (see `runImageByImage`).
-    private let imagePrefixWeightsMade = Atomic<Bool>(false)
+    /// Batch sizes whose plans' re-laid-out weights are all made (see `makeWeights`).
+    private let weightsMade = Mutex<Set<Int>>([])
 
     /// `kernels` picks the kernel paths and precision (`KernelOptions.default`: the fastest fp32
     /// paths, unless the environment says otherwise); paths this CPU lacks are replaced by ones it
@@ -81,12 +81,15 @@ public final class Executor: Sendable {
         }
         let batch = given.first.map { $0.shape.rank > 0 ? $0.shape[0] : 1 } ?? 1
         let plan = try plan(batch: batch)
+        makeWeights(of: plan)
         let arena = borrowArena(bytes: plan.peakActivationBytes)
         defer { returnArena(arena) }
 
         var first = 0
         if batch > 1, let prefix = findImagePrefix() {
-            try runImageByImage(prefix, given: given, batch: batch, into: plan, arena: arena, wrap: wrap)
+            let single = try self.plan(batch: 1)
+            makeWeights(of: single)
+            try runImageByImage(prefix, given: given, batch: batch, single: single, into: plan, arena: arena, wrap: wrap)
             first = prefix.steps
         }
         run(plan.steps[first...], of: plan, given: given, image: nil, arena: arena, threads: threads, wrap: wrap)
@@ -126,18 +129,28 @@ public final class Executor: Sendable {
         }
     }
 
-    /// The prefix's steps for each image with the batch-1 plan, each image's boundary value copied
-    /// to its place in `plan`'s arena, where the batched steps after the prefix read it. The images
-    /// go to the workers whole, one thread each, in their own arenas: a layer of one image is little
-    /// work to share out, and threads splitting every small layer wait for each other at each one
-    /// (mobilenet_v2 fp32 batch 8 on the Zen 5 VM while its two CPUs ran a layer's halves unevenly:
-    /// 23.7 ms, 15 ms with whole images; within noise when they did not). Each image's bits are the
-    /// same for any thread count. Until a run has made the prefix's re-laid-out weights, image 0
-    /// goes first on all threads: made by one thread while the other waited for them, the first
-    /// batch took longer (resnet50 batch 8: 210 -> 255 ms).
-    private func runImageByImage(_ prefix: ImagePrefix, given: [Tensor], batch: Int, into plan: ExecutionPlan, arena: Arena,
-                                 wrap: StepWrapper?) throws {
-        let single = try self.plan(batch: 1)
+    /// Makes every re-laid-out weight `plan` reads (Winograd transforms, bf16 and fp32 panels), once
+    /// per plan, before its first run: each node's on one thread, nodes shared out among the
+    /// threads. Made by the steps that read them, one at a time while the other threads waited,
+    /// they took most of a one-shot run (resnet18 from its `.zoo`: first run 77 ms, then 7).
+    private func makeWeights(of plan: ExecutionPlan) {
+        guard !weightsMade.withLock({ $0.contains(plan.batch) }) else { return }
+        let kernels = plan.steps.map(\.kernel).filter(\.hasWeightsToMake)
+        parallelFor(count: kernels.count, threads: threads) { _, range in
+            for i in range { kernels[i].makeWeights() }
+        }
+        weightsMade.withLock { _ = $0.insert(plan.batch) }
+    }
+
+    /// The prefix's steps for each image with the batch-1 plan `single`, each image's boundary value
+    /// copied to its place in `plan`'s arena, where the batched steps after the prefix read it. The
+    /// images go to the workers whole, one thread each, in their own arenas: a layer of one image is
+    /// little work to share out, and threads splitting every small layer wait for each other at each
+    /// one (mobilenet_v2 fp32 batch 8 on the Zen 5 VM while its two CPUs ran a layer's halves
+    /// unevenly: 23.7 ms, 15 ms with whole images; within noise when they did not). Each image's
+    /// bits are the same for any thread count.
+    private func runImageByImage(_ prefix: ImagePrefix, given: [Tensor], batch: Int, single: ExecutionPlan,
+                                 into plan: ExecutionPlan, arena: Arena, wrap: StepWrapper?) throws {
         guard case .arena(let from) = single.locations[prefix.boundary]!, case .arena(let to) = plan.locations[prefix.boundary]! else {
             preconditionFailure("image prefix: its boundary value is not an activation")
         }
@@ -147,18 +160,11 @@ public final class Executor: Sendable {
                 threads: threads, concurrent: concurrent, wrap: wrap)
             (arena.bytes + to + image * imageBytes).copyMemory(from: imageArena.bytes + from, byteCount: imageBytes)
         }
-        let first = imagePrefixWeightsMade.load(ordering: .acquiring) ? 0 : 1
-        if first == 1 {
-            let imageArena = borrowArena(bytes: single.peakActivationBytes)
-            runImage(0, in: imageArena, threads: threads, concurrent: 1)
-            returnArena(imageArena)
-            imagePrefixWeightsMade.store(true, ordering: .releasing)
-        }
-        let concurrent = workerCount(count: batch - first, threads: threads)
-        parallelFor(count: batch - first, threads: threads) { _, images in
+        let concurrent = workerCount(count: batch, threads: threads)
+        parallelFor(count: batch, threads: threads) { _, images in
             let imageArena = self.borrowArena(bytes: single.peakActivationBytes)
             defer { self.returnArena(imageArena) }
-            for image in images { runImage(first + image, in: imageArena, threads: 1, concurrent: concurrent) }
+            for image in images { runImage(image, in: imageArena, threads: 1, concurrent: concurrent) }
         }
     }
 

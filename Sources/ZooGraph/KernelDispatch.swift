@@ -26,6 +26,36 @@ enum PreparedKernel: Sendable {
     case alias
 }
 
+extension PreparedKernel {
+    /// The kernel's re-laid-out weights, made if not yet (see `PreparedWeights`): for making all
+    /// of a plan's at once, before its first run.
+    func makeWeights() {
+        switch self {
+        case let .conv2d(_, bf16, float32, panels, _):
+            _ = bf16?.weights
+            _ = float32?.weights
+            _ = panels?.weights
+        case let .winogradConv2d(_, weights, _): _ = weights.weights
+        case let .dense(_, _, _, _, bf16, float32, _):
+            _ = bf16?.weights
+            _ = float32?.weights
+        case .channelAffine, .activation, .softmax, .pool2d, .globalPool, .binary, .concat, .pad, .transpose, .alias:
+            break
+        }
+    }
+
+    /// Whether the kernel has weights to make.
+    var hasWeightsToMake: Bool {
+        switch self {
+        case let .conv2d(_, bf16, float32, panels, _): bf16 != nil || float32 != nil || panels != nil
+        case .winogradConv2d: true
+        case let .dense(_, _, _, _, bf16, float32, _): bf16 != nil || float32 != nil
+        case .channelAffine, .activation, .softmax, .pool2d, .globalPool, .binary, .concat, .pad, .transpose, .alias:
+            false
+        }
+    }
+}
+
 /// The one place that maps ops to kernels: `prepare` binds sizes at plan time, `execute`
 /// runs a prepared kernel. Both switches are exhaustive, so a new op cannot be forgotten.
 enum KernelDispatch {
