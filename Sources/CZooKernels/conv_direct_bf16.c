@@ -10,7 +10,6 @@
 #include "bf16_rows.h"
 #include "conv_direct_rows.h"
 
-enum { MAX_P = 12, MAX_V = 4 };  // pixels and 16-channel vectors of a group, at most
 
 /// Kernel rows in pairs, the last padded with a row of zeros.
 static ptrdiff_t pair_rows(const zoo_im2col_shape *s) { return (s->kernel_h + 1) / 2; }
@@ -52,29 +51,47 @@ ZOO_BF16 void zoo_conv_direct_bf16_pack(const zoo_im2col_shape *s, ptrdiff_t out
     }
 }
 
+/// One call's data: the shape, each tap pair's offset from a window's first padded column, the
+/// padded rows of the current output row and their pairs (scratch), the packed weights, the epilogue.
+typedef struct {
+    const zoo_im2col_shape *s;
+    const ptrdiff_t *offset;
+    ptrdiff_t taps, out_c;
+    float *rows;
+    uint32_t *pairs;
+    const uint32_t *packed;
+    const zoo_epilogue *e;
+} direct_bf16;
+
+ZOO_BF16 static void prepare_row(const void *kernel, const float *image, ptrdiff_t oy) {
+    const direct_bf16 *k = kernel;
+    const zoo_im2col_shape *s = k->s;
+    const ptrdiff_t row_floats = zoo_direct_padded_width(s) * s->channels;
+    zoo_direct_fill_rows(s, image, oy, k->rows);
+    for (ptrdiff_t pr = 0; pr < pair_rows(s); pr++) {
+        pair_up(k->rows + 2 * pr * row_floats, 2 * pr + 1 < s->kernel_h ? k->rows + (2 * pr + 1) * row_floats : NULL,
+                row_floats, k->pairs + pr * row_floats);
+    }
+}
+
 /// P pixels (`first` at padded column first * stride_w) x V vectors of 16 channels from `col`.
 ZOO_BF16 static inline __attribute__((always_inline)) void
-group(const int P, const int V, const zoo_im2col_shape *s, const ptrdiff_t *offset, ptrdiff_t taps,
-      const uint32_t *pairs, ptrdiff_t first, ptrdiff_t out_c, ptrdiff_t col, const uint32_t *packed, float *out,
-      ptrdiff_t pixel, const zoo_epilogue *e) {
-    const ptrdiff_t step = s->stride_w * s->channels;
-    __mmask16 mask[MAX_V];
+group(const int P, const int V, const direct_bf16 *k, ptrdiff_t first, ptrdiff_t col, float *out, ptrdiff_t pixel) {
+    const ptrdiff_t step = k->s->stride_w * k->s->channels, out_c = k->out_c;
+    __mmask16 mask[ZOO_DIRECT_MAX_V];
+    zoo_direct_masks(V, out_c, col, mask);
+    // Fixed sizes (P and V are constants once inlined): the arrays stay in registers.
+    __m512 acc[ZOO_DIRECT_MAX_P][ZOO_DIRECT_MAX_V];
+    zoo_direct_zero(P, V, acc);
+    const uint32_t *x[ZOO_DIRECT_MAX_P];  // each pixel's window
 #pragma clang loop unroll(full)
-    for (int v = 0; v < V; v++) mask[v] = zoo_lane_mask(out_c - col - 16 * v);
-    __m512 acc[MAX_P][MAX_V];  // fixed sizes (P and V are constants once inlined): arrays in registers
-#pragma clang loop unroll(full)
-    for (int p = 0; p < P; p++)
-#pragma clang loop unroll(full)
-        for (int v = 0; v < V; v++) acc[p][v] = _mm512_setzero_ps();
-    const uint32_t *x[MAX_P];  // each pixel's window
-#pragma clang loop unroll(full)
-    for (int p = 0; p < P; p++) x[p] = pairs + (first + p) * step;
-    const uint32_t *wt = packed + col;
-    for (ptrdiff_t t = 0; t < taps; t++, wt += out_c) {
-        __m512bh w[MAX_V];
+    for (int p = 0; p < P; p++) x[p] = k->pairs + (first + p) * step;
+    const uint32_t *wt = k->packed + col;
+    for (ptrdiff_t t = 0; t < k->taps; t++, wt += out_c) {
+        __m512bh w[ZOO_DIRECT_MAX_V];
 #pragma clang loop unroll(full)
         for (int v = 0; v < V; v++) w[v] = (__m512bh)_mm512_maskz_loadu_epi32(mask[v], wt + 16 * v);
-        const ptrdiff_t o = offset[t];
+        const ptrdiff_t o = k->offset[t];
 #pragma clang loop unroll(full)
         for (int p = 0; p < P; p++) {
             const __m512bh b = (__m512bh)_mm512_set1_epi32((int)x[p][o]);
@@ -82,66 +99,28 @@ group(const int P, const int V, const zoo_im2col_shape *s, const ptrdiff_t *offs
             for (int v = 0; v < V; v++) acc[p][v] = _mm512_dpbf16_ps(acc[p][v], b, w[v]);
         }
     }
-#pragma clang loop unroll(full)
-    for (int p = 0; p < P; p++)
-#pragma clang loop unroll(full)
-        for (int v = 0; v < V; v++) {
-            if (mask[v] == 0) continue;
-            _mm512_mask_storeu_ps(out + p * out_c + col + 16 * v, mask[v],
-                                  zoo_epilogue_finish(acc[p][v], e, pixel + p, col + 16 * v, mask[v]));
-        }
+    zoo_direct_finish(P, V, acc, mask, k->e, out, out_c, col, pixel);
 }
 
 #define GROUP_CASE(P, V) \
-    case P: group(P, V, s, offset, taps, pairs, first, out_c, col, packed, out, pixel, e); break;
+    case P: group(P, V, k, first, col, out, pixel); break;
 
-/// `pixels` (up to 6) pixels x 64 channels, or (up to 12) x 32.
-ZOO_BF16 static void groups(int wide, int pixels, const zoo_im2col_shape *s, const ptrdiff_t *offset, ptrdiff_t taps,
-                            const uint32_t *pairs, ptrdiff_t first, ptrdiff_t out_c, ptrdiff_t col,
-                            const uint32_t *packed, float *out, ptrdiff_t pixel, const zoo_epilogue *e) {
-    if (wide) {
-        switch (pixels) { GROUP_CASE(1, 4) GROUP_CASE(2, 4) GROUP_CASE(3, 4) GROUP_CASE(4, 4) GROUP_CASE(5, 4)
-                          GROUP_CASE(6, 4) default: break; }
-    } else {
-        switch (pixels) { GROUP_CASE(1, 2) GROUP_CASE(2, 2) GROUP_CASE(3, 2) GROUP_CASE(4, 2) GROUP_CASE(5, 2)
-                          GROUP_CASE(6, 2) GROUP_CASE(7, 2) GROUP_CASE(8, 2) GROUP_CASE(9, 2) GROUP_CASE(10, 2)
-                          GROUP_CASE(11, 2) GROUP_CASE(12, 2) default: break; }
-    }
+ZOO_BF16 static void groups(const void *kernel, int wide, int pixels, ptrdiff_t first, ptrdiff_t col, float *out,
+                            ptrdiff_t pixel) {
+    const direct_bf16 *k = kernel;
+    ZOO_DIRECT_GROUP_SWITCH(wide, pixels, GROUP_CASE);
 }
 
 ZOO_BF16 void zoo_conv_direct_bf16(const zoo_im2col_shape *s, ptrdiff_t out_c, ptrdiff_t pixel0, ptrdiff_t count,
                                    const float *input, const uint32_t *packed, float *output, const zoo_epilogue *e,
                                    float *scratch) {
-    const ptrdiff_t row_taps = s->kernel_w * s->channels, row_floats = zoo_direct_padded_width(s) * s->channels;
-    const ptrdiff_t taps = pair_rows(s) * row_taps;
-    float *rows = scratch;
-    uint32_t *pairs = (uint32_t *)(scratch + s->kernel_h * row_floats);
-    // Offsets of the tap pairs (pair row, kx, c) from a window's first padded column.
-    ptrdiff_t offset[ZOO_CONV_DIRECT_MAX_TAPS];
-    for (ptrdiff_t pr = 0, t = 0; pr < pair_rows(s); pr++)
-        for (ptrdiff_t kx = 0; kx < s->kernel_w; kx++)
-            for (ptrdiff_t c = 0; c < s->channels; c++, t++) offset[t] = pr * row_floats + kx * s->dilation_w * s->channels + c;
-    const ptrdiff_t per_image = s->out_h * s->out_w, image_floats = s->in_h * s->in_w * s->channels;
-    ptrdiff_t pixel = pixel0, end = pixel0 + count;
-    while (pixel < end) {
-        // The rest of this output row, or of the range.
-        const ptrdiff_t n = pixel / per_image, oy = pixel % per_image / s->out_w, ox0 = pixel % s->out_w;
-        const ptrdiff_t row_end = pixel - ox0 + s->out_w < end ? pixel - ox0 + s->out_w : end;
-        zoo_direct_fill_rows(s, input + n * image_floats, oy, rows);
-        for (ptrdiff_t pr = 0; pr < pair_rows(s); pr++) {
-            pair_up(rows + 2 * pr * row_floats, 2 * pr + 1 < s->kernel_h ? rows + (2 * pr + 1) * row_floats : NULL,
-                    row_floats, pairs + pr * row_floats);
-        }
-        for (ptrdiff_t col = 0; col < out_c; col += 64) {
-            const int wide = out_c - col > 32;
-            const ptrdiff_t group_pixels = wide ? 6 : 12;
-            for (ptrdiff_t p = pixel; p < row_end; p += group_pixels) {
-                int pixels = (int)(row_end - p < group_pixels ? row_end - p : group_pixels);
-                groups(wide, pixels, s, offset, taps, pairs, p % s->out_w, out_c, col, packed, output + p * out_c, p, e);
-            }
-        }
-        pixel = row_end;
-    }
+    const ptrdiff_t row_floats = zoo_direct_padded_width(s) * s->channels;
+    ptrdiff_t offset[ZOO_CONV_DIRECT_MAX_TAPS];  // of the tap pairs (pair row, kx, c)
+    const ptrdiff_t taps = zoo_direct_offsets(s, pair_rows(s), offset);
+    const direct_bf16 kernel = {s, offset, taps, out_c, scratch, (uint32_t *)(scratch + s->kernel_h * row_floats),
+                                packed, e};
+    const zoo_direct_walk walk = {&kernel, prepare_row, groups};
+    zoo_direct_run(&walk, s, out_c, pixel0, count, input, output);
 }
 
 #else  // not x86-64: no bf16 kernel; the dispatch never calls the functions below.
