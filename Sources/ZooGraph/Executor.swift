@@ -171,7 +171,7 @@ public final class Executor: Sendable {
     private func findImagePrefix() -> ImagePrefix? {
         imagePrefix.withLock { cached in
             if let cached { return cached }
-            let found = ImagePrefix.find(in: graph)
+            let found = ImagePrefix.find(in: graph, bf16: kernels.precision == .bf16)
             cached = .some(found)
             return found
         }

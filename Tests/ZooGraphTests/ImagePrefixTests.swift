@@ -44,6 +44,8 @@ import ZooTestSupport
         // A layer heavier than the budget ends the prefix before it.
         let heavy = try mobileNetLike(stemOut: 16, wide: ImagePrefix.weightBudget / 64 + 1)
         #expect(ImagePrefix.find(in: heavy).map { heavy.nodes[$0.steps - 1].name } == "b1/add")
+        // At bf16 the same layer's weights count 2 bytes each, inside the budget.
+        #expect(ImagePrefix.find(in: heavy, bf16: true).map { heavy.nodes[$0.steps - 1].name } == "wide")
         var fixed = g
         fixed.hasBatchDimension = false
         #expect(ImagePrefix.find(in: fixed) == nil)
