@@ -77,6 +77,21 @@ ZOO_AVX512 void zoo_conv_direct(const zoo_im2col_shape *s, ptrdiff_t out_c, ptrd
     const zoo_direct_walk walk = {&kernel, prepare_row, groups};
     zoo_direct_run(&walk, s, out_c, pixel0, count, input, output);
 }
+ZOO_AVX512 void zoo_max_window(const float *image, ptrdiff_t in_w, ptrdiff_t channels, ptrdiff_t row0, ptrdiff_t rows,
+                               ptrdiff_t col0, ptrdiff_t cols, float *out) {
+    for (ptrdiff_t ch = 0; ch < channels; ch += 16) {
+        const __mmask16 mask = channels - ch >= 16 ? 0xFFFF : (__mmask16)((1u << (channels - ch)) - 1);
+        __m512 m = _mm512_set1_ps(-INFINITY);
+        for (ptrdiff_t i = 0; i < rows; i++) {
+            const float *row = image + ((row0 + i) * in_w + col0) * channels + ch;
+            for (ptrdiff_t j = 0; j < cols; j++) {
+                const __m512 x = _mm512_maskz_loadu_ps(mask, row + j * channels);
+                m = _mm512_mask_mov_ps(m, _mm512_cmp_ps_mask(x, m, _CMP_GE_OQ), x);
+            }
+        }
+        _mm512_mask_storeu_ps(out + ch, mask, m);
+    }
+}
 #else
 ptrdiff_t zoo_conv_direct_scratch(const zoo_im2col_shape *s) {
     (void)s;
@@ -86,5 +101,10 @@ ptrdiff_t zoo_conv_direct_scratch(const zoo_im2col_shape *s) {
 void zoo_conv_direct(const zoo_im2col_shape *s, ptrdiff_t out_c, ptrdiff_t pixel0, ptrdiff_t count,
                      const float *input, const float *weights, float *output, const zoo_epilogue *e, float *rows) {
     (void)s, (void)out_c, (void)pixel0, (void)count, (void)input, (void)weights, (void)output, (void)e, (void)rows;
+}
+
+void zoo_max_window(const float *image, ptrdiff_t in_w, ptrdiff_t channels, ptrdiff_t row0, ptrdiff_t rows,
+                    ptrdiff_t col0, ptrdiff_t cols, float *out) {
+    (void)image, (void)in_w, (void)channels, (void)row0, (void)rows, (void)col0, (void)cols, (void)out;
 }
 #endif

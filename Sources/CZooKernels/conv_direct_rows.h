@@ -104,7 +104,7 @@ typedef struct {
     void (*group)(const void *kernel, int wide, int pixels, ptrdiff_t first, ptrdiff_t col, float *out, ptrdiff_t pixel);
 } zoo_direct_walk;
 
-/// Output pixels [pixel0, pixel0 + count) of `output`, row by row (each row's input rows readied
+/// Output pixels [pixel0, pixel0 + count) into `output` (pixel0's row), row by row (each row's input rows readied
 /// once), then in groups along the row: 6 pixels x 64 channels, or 12 x 32 for the last 32 or fewer.
 static inline __attribute__((always_inline)) void
 zoo_direct_run(const zoo_direct_walk *walk, const zoo_im2col_shape *s, ptrdiff_t out_c, ptrdiff_t pixel0,
@@ -121,7 +121,7 @@ zoo_direct_run(const zoo_direct_walk *walk, const zoo_im2col_shape *s, ptrdiff_t
             const ptrdiff_t group_pixels = wide ? 6 : 12;
             for (ptrdiff_t p = pixel; p < row_end; p += group_pixels) {
                 int pixels = (int)(row_end - p < group_pixels ? row_end - p : group_pixels);
-                walk->group(walk->kernel, wide, pixels, p % s->out_w, col, output + p * out_c, p);
+                walk->group(walk->kernel, wide, pixels, p % s->out_w, col, output + (p - pixel0) * out_c, p);
             }
         }
         pixel = row_end;

@@ -8,11 +8,17 @@ enum ValueLocation: Sendable {
     case arena(offset: Int)  // the run's scratch arena
 }
 
-/// One node, ready to run: its kernel with sizes bound, and its scratch space.
+/// One node, ready to run: its kernel with sizes bound, and its scratch space. A step that also
+/// does the next node's work (a convolution and the max pool after it) reads its own node's
+/// inputs and writes the other node's output.
 struct PlannedStep: Sendable {
     var node: Int
+    /// The last node whose work this step does (`node`, or the node after it).
+    var lastNode: Int
     var kernel: PreparedKernel
     var scratchOffset: Int
+    var inputs: [ValueID]
+    var output: ValueID
 }
 
 /// Everything that depends on the batch size, computed once per (graph, batch): shapes,
@@ -55,22 +61,35 @@ public struct ExecutionPlan: Sendable {
         var dyingAt = [[ValueID]](repeating: [], count: graph.nodes.count + 1)
         for (id, step) in lastUse.enumerated() where step >= 0 && step < graph.nodes.count { dyingAt[step].append(id) }
 
-        for (i, node) in graph.nodes.enumerated() {
-            let kernel = try KernelDispatch.prepare(node: node, index: i, shapes: shapes, constants: constants,
+        var i = 0
+        while i < graph.nodes.count {
+            let node = graph.nodes[i]
+            var kernel = try KernelDispatch.prepare(node: node, index: i, shapes: shapes, constants: constants,
                                                     preparedWeights: preparedWeights, kernels: kernels)
-            let out = node.output
-            if !node.op.isAlias {
+            // A convolution whose output only the next node, a max pool, reads: one step does both.
+            var last = i
+            if i + 1 < graph.nodes.count, lastUse[root[node.output]] == i + 1, root[node.output] == node.output,
+               let fused = KernelDispatch.fusedWithMaxPool(kernel, next: graph.nodes[i + 1], input: node.output, kernels: kernels) {
+                kernel = fused
+                last = i + 1
+            }
+            let out = graph.nodes[last].output
+            if !graph.nodes[last].op.isAlias {
                 try PlanBudget.checkValue(shapes[out].elementCount * 4, of: graph, batch: batch)
                 offsets[out] = allocator.allocate(shapes[out].elementCount * 4)
             }
             let scratchBytes = KernelDispatch.scratchFloats(kernel, threads: threads) * 4
             try PlanBudget.checkValue(scratchBytes, of: graph, batch: batch)
             let scratch = scratchBytes > 0 ? allocator.allocate(scratchBytes) : 0
-            steps.append(PlannedStep(node: i, kernel: kernel, scratchOffset: scratch))
+            steps.append(PlannedStep(node: i, lastNode: last, kernel: kernel, scratchOffset: scratch, inputs: node.inputs,
+                                     output: out))
             if scratchBytes > 0 { allocator.release(offset: scratch, bytes: scratchBytes) }
-            for id in dyingAt[i] where root[id] == id {
-                if let offset = offsets[id] { allocator.release(offset: offset, bytes: shapes[id].elementCount * 4) }
+            for step in i...last {
+                for id in dyingAt[step] where root[id] == id {
+                    if let offset = offsets[id] { allocator.release(offset: offset, bytes: shapes[id].elementCount * 4) }
+                }
             }
+            i = last + 1
         }
         for id in graph.values.indices {
             let r = root[id]
@@ -80,5 +99,12 @@ public struct ExecutionPlan: Sendable {
         self.steps = steps
         peakActivationBytes = allocator.end
         try PlanBudget.checkPlan(arenaBytes: allocator.end, shapes: shapes, of: graph, batch: batch)
+    }
+
+    /// How many steps do the work of nodes `0..<node` exactly; nil when one step does the work of
+    /// nodes on both sides.
+    func stepCount(beforeNode node: Int) -> Int? {
+        let count = steps.firstIndex { $0.lastNode >= node } ?? steps.count
+        return count < steps.count && steps[count].node < node ? nil : count
     }
 }

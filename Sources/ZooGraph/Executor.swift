@@ -88,9 +88,13 @@ public final class Executor: Sendable {
         var first = 0
         if batch > 1, let prefix = findImagePrefix() {
             let single = try self.plan(batch: 1)
-            makeWeights(of: single)
-            try runImageByImage(prefix, given: given, batch: batch, single: single, into: plan, arena: arena, wrap: wrap)
-            first = prefix.steps
+            // Both plans join the same nodes into steps, so the prefix's nodes end at the same step in both.
+            if let steps = plan.stepCount(beforeNode: prefix.steps), let singleSteps = single.stepCount(beforeNode: prefix.steps) {
+                makeWeights(of: single)
+                try runImageByImage(prefix, steps: singleSteps, given: given, batch: batch, single: single, into: plan,
+                                    arena: arena, wrap: wrap)
+                first = steps
+            }
         }
         run(plan.steps[first...], of: plan, given: given, image: nil, arena: arena, threads: threads, wrap: wrap)
         var result: [String: Tensor] = [:]
@@ -118,10 +122,9 @@ public final class Executor: Sendable {
     private func run(_ steps: ArraySlice<PlannedStep>, of plan: ExecutionPlan, given: [Tensor], image: Int?, arena: Arena,
                      threads: Int, concurrent: Int = 1, wrap: StepWrapper?) {
         for step in steps {
-            let node = graph.nodes[step.node]
-            guard case .arena(let offset) = plan.locations[node.output]! else { continue }
+            guard case .arena(let offset) = plan.locations[step.output]! else { continue }
             func execute() {
-                let inputs = node.inputs.map { pointer($0, plan, given, image: image, arena) }
+                let inputs = step.inputs.map { pointer($0, plan, given, image: image, arena) }
                 KernelDispatch.execute(step.kernel, inputs: inputs, output: arena.bytes + offset,
                                        scratch: arena.bytes + step.scratchOffset, threads: threads, kernels: kernels)
             }
@@ -149,14 +152,14 @@ public final class Executor: Sendable {
     /// one (mobilenet_v2 fp32 batch 8 on the Zen 5 VM while its two CPUs ran a layer's halves
     /// unevenly: 23.7 ms, 15 ms with whole images; within noise when they did not). Each image's
     /// bits are the same for any thread count.
-    private func runImageByImage(_ prefix: ImagePrefix, given: [Tensor], batch: Int, single: ExecutionPlan,
+    private func runImageByImage(_ prefix: ImagePrefix, steps: Int, given: [Tensor], batch: Int, single: ExecutionPlan,
                                  into plan: ExecutionPlan, arena: Arena, wrap: StepWrapper?) throws {
         guard case .arena(let from) = single.locations[prefix.boundary]!, case .arena(let to) = plan.locations[prefix.boundary]! else {
             preconditionFailure("image prefix: its boundary value is not an activation")
         }
         let imageBytes = single.shapes[prefix.boundary].elementCount * 4
         @Sendable func runImage(_ image: Int, in imageArena: Arena, threads: Int, concurrent: Int) {
-            self.run(single.steps[..<prefix.steps], of: single, given: given, image: image, arena: imageArena,
+            self.run(single.steps[..<steps], of: single, given: given, image: image, arena: imageArena,
                 threads: threads, concurrent: concurrent, wrap: wrap)
             (arena.bytes + to + image * imageBytes).copyMemory(from: imageArena.bytes + from, byteCount: imageBytes)
         }

@@ -8,6 +8,9 @@ enum PreparedKernel: Sendable {
     /// with `panels` where `FP32Panels.pays` (fp32 on AVX-512, small maps).
     case conv2d(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?,
                 panels: PreparedWeight<FP32Panels>?, hasResidual: Bool)
+    /// A first layer on RGB by a direct kernel, then the max pool that alone reads its output
+    /// (ResNet's stem): the pool's output from the convolution's rows while they are in cache.
+    case conv2dMaxPool(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?, pool: Pool2DParams)
     /// A 3x3 stride-1 conv by Winograd F(4x4, 3x3), with its weights transformed.
     case winogradConv2d(Conv2DGeometry, weights: PreparedWeight<WinogradWeights>, hasResidual: Bool)
     case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, bf16: PreparedWeight<BF16Weights>?,
@@ -36,6 +39,9 @@ extension PreparedKernel {
             _ = float32?.weights
             _ = panels?.weights
         case let .winogradConv2d(_, weights, _): _ = weights.weights
+        case let .conv2dMaxPool(_, bf16, float32, _):
+            _ = bf16?.weights
+            _ = float32?.weights
         case let .dense(_, _, _, _, bf16, float32, _):
             _ = bf16?.weights
             _ = float32?.weights
@@ -49,6 +55,7 @@ extension PreparedKernel {
         switch self {
         case let .conv2d(_, bf16, float32, panels, _): bf16 != nil || float32 != nil || panels != nil
         case .winogradConv2d: true
+        case let .conv2dMaxPool(_, bf16, float32, _): bf16 != nil || float32 != nil
         case let .dense(_, _, _, _, bf16, float32, _): bf16 != nil || float32 != nil
         case .channelAffine, .activation, .softmax, .pool2d, .globalPool, .binary, .concat, .pad, .transpose, .alias:
             false
@@ -174,12 +181,22 @@ enum KernelDispatch {
         return preparedWeights.float32(node: index) { weights.converted(to: .float32) }
     }
 
+    /// `kernel` (a convolution's) and the max pool `next` as one step, when `next` pools the
+    /// convolution's output (`input`) and the direct kernel computes it; nil otherwise.
+    static func fusedWithMaxPool(_ kernel: PreparedKernel, next: Node, input: ValueID, kernels: KernelOptions) -> PreparedKernel? {
+        guard case let .conv2d(g, bf16, float32, panels, hasResidual) = kernel, panels == nil, !hasResidual,
+              case .pool2d(let pool) = next.op, next.inputs == [input],
+              Conv2D.poolsAfterDirect(g, pool: pool, kernels: kernels) else { return nil }
+        return .conv2dMaxPool(g, bf16: bf16, float32: float32, pool: pool)
+    }
+
     static func scratchFloats(_ kernel: PreparedKernel, threads: Int) -> Int {
         switch kernel {
         case let .conv2d(g, bf16, _, _, _): Conv2D.scratchCount(g, threads: threads, bf16: bf16 != nil)
         case let .dense(rows, inFeatures, outFeatures, _, bf16, _, _):
             Dense.scratchCount(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, bf16: bf16 != nil)
         case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g)
+        case let .conv2dMaxPool(g, _, _, pool): Conv2D.maxPooledScratchCount(g, pool: pool, threads: threads)
         default: 0
         }
     }
@@ -194,6 +211,10 @@ enum KernelDispatch {
             Conv2D.run(g, input: f[0], weights: float32.map(floats) ?? f[1], bf16Weights: bf16?.weights,
                        fp32Panels: panels?.weights, bias: f[2], residual: hasResidual ? f[3] : nil,
                        output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
+        case let .conv2dMaxPool(g, bf16, float32, pool):
+            Conv2D.runMaxPooled(g, pool: pool, input: f[0], weights: float32.map(floats) ?? f[1], bf16Weights: bf16?.weights,
+                                bias: f[2], output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,
+                                kernels: kernels)
         case let .winogradConv2d(g, weights, hasResidual):
             WinogradConv2D.run(g, weights: weights.weights, input: f[0], bias: f[2], residual: hasResidual ? f[3] : nil,
                                output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,

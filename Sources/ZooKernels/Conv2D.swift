@@ -137,7 +137,7 @@ package enum Conv2D {
             parallelFor(count: plan.directRows, threads: threads) { worker, range in
                 var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
                 zoo_conv_direct(&shape, outC, range.lowerBound * outW, range.count * outW, input.base, w.base,
-                                output.base, &fused, rows.base + worker * rowsFloats)
+                                output.base + range.lowerBound * outW * outC, &fused, rows.base + worker * rowsFloats)
             }
         case .bf16:
             let packedCount = zoo_conv_direct_bf16_weights_count(&counted, outC)
@@ -148,7 +148,7 @@ package enum Conv2D {
             parallelFor(count: plan.directRows, threads: threads) { worker, range in
                 var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
                 zoo_conv_direct_bf16(&shape, outC, range.lowerBound * outW, range.count * outW, input.base, w.base,
-                                     output.base, &fused, rows.base + worker * rowsFloats)
+                                     output.base + range.lowerBound * outW * outC, &fused, rows.base + worker * rowsFloats)
             }
         }
     }

@@ -20,6 +20,7 @@ ptrdiff_t zoo_conv_direct_scratch(const zoo_im2col_shape *shape);
 
 /// Output pixels [pixel0, pixel0 + count) (pixel = (n * out_h + oh) * out_w + ow) of
 /// output[N, out_h, out_w, out_c] = epilogue(conv(input[N, in_h, in_w, channels], weights)), with
+/// `output` pointing at pixel0's row (pixel p at output + (p - pixel0) * out_c), and
 /// `weights` HWIO [kernel_h, kernel_w, channels, out_c], ungrouped, taps outside the image zero.
 /// `epilogue` is for the whole output (bias indexed by channel, residual rows out_c apart);
 /// `scratch` holds zoo_conv_direct_scratch(shape) floats, this call's own.
@@ -49,5 +50,12 @@ ptrdiff_t zoo_conv_direct_bf16_scratch(const zoo_im2col_shape *shape);
 void zoo_conv_direct_bf16(const zoo_im2col_shape *shape, ptrdiff_t out_c, ptrdiff_t pixel0, ptrdiff_t count,
                           const float *input, const uint32_t *packed, float *output, const zoo_epilogue *epilogue,
                           float *scratch);
+
+/// out[c] = the maximum of image[row0 + i][col0 + j][c] over i < rows, j < cols (`image` rows
+/// in_w pixels of `channels` apart), a tap replacing the maximum when it is >= it (NaN taps never
+/// do, as Swift's `max`); -inf for an empty window. The max pool after a direct kernel, from its
+/// rows held in cache. Only call when zoo_gemm_available().
+void zoo_max_window(const float *image, ptrdiff_t in_w, ptrdiff_t channels, ptrdiff_t row0, ptrdiff_t rows,
+                    ptrdiff_t col0, ptrdiff_t cols, float *out);
 
 #endif

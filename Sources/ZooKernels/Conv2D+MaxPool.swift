@@ -1,0 +1,121 @@
+import CZooKernels
+
+extension Conv2D {
+    /// Whether `runMaxPooled` computes convolution `g` followed by the max pool `pool`: a direct
+    /// kernel's first layer without a residual (ResNet's 7x7 stem and its 3x3 stride-2 pool).
+    package static func poolsAfterDirect(_ g: Conv2DGeometry, pool: Pool2DParams, kernels: KernelOptions) -> Bool {
+        directPath(g, kernels: kernels) != nil && pool.kind == .max && pool.dilations == .one
+            && pool.kernel.h >= pool.strides.h
+    }
+
+    /// Floats of scratch `runMaxPooled` needs: at bf16 the packed weights, then each worker's direct
+    /// kernel rows and its held convolution rows.
+    package static func maxPooledScratchCount(_ g: Conv2DGeometry, pool: Pool2DParams, threads: Int) -> Int {
+        var shape = ConvPlan(g).im2colShape
+        let workers = workerCount(count: g.batch * pool.outputSize(inH: g.outH, inW: g.outW).h, threads: threads)
+        return zoo_conv_direct_bf16_weights_count(&shape, g.outC)
+            + workers * (directRowsCount(&shape) + PooledRows(g, pool).held * g.outW * g.outC)
+    }
+
+    /// The convolution `g` (weights HWIO, `bias`, its activation) then the max pool, output[N, PH, PW,
+    /// C] the pool's: the convolution rows a few pooled rows read are computed into the worker's
+    /// scratch and pooled from there, so the convolution's output (ResNet's: 3.2 MB per image) is
+    /// never written to memory and read back. The same bits as the two run one after the other.
+    package static func runMaxPooled(_ g: Conv2DGeometry, pool: Pool2DParams, input: UnsafePointer<Float>,
+                                     weights: UnsafePointer<Float>, bf16Weights: BF16Weights?, bias: UnsafePointer<Float>?,
+                                     output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int,
+                                     kernels: KernelOptions) {
+        guard let path = directPath(g, kernels: kernels) else { preconditionFailure("conv + max pool: no direct kernel for \(g)") }
+        let weights = kernels.precision == .bf16 ? bf16Weights?.roundedFloat32() ?? weights : weights
+        let epilogue = Epilogue(bias: bias, residual: nil, ldr: g.outC, activation: g.params.activation)
+        let (poolH, poolW) = pool.outputSize(inH: g.outH, inW: g.outW)
+        let shape = ConvPlan(g).im2colShape
+        var counted = shape
+        let packedCount = zoo_conv_direct_bf16_weights_count(&counted, g.outC)
+        let packed = UnsafeMutableRawPointer(scratch).bindMemory(to: UInt32.self, capacity: max(packedCount, 1))
+        if path == .bf16 { zoo_conv_direct_bf16_pack(&counted, g.outC, weights, packed) }
+        let rows = PooledRows(g, pool), rowFloats = g.outW * g.outC, directFloats = directRowsCount(&counted)
+        let perWorker = directFloats + rows.held * rowFloats
+        let x = SharedConstPointer(input), w = SharedConstPointer(weights), p = SharedConstPointer(UnsafePointer(packed))
+        let y = SharedPointer(output), s = SharedPointer(scratch + packedCount)
+        parallelFor(count: g.batch * poolH, threads: threads) { worker, range in
+            var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
+            let direct = s.base + worker * perWorker, held = direct + directFloats
+            var heldImage = -1, heldRows = 0..<0  // convolution rows of image heldImage in `held`
+            var py = range.lowerBound
+            while py < range.upperBound {
+                let n = py / poolH, first = py % poolH
+                let count = min(rows.pooled, poolH - first, range.upperBound - py)
+                let needed = rows.convolutionRows(first..<(first + count))
+                // Rows still held from the last chunk move to the front; the rest are computed.
+                let kept = heldImage == n ? max(heldRows.lowerBound, needed.lowerBound)..<min(heldRows.upperBound, needed.upperBound) : 0..<0
+                if !kept.isEmpty, kept.lowerBound > heldRows.lowerBound {
+                    for r in 0..<kept.count {  // row by row: a row never overlaps the one it moves to
+                        (held + r * rowFloats).update(from: held + (kept.lowerBound - heldRows.lowerBound + r) * rowFloats,
+                                                      count: rowFloats)
+                    }
+                }
+                let start = kept.isEmpty ? needed.lowerBound : kept.upperBound
+                if start < needed.upperBound {
+                    let pixel0 = (n * g.outH + start) * g.outW, pixels = (needed.upperBound - start) * g.outW
+                    let out = held + (start - needed.lowerBound) * rowFloats
+                    switch path {
+                    case .float32: zoo_conv_direct(&shape, g.outC, pixel0, pixels, x.base, w.base, out, &fused, direct)
+                    case .bf16: zoo_conv_direct_bf16(&shape, g.outC, pixel0, pixels, x.base, p.base, out, &fused, direct)
+                    }
+                }
+                heldImage = n
+                heldRows = needed
+                for oy in first..<(first + count) {
+                    let window = rows.window(oy), row0 = window.start + window.valid.lowerBound - needed.lowerBound
+                    for ox in 0..<poolW {
+                        let cols = PoolWindow(out: ox, kernel: pool.kernel.w, stride: pool.strides.w, dilation: 1,
+                                              padBegin: pool.padding.left, padEnd: pool.padding.right, input: g.outW)
+                        zoo_max_window(held, g.outW, g.outC, row0, window.valid.count, cols.start + cols.valid.lowerBound,
+                                       cols.valid.count, y.base + ((n * poolH + oy) * poolW + ox) * g.outC)
+                    }
+                }
+                py += count
+            }
+        }
+    }
+
+    /// Floats of either direct kernel's per-call scratch.
+    private static func directRowsCount(_ shape: inout zoo_im2col_shape) -> Int {
+        max(zoo_conv_direct_scratch(&shape), zoo_conv_direct_bf16_scratch(&shape))
+    }
+}
+
+/// How `runMaxPooled` cuts the pool's output rows: chunks of `pooled` rows, whose convolution rows
+/// (at most `held`) stay within about 256 KB, in L2.
+private struct PooledRows {
+    let g: Conv2DGeometry
+    let pool: Pool2DParams
+    let pooled, held: Int
+
+    init(_ g: Conv2DGeometry, _ pool: Pool2DParams) {
+        self.g = g
+        self.pool = pool
+        let fit = (256 << 10) / 4 / max(g.outW * g.outC, 1)
+        pooled = max(1, (fit - pool.kernel.h) / max(pool.strides.h, 1) + 1)
+        held = (pooled - 1) * pool.strides.h + pool.kernel.h
+    }
+
+    /// Pooled row `oy`'s window over the convolution's rows.
+    func window(_ oy: Int) -> PoolWindow {
+        PoolWindow(out: oy, kernel: pool.kernel.h, stride: pool.strides.h, dilation: 1, padBegin: pool.padding.top,
+                   padEnd: pool.padding.bottom, input: g.outH)
+    }
+
+    /// The convolution rows pooled rows `rows` read (inside the convolution's output).
+    func convolutionRows(_ rows: Range<Int>) -> Range<Int> {
+        var lower = g.outH, upper = 0
+        for oy in [rows.lowerBound, rows.upperBound - 1] {
+            let w = window(oy)
+            guard !w.valid.isEmpty else { continue }
+            lower = min(lower, w.start + w.valid.lowerBound)
+            upper = max(upper, w.start + w.valid.upperBound)
+        }
+        return lower < upper ? lower..<upper : 0..<0
+    }
+}
