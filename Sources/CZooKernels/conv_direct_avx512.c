@@ -33,8 +33,9 @@ static void prepare_row(const void *kernel, const float *image, ptrdiff_t oy) {
 /// P pixels (`first` at padded column first * stride_w) x V vectors of 16 channels from `col`:
 /// every tap multiplied in, then the epilogue and the store.
 ZOO_AVX512 static inline __attribute__((always_inline)) void
-group(const int P, const int V, const direct_f32 *k, ptrdiff_t first, ptrdiff_t col, float *out, ptrdiff_t pixel) {
-    const ptrdiff_t step = k->s->stride_w * k->s->channels, out_c = k->out_c;
+group(const int P, const int V, const int STEP, const direct_f32 *k, ptrdiff_t first, ptrdiff_t col, float *out,
+      ptrdiff_t pixel) {
+    const ptrdiff_t step = STEP ? STEP : k->s->stride_w * k->s->channels, out_c = k->out_c;
     __mmask16 mask[ZOO_DIRECT_MAX_V];
     zoo_direct_masks(V, out_c, col, mask);
     // Fixed sizes (P and V are constants once inlined): the arrays stay in registers.
@@ -43,6 +44,7 @@ group(const int P, const int V, const direct_f32 *k, ptrdiff_t first, ptrdiff_t 
     const float *x[ZOO_DIRECT_MAX_P];  // each pixel's window
 #pragma clang loop unroll(full)
     for (int p = 0; p < P; p++) x[p] = k->rows + (first + p) * step;
+    const float *x0 = x[0];  // with STEP compiled in, every window is x0 plus a constant
     const float *wt = k->weights + col;
     for (ptrdiff_t t = 0; t < k->taps; t++, wt += out_c) {
         __m512 w[ZOO_DIRECT_MAX_V];
@@ -51,7 +53,7 @@ group(const int P, const int V, const direct_f32 *k, ptrdiff_t first, ptrdiff_t 
         const ptrdiff_t o = k->offset[t];
 #pragma clang loop unroll(full)
         for (int p = 0; p < P; p++) {
-            const __m512 b = _mm512_set1_ps(x[p][o]);
+            const __m512 b = _mm512_set1_ps(STEP ? x0[o + p * STEP] : x[p][o]);
 #pragma clang loop unroll(full)
             for (int v = 0; v < V; v++) acc[p][v] = _mm512_fmadd_ps(b, w[v], acc[p][v]);
         }
@@ -59,13 +61,12 @@ group(const int P, const int V, const direct_f32 *k, ptrdiff_t first, ptrdiff_t 
     zoo_direct_finish(P, V, acc, mask, k->e, out, out_c, col, pixel);
 }
 
-#define GROUP_CASE(P, V) \
-    case P: group(P, V, k, first, col, out, pixel); break;
+#define GROUP(P, V, STEP) group(P, V, STEP, k, first, col, out, pixel)
 
 ZOO_AVX512 static void groups(const void *kernel, int wide, int pixels, ptrdiff_t first, ptrdiff_t col, float *out,
                               ptrdiff_t pixel) {
     const direct_f32 *k = kernel;
-    ZOO_DIRECT_GROUP_SWITCH(wide, pixels, GROUP_CASE);
+    ZOO_DIRECT_GROUP_SWITCH(wide, pixels, k->s->stride_w * k->s->channels, GROUP);
 }
 
 ZOO_AVX512 void zoo_conv_direct(const zoo_im2col_shape *s, ptrdiff_t out_c, ptrdiff_t pixel0, ptrdiff_t count,
