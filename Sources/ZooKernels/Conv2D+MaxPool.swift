@@ -47,8 +47,10 @@ extension Conv2D {
                 let n = py / poolH, first = py % poolH
                 let count = min(rows.pooled, poolH - first, range.upperBound - py)
                 let needed = rows.convolutionRows(first..<(first + count))
-                // Rows still held from the last chunk move to the front; the rest are computed.
-                let kept = heldImage == n ? max(heldRows.lowerBound, needed.lowerBound)..<min(heldRows.upperBound, needed.upperBound) : 0..<0
+                // Rows still held from the last chunk (the first ones this chunk needs) move to the
+                // front; the rest are computed.
+                let keeps = heldImage == n && heldRows.lowerBound <= needed.lowerBound && needed.lowerBound < heldRows.upperBound
+                let kept = keeps ? needed.lowerBound..<min(heldRows.upperBound, needed.upperBound) : 0..<0
                 if !kept.isEmpty, kept.lowerBound > heldRows.lowerBound {
                     for r in 0..<kept.count {  // row by row: a row never overlaps the one it moves to
                         (held + r * rowFloats).update(from: held + (kept.lowerBound - heldRows.lowerBound + r) * rowFloats,

@@ -9,12 +9,15 @@ import ZooTestSupport
                                        padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1))
 
     /// ResNet's stem and pool, on an image whose pooled rows take several chunks (held rows carried
-    /// from one chunk to the next), a batch of two, and a small odd-sized case.
+    /// from one chunk to the next), a batch of two, a small odd-sized case, and ceil mode.
     static let cases: [(ConvCase, Pool2DParams)] = [
         (ConvCase(batch: 2, h: 80, w: 120, c: 3, o: 64, kernel: Size2D(7, 7), strides: Size2D(2, 2),
                   padding: Padding2D(top: 3, left: 3, bottom: 3, right: 3), activation: .relu), stemPool),
         (ConvCase(h: 13, w: 9, c: 3, o: 40, strides: Size2D(2, 2), padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
                   activation: .relu6), Pool2DParams(kind: .max, kernel: Size2D(2, 2), strides: Size2D(2, 2))),
+        // Ceil mode: the last window of each row and column hangs over the edge.
+        (ConvCase(batch: 2, h: 14, w: 10, c: 3, o: 24, strides: Size2D(2, 2), padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                  activation: .relu), Pool2DParams(kind: .max, kernel: Size2D(3, 3), strides: Size2D(2, 2), ceilMode: true)),
     ]
 
     @Test(.enabled(if: CPUFeatures.avx512, "\(noAVX512)"))
