@@ -138,7 +138,7 @@ public final class Executor: Sendable {
     /// they took most of a one-shot run (resnet18 from its `.zoo`: first run 77 ms, then 7).
     private func makeWeights(of plan: ExecutionPlan) {
         guard !weightsMade.withLock({ $0.contains(plan.batch) }) else { return }
-        let kernels = plan.steps.map(\.kernel).filter(\.hasWeightsToMake)
+        let kernels = plan.steps.map(\.kernel)  // most make nothing
         parallelFor(count: kernels.count, threads: threads) { _, range in
             for i in range { kernels[i].makeWeights() }
         }
@@ -158,16 +158,15 @@ public final class Executor: Sendable {
             preconditionFailure("image prefix: its boundary value is not an activation")
         }
         let imageBytes = single.shapes[prefix.boundary].elementCount * 4
-        @Sendable func runImage(_ image: Int, in imageArena: Arena, threads: Int, concurrent: Int) {
-            self.run(single.steps[..<steps], of: single, given: given, image: image, arena: imageArena,
-                threads: threads, concurrent: concurrent, wrap: wrap)
-            (arena.bytes + to + image * imageBytes).copyMemory(from: imageArena.bytes + from, byteCount: imageBytes)
-        }
         let concurrent = workerCount(count: batch, threads: threads)
         parallelFor(count: batch, threads: threads) { _, images in
             let imageArena = self.borrowArena(bytes: single.peakActivationBytes)
             defer { self.returnArena(imageArena) }
-            for image in images { runImage(image, in: imageArena, threads: 1, concurrent: concurrent) }
+            for image in images {
+                self.run(single.steps[..<steps], of: single, given: given, image: image, arena: imageArena,
+                         threads: 1, concurrent: concurrent, wrap: wrap)
+                (arena.bytes + to + image * imageBytes).copyMemory(from: imageArena.bytes + from, byteCount: imageBytes)
+            }
         }
     }
 

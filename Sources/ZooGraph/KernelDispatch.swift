@@ -49,18 +49,6 @@ extension PreparedKernel {
             break
         }
     }
-
-    /// Whether the kernel has weights to make.
-    var hasWeightsToMake: Bool {
-        switch self {
-        case let .conv2d(_, bf16, float32, panels, _): bf16 != nil || float32 != nil || panels != nil
-        case .winogradConv2d: true
-        case let .conv2dMaxPool(_, bf16, float32, _): bf16 != nil || float32 != nil
-        case let .dense(_, _, _, _, bf16, float32, _): bf16 != nil || float32 != nil
-        case .channelAffine, .activation, .softmax, .pool2d, .globalPool, .binary, .concat, .pad, .transpose, .alias:
-            false
-        }
-    }
 }
 
 /// The one place that maps ops to kernels: `prepare` binds sizes at plan time, `execute`

@@ -8,13 +8,11 @@ extension Conv2D {
             && pool.kernel.h >= pool.strides.h
     }
 
-    /// Floats of scratch `runMaxPooled` needs: at bf16 the packed weights, then each worker's direct
-    /// kernel rows and its held convolution rows.
+    /// Floats of scratch `runMaxPooled` needs: the direct kernel's, and each worker's held
+    /// convolution rows.
     package static func maxPooledScratchCount(_ g: Conv2DGeometry, pool: Pool2DParams, threads: Int) -> Int {
-        var shape = ConvPlan(g).im2colShape
         let workers = workerCount(count: g.batch * pool.outputSize(inH: g.outH, inW: g.outW).h, threads: threads)
-        return zoo_conv_direct_bf16_weights_count(&shape, g.outC)
-            + workers * (directRowsCount(&shape) + PooledRows(g, pool).held * g.outW * g.outC)
+        return DirectKernel.scratchCount(ConvPlan(g), workers: workers, perWorker: PooledRows(g, pool).held * g.outW * g.outC)
     }
 
     /// The convolution `g` (weights HWIO, `bias`, its activation) then the max pool, output[N, PH, PW,
@@ -26,21 +24,15 @@ extension Conv2D {
                                      output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int,
                                      kernels: KernelOptions) {
         guard let path = directPath(g, kernels: kernels) else { preconditionFailure("conv + max pool: no direct kernel for \(g)") }
-        let weights = kernels.precision == .bf16 ? bf16Weights?.roundedFloat32() ?? weights : weights
         let epilogue = Epilogue(bias: bias, residual: nil, ldr: g.outC, activation: g.params.activation)
         let (poolH, poolW) = pool.outputSize(inH: g.outH, inW: g.outW)
-        let shape = ConvPlan(g).im2colShape
-        var counted = shape
-        let packedCount = zoo_conv_direct_bf16_weights_count(&counted, g.outC)
-        let packed = UnsafeMutableRawPointer(scratch).bindMemory(to: UInt32.self, capacity: max(packedCount, 1))
-        if path == .bf16 { zoo_conv_direct_bf16_pack(&counted, g.outC, weights, packed) }
-        let rows = PooledRows(g, pool), rowFloats = g.outW * g.outC, directFloats = directRowsCount(&counted)
-        let perWorker = directFloats + rows.held * rowFloats
-        let x = SharedConstPointer(input), w = SharedConstPointer(weights), p = SharedConstPointer(UnsafePointer(packed))
-        let y = SharedPointer(output), s = SharedPointer(scratch + packedCount)
+        let rows = PooledRows(g, pool), rowFloats = g.outW * g.outC
+        let kernel = DirectKernel(ConvPlan(g), path: path, weights: weights, bf16Weights: bf16Weights, kernels: kernels,
+                                  scratch: scratch, perWorker: rows.held * rowFloats)
+        let x = SharedConstPointer(input), y = SharedPointer(output)
         parallelFor(count: g.batch * poolH, threads: threads) { worker, range in
-            var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
-            let direct = s.base + worker * perWorker, held = direct + directFloats
+            var fused = epilogue.fusable(row0: 0, col0: 0)
+            let held = kernel.extra(worker: worker)
             var heldImage = -1, heldRows = 0..<0  // convolution rows of image heldImage in `held`
             var py = range.lowerBound
             while py < range.upperBound {
@@ -61,10 +53,7 @@ extension Conv2D {
                 if start < needed.upperBound {
                     let pixel0 = (n * g.outH + start) * g.outW, pixels = (needed.upperBound - start) * g.outW
                     let out = held + (start - needed.lowerBound) * rowFloats
-                    switch path {
-                    case .float32: zoo_conv_direct(&shape, g.outC, pixel0, pixels, x.base, w.base, out, &fused, direct)
-                    case .bf16: zoo_conv_direct_bf16(&shape, g.outC, pixel0, pixels, x.base, p.base, out, &fused, direct)
-                    }
+                    kernel.run(pixel0: pixel0, count: pixels, input: x.base, output: out, epilogue: &fused, worker: worker)
                 }
                 heldImage = n
                 heldRows = needed
@@ -80,11 +69,6 @@ extension Conv2D {
                 py += count
             }
         }
-    }
-
-    /// Floats of either direct kernel's per-call scratch.
-    private static func directRowsCount(_ shape: inout zoo_im2col_shape) -> Int {
-        max(zoo_conv_direct_scratch(&shape), zoo_conv_direct_bf16_scratch(&shape))
     }
 }
 

@@ -21,17 +21,12 @@ package enum Conv2D {
         return workerCount(count: plan.tasks, threads: threads) * plan.tiling.rowTile * plan.patchLength
     }
 
-    /// Scratch of the direct kernels, where the geometry could take one: each worker's padded input
-    /// rows; for the bf16 kernel the packed weights first, then each worker's rows and their pairs.
-    /// The larger of the two whatever the precision (a few KB): a bf16 run reading float32 weights
-    /// (no bf16 panels were made for it) still takes the bf16 kernel.
+    /// Scratch of the direct kernels, where the geometry could take one. Either kernel's, whatever
+    /// the precision (a few KB): a bf16 run reading float32 weights (no bf16 panels were made for
+    /// it) still takes the bf16 kernel.
     private static func directScratchCount(_ plan: ConvPlan, threads: Int) -> Int {
         guard fitsDirect(plan.g) else { return 0 }
-        var shape = plan.im2colShape
-        let workers = workerCount(count: plan.directRows, threads: threads)
-        let float32 = workers * zoo_conv_direct_scratch(&shape)
-        let bf16 = zoo_conv_direct_bf16_weights_count(&shape, plan.g.outC) + workers * zoo_conv_direct_bf16_scratch(&shape)
-        return max(float32, bf16)
+        return DirectKernel.scratchCount(plan, workers: workerCount(count: plan.directRows, threads: threads))
     }
 
     /// output[N,OH,OW,O] = act(conv(input[N,H,W,C], weights[KH,KW,C/groups,O]) + bias[O] + residual[N,OH,OW,O])
@@ -64,14 +59,18 @@ package enum Conv2D {
             return
         }
         if let direct = directPath(g, kernels: kernels) {
-            // At bf16 the weights are the bf16 ones, widened (a `--bf16` file gives the bits of its
-            // fp32 source); the float32 kernel multiplies them with the image unrounded.
-            let weights = kernels.precision == .bf16 ? bf16Weights?.roundedFloat32() ?? weights : weights
             guard let scratch else {
                 preconditionFailure("conv: \(scratchCount(g, threads: threads)) floats of scratch required, none given")
             }
-            runDirect(plan, in: direct, input: SharedConstPointer(input), weights: weights, output: SharedPointer(output),
-                      scratch: scratch, epilogue: epilogue, threads: threads)
+            let kernel = DirectKernel(plan, path: direct, weights: weights, bf16Weights: bf16Weights, kernels: kernels,
+                                      scratch: scratch)
+            let x = SharedConstPointer(input), y = SharedPointer(output), outW = g.outW, outC = g.outC
+            // Output rows shared out among the workers.
+            parallelFor(count: plan.directRows, threads: threads) { worker, rows in
+                var fused = epilogue.fusable(row0: 0, col0: 0)
+                kernel.run(pixel0: rows.lowerBound * outW, count: rows.count * outW, input: x.base,
+                           output: y.base + rows.lowerBound * outW * outC, epilogue: &fused, worker: worker)
+            }
             return
         }
         guard let scratch else {
@@ -120,37 +119,6 @@ package enum Conv2D {
         let pointwise = p.kernel == .one && p.strides == .one && p.padding.isZero
         return p.groups == 1 && g.inC <= Int(ZOO_CONV_DIRECT_MAX_CHANNELS) && !pointwise
             && p.kernel.h * p.kernel.w * g.inC <= Int(ZOO_CONV_DIRECT_MAX_TAPS)
-    }
-
-    /// Few input channels: a direct kernel, output rows split among the workers, each worker's
-    /// padded input rows in its part of `scratch` (at bf16 after the weights, packed here: a few
-    /// microseconds, for a few KB).
-    private static func runDirect(_ plan: ConvPlan, in path: DirectPath, input: SharedConstPointer<Float>,
-                                  weights: UnsafePointer<Float>, output: SharedPointer<Float>,
-                                  scratch: UnsafeMutablePointer<Float>, epilogue: Epilogue, threads: Int) {
-        let outC = plan.g.outC, outW = plan.g.outW, shape = plan.im2colShape
-        var counted = shape
-        switch path {
-        case .float32:
-            let rowsFloats = zoo_conv_direct_scratch(&counted)
-            let w = SharedConstPointer(weights), rows = SharedPointer(scratch)
-            parallelFor(count: plan.directRows, threads: threads) { worker, range in
-                var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
-                zoo_conv_direct(&shape, outC, range.lowerBound * outW, range.count * outW, input.base, w.base,
-                                output.base + range.lowerBound * outW * outC, &fused, rows.base + worker * rowsFloats)
-            }
-        case .bf16:
-            let packedCount = zoo_conv_direct_bf16_weights_count(&counted, outC)
-            let rowsFloats = zoo_conv_direct_bf16_scratch(&counted)
-            let packed = UnsafeMutableRawPointer(scratch).bindMemory(to: UInt32.self, capacity: packedCount)
-            zoo_conv_direct_bf16_pack(&counted, outC, weights, packed)
-            let w = SharedConstPointer(UnsafePointer(packed)), rows = SharedPointer(scratch + packedCount)
-            parallelFor(count: plan.directRows, threads: threads) { worker, range in
-                var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
-                zoo_conv_direct_bf16(&shape, outC, range.lowerBound * outW, range.count * outW, input.base, w.base,
-                                     output.base + range.lowerBound * outW * outC, &fused, rows.base + worker * rowsFloats)
-            }
-        }
     }
 
     /// Output pixels in row tiles: each tile's patches are gathered into the worker's scratch,
