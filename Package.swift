@@ -103,6 +103,6 @@ let package = Package(
                                                      "ZooModels", "ZooImport", "ZooCatalog", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooServeTests", dependencies: ["ZooServe", "ZooCLI", "Zoo", "ZooTensor", "ZooTestSupport"]),
-        .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooFetch", "ZooGraph", "ZooKernels", "ZooTensor", "ZooVision", "ZooTestSupport"]),
+        .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooBench", "ZooFetch", "ZooGraph", "ZooKernels", "ZooTensor", "ZooVision", "ZooTestSupport"]),
     ]
 )

@@ -97,7 +97,7 @@ public enum Benchmark {
         let profile = settings.profile
             ? try OpProfile(graph: graph, batch: settings.batch,
                             runTimes: (0..<settings.runs).map { _ in try executor.runProfiled(inputs).nodeTimes },
-                            top: settings.topNodes)
+                            top: settings.topNodes, steps: try executor.stepNodes(batch: settings.batch))
             : nil
         let runPeakRSS = ResidentMemory.peakBytes()
 

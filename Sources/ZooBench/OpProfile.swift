@@ -43,8 +43,10 @@ public struct OpProfile: Sendable {
     /// The slowest nodes, slowest first.
     public var topNodes: [NodeTime]
 
-    /// `runTimes[r][i]`: node `i`'s time in profiled run `r` (see `Executor.runProfiled`).
-    public init(graph: Graph, batch: Int, runTimes: [[Duration]], top: Int) throws {
+    /// `runTimes[r][i]`: node `i`'s time in profiled run `r` (see `Executor.runProfiled`). `steps`:
+    /// the nodes each step of the plan does (`Executor.stepNodes`), where a step that does several
+    /// (a block run as one) is one entry, its kind its nodes' kinds joined by " + "; nil: a step per node.
+    public init(graph: Graph, batch: Int, runTimes: [[Duration]], top: Int, steps: [ClosedRange<Int>]? = nil) throws {
         precondition(!runTimes.isEmpty, "no profiled runs")
         let shapes = try graph.shapes(batch: batch)
         let rows = try graph.summary(batch: batch)
@@ -60,11 +62,15 @@ public struct OpProfile: Sendable {
         }
 
         let labels = graph.nodes.map { OpKind.label(of: $0, shapes: shapes) }
+        let steps = steps ?? graph.nodes.indices.map { $0...$0 }
+        let stepSeconds = steps.map { $0.reduce(0) { $0 + nodeSeconds[$1] } }
+        let stepFLOPs = steps.map { $0.reduce(0) { $0 + gemmFLOPs($1) } }
+        let stepLabels = steps.map { $0.map { labels[$0] }.joined(separator: " + ") }
         var byKind: [String: (nodes: Int, seconds: Double, flops: Int)] = [:]
-        for i in graph.nodes.indices {
-            byKind[labels[i], default: (0, 0, 0)].nodes += 1
-            byKind[labels[i]]!.seconds += nodeSeconds[i]
-            byKind[labels[i]]!.flops += gemmFLOPs(i)
+        for (i, step) in steps.enumerated() {
+            byKind[stepLabels[i], default: (0, 0, 0)].nodes += step.count
+            byKind[stepLabels[i]]!.seconds += stepSeconds[i]
+            byKind[stepLabels[i]]!.flops += stepFLOPs[i]
         }
         runs = runTimes.count
         totalSeconds = total
@@ -72,10 +78,11 @@ public struct OpProfile: Sendable {
             Kind(kind: kind, nodes: sum.nodes, seconds: sum.seconds, percent: percent(sum.seconds),
                  gflopsPerSecond: rate(flops: sum.flops, seconds: sum.seconds))
         }.sorted { ($0.seconds, $1.kind) > ($1.seconds, $0.kind) }
-        topNodes = graph.nodes.indices.sorted { (nodeSeconds[$0], $1) > (nodeSeconds[$1], $0) }.prefix(top).map { i in
-            NodeTime(name: graph.nodes[i].name, kind: labels[i], outputShape: shapes[graph.nodes[i].output],
-                     seconds: nodeSeconds[i], percent: percent(nodeSeconds[i]),
-                     gflopsPerSecond: rate(flops: gemmFLOPs(i), seconds: nodeSeconds[i]))
+        topNodes = steps.indices.sorted { (stepSeconds[$0], $1) > (stepSeconds[$1], $0) }.prefix(top).map { i in
+            NodeTime(name: graph.nodes[steps[i].lowerBound].name, kind: stepLabels[i],
+                     outputShape: shapes[graph.nodes[steps[i].upperBound].output],
+                     seconds: stepSeconds[i], percent: percent(stepSeconds[i]),
+                     gflopsPerSecond: rate(flops: stepFLOPs[i], seconds: stepSeconds[i]))
         }
     }
 }

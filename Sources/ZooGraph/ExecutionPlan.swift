@@ -9,11 +9,12 @@ enum ValueLocation: Sendable {
 }
 
 /// One node, ready to run: its kernel with sizes bound, and its scratch space. A step that also
-/// does the next node's work (a convolution and the max pool after it) reads its own node's
-/// inputs and writes the other node's output.
+/// does the next nodes' work (a convolution and the max pool after it, an inverted residual
+/// block) reads their inputs, but for the values it passes between them, and writes the last
+/// node's output.
 struct PlannedStep: Sendable {
     var node: Int
-    /// The last node whose work this step does (`node`, or the node after it).
+    /// The last node whose work this step does (`node`, or a node after it).
     var lastNode: Int
     var kernel: PreparedKernel
     var scratchOffset: Int
@@ -66,10 +67,19 @@ public struct ExecutionPlan: Sendable {
             let node = graph.nodes[i]
             var kernel = try KernelDispatch.prepare(node: node, index: i, shapes: shapes, constants: constants,
                                                     preparedWeights: preparedWeights, kernels: kernels)
-            // A convolution whose output only the next node, a max pool, reads: one step does both.
-            var last = i
-            if i + 1 < graph.nodes.count, lastUse[root[node.output]] == i + 1, root[node.output] == node.output,
-               let fused = KernelDispatch.fusedWithMaxPool(kernel, next: graph.nodes[i + 1], input: node.output, kernels: kernels) {
+            var last = i, inputs = node.inputs
+            // Whether node j's output is read by node j + 1 alone.
+            let readOnlyByNext = { (j: Int) in
+                let out = graph.nodes[j].output
+                return j + 1 < graph.nodes.count && lastUse[root[out]] == j + 1 && root[out] == out
+            }
+            if let block = try KernelDispatch.invertedResidual(
+                startingAt: i, kernel: kernel, graph: graph, shapes: shapes, constants: constants,
+                preparedWeights: preparedWeights, kernels: kernels, readOnlyByNext: readOnlyByNext) {
+                (kernel, last, inputs) = block
+            } else if readOnlyByNext(i),
+                      let fused = KernelDispatch.fusedWithMaxPool(kernel, next: graph.nodes[i + 1], input: node.output, kernels: kernels) {
+                // A convolution whose output only the next node, a max pool, reads: one step does both.
                 kernel = fused
                 last = i + 1
             }
@@ -81,7 +91,7 @@ public struct ExecutionPlan: Sendable {
             let scratchBytes = KernelDispatch.scratchFloats(kernel, threads: threads) * 4
             try PlanBudget.checkValue(scratchBytes, of: graph, batch: batch)
             let scratch = scratchBytes > 0 ? allocator.allocate(scratchBytes) : 0
-            steps.append(PlannedStep(node: i, lastNode: last, kernel: kernel, scratchOffset: scratch, inputs: node.inputs,
+            steps.append(PlannedStep(node: i, lastNode: last, kernel: kernel, scratchOffset: scratch, inputs: inputs,
                                      output: out))
             if scratchBytes > 0 { allocator.release(offset: scratch, bytes: scratchBytes) }
             for step in i...last {

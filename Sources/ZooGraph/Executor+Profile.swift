@@ -18,4 +18,11 @@ extension Executor {
         }
         return (outputs, times.withLock { $0 })
     }
+
+    /// The nodes each step of the plan for `batch` does, in order: one node, or several run as one
+    /// (a convolution and its max pool, an inverted residual block), whose time `runProfiled`
+    /// gives to the first.
+    public func stepNodes(batch: Int) throws -> [ClosedRange<Int>] {
+        try plan(batch: batch).steps.map { $0.node...$0.lastNode }
+    }
 }

@@ -86,8 +86,7 @@ public final class Executor: Sendable {
         defer { returnArena(arena) }
 
         var first = 0
-        if batch > 1, let prefix = findImagePrefix() {
-            let single = try self.plan(batch: 1)
+        if batch > 1, let (prefix, single) = try findImagePrefix() {
             // Both plans join the same nodes into steps, so the prefix's nodes end at the same step in both.
             if let steps = plan.stepCount(beforeNode: prefix.steps), let singleSteps = single.stepCount(beforeNode: prefix.steps) {
                 makeWeights(of: single)
@@ -170,13 +169,22 @@ public final class Executor: Sendable {
         }
     }
 
-    private func findImagePrefix() -> ImagePrefix? {
-        imagePrefix.withLock { cached in
-            if let cached { return cached }
-            let found = ImagePrefix.find(in: graph, bf16: kernels.precision == .bf16)
-            cached = .some(found)
-            return found
+    /// The image prefix, which ends where a step of the batch-1 plan starts, and that plan (only
+    /// made when some prefix exists: a graph whose first dimension is no batch may have none).
+    private func findImagePrefix() throws -> (ImagePrefix, ExecutionPlan)? {
+        let bf16 = kernels.precision == .bf16
+        if let cached = imagePrefix.withLock({ $0 }) { return try cached.map { ($0, try plan(batch: 1)) } }
+        var found: ImagePrefix?
+        var single: ExecutionPlan?
+        if ImagePrefix.find(in: graph, bf16: bf16) != nil {
+            let plan = try plan(batch: 1)
+            let starts = Set(plan.steps.map(\.node))
+            found = ImagePrefix.find(in: graph, bf16: bf16) { starts.contains($0) || $0 == self.graph.nodes.count }
+            single = plan
         }
+        imagePrefix.withLock { $0 = .some(found) }
+        guard let found, let single else { return nil }
+        return (found, single)
     }
 
     /// Checks names, types and shapes (any batch size, the same for all) and orders the inputs like the graph.

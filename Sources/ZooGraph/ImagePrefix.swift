@@ -25,8 +25,9 @@ struct ImagePrefix: Sendable, Equatable {
     /// The longest prefix of nodes that each work image by image, read at most `weightBudget`
     /// bytes of weights (`bf16`: as the bf16 kernels read them), and leave exactly one value (not an
     /// output) to the nodes after them; nil when there is none of at least two steps, or the graph
-    /// has no batch dimension.
-    static func find(in graph: Graph, bf16: Bool = false) -> ImagePrefix? {
+    /// has no batch dimension. With `startsStep`, the prefix ends where a step of the plans starts
+    /// (a step that fuses nodes cannot run partly per image).
+    static func find(in graph: Graph, bf16: Bool = false, startsStep: (Int) -> Bool = { _ in true }) -> ImagePrefix? {
         guard graph.hasBatchDimension else { return nil }
         let outputs = Set(graph.outputs.map(\.value))
         var lastReader = [Int](repeating: -1, count: graph.values.count)
@@ -42,7 +43,7 @@ struct ImagePrefix: Sendable, Equatable {
             guard weightBytes <= weightBudget else { break }
             live.insert(node.output)
             live = live.filter { lastReader[$0] > i }
-            if live.count == 1, let boundary = live.first, i >= 1 { best = ImagePrefix(steps: i + 1, boundary: boundary) }
+            if live.count == 1, let boundary = live.first, i >= 1, startsStep(i + 1) { best = ImagePrefix(steps: i + 1, boundary: boundary) }
         }
         return best
     }

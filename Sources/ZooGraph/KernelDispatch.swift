@@ -11,6 +11,10 @@ enum PreparedKernel: Sendable {
     /// A first layer on RGB by a direct kernel, then the max pool that alone reads its output
     /// (ResNet's stem): the pool's output from the convolution's rows while they are in cache.
     case conv2dMaxPool(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?, pool: Pool2DParams)
+    /// MobileNetV2's expansion (if any), depthwise convolution and projection as one step over row
+    /// tiles (`InvertedResidual`); `depthwise` as `conv2d`'s `float32`.
+    case invertedResidual(InvertedResidual, expand: PreparedPointwise?, depthwise: PreparedWeight<Tensor>?,
+                          project: PreparedPointwise, hasResidual: Bool)
     /// A 3x3 stride-1 conv by Winograd F(4x4, 3x3), with its weights transformed.
     case winogradConv2d(Conv2DGeometry, weights: PreparedWeight<WinogradWeights>, hasResidual: Bool)
     case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, bf16: PreparedWeight<BF16Weights>?,
@@ -39,6 +43,10 @@ extension PreparedKernel {
             _ = float32?.weights
             _ = panels?.weights
         case let .winogradConv2d(_, weights, _): _ = weights.weights
+        case let .invertedResidual(_, expand, depthwise, project, _):
+            expand?.makeWeights()
+            _ = depthwise?.weights
+            project.makeWeights()
         case let .conv2dMaxPool(_, bf16, float32, _):
             _ = bf16?.weights
             _ = float32?.weights
@@ -77,18 +85,8 @@ enum KernelDispatch {
             let bf16 = g.isDepthwise ? nil : bf16Weights(node: node, index: index, constants: constants,
                                                            depth: w[0] * w[1] * w[2], groups: p.groups,
                                                            preparedWeights: preparedWeights, kernels: kernels)
-            var panels: PreparedWeight<FP32Panels>?
-            if bf16 == nil, FP32Panels.pays(for: g, kernels: kernels), let weights = constants[node.inputs[1]] {
-                let (depth, columns) = (w[0] * w[1] * w[2], w[3])
-                panels = preparedWeights.fp32Panels(node: index) {
-                    // bf16 panels (a `--bf16` file read at fp32) are widened for the packing only.
-                    relaidOut(weights) {
-                        weights.converted(to: .float32).withUnsafeFloats {
-                            FP32Panels(weights: $0.baseAddress!, depth: depth, columns: columns)
-                        }
-                    }
-                }
-            }
+            let panels = bf16 == nil && FP32Panels.pays(for: g, kernels: kernels)
+                ? fp32Panels(node: node, index: index, constants: constants, preparedWeights: preparedWeights) : nil
             // The GEMM reads panels when it has them: no widened copy besides.
             let float32 = bf16 == nil && panels == nil ? widenedWeights(node: node, index: index, constants: constants,
                                                                         preparedWeights: preparedWeights) : nil
@@ -151,6 +149,22 @@ enum KernelDispatch {
         }
     }
 
+    /// The node's constant weights ([depth, columns], the last dimension the columns) packed in
+    /// the float32 GEMM's panels, once per executor; nil when the weights are not a constant.
+    static func fp32Panels(node: Node, index: Int, constants: [Tensor?],
+                           preparedWeights: PreparedWeights) -> PreparedWeight<FP32Panels>? {
+        guard let weights = constants[node.inputs[1]], let columns = weights.shape.dims.last, columns > 0 else { return nil }
+        let depth = weights.shape.elementCount / columns
+        return preparedWeights.fp32Panels(node: index) {
+            // bf16 panels (a `--bf16` file read at fp32) are widened for the packing only.
+            relaidOut(weights) {
+                weights.converted(to: .float32).withUnsafeFloats {
+                    FP32Panels(weights: $0.baseAddress!, depth: depth, columns: columns)
+                }
+            }
+        }
+    }
+
     /// `make`'s copy of `weights` in a kernel's layout. A constant mapped from a `.zoo` is then let
     /// go of (its pages come back from the file if anything reads it again), so the weights are not
     /// in memory twice: peak RSS at batch 1 (Zen 5), resnet50 at bf16 from its fp32 file 198 -> 105 MB,
@@ -185,6 +199,7 @@ enum KernelDispatch {
             Dense.scratchCount(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, bf16: bf16 != nil)
         case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g)
         case let .conv2dMaxPool(g, _, _, pool): Conv2D.maxPooledScratchCount(g, pool: pool, threads: threads)
+        case let .invertedResidual(block, _, _, _, _): block.scratchCount(threads: threads)
         default: 0
         }
     }
@@ -203,6 +218,14 @@ enum KernelDispatch {
             Conv2D.runMaxPooled(g, pool: pool, input: f[0], weights: float32.map(floats) ?? f[1], bf16Weights: bf16?.weights,
                                 bias: f[2], output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,
                                 kernels: kernels)
+        case let .invertedResidual(block, expand, depthwise, project, hasResidual):
+            // Inputs: the expansion's (input, weights, bias) if any, the depthwise layer's (input,
+            // weights, bias) without its input, the projection's likewise, with its residual.
+            let e = expand == nil ? 0 : 2, p = e + 3
+            block.run(input: f[0], expandWeights: expand?.weights(f[1]), expandBias: expand == nil ? nil : f[2],
+                      depthwiseWeights: depthwise.map(floats) ?? f[e + 1], depthwiseBias: f[e + 2],
+                      projectWeights: project.weights(f[p]), projectBias: f[p + 1], residual: hasResidual ? f[p + 2] : nil,
+                      output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
         case let .winogradConv2d(g, weights, hasResidual):
             WinogradConv2D.run(g, weights: weights.weights, input: f[0], bias: f[2], residual: hasResidual ? f[3] : nil,
                                output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,
@@ -236,7 +259,7 @@ enum KernelDispatch {
     }
 
     /// The float32 elements of prepared weights (the tensor lives as long as its `PreparedWeight`).
-    private static func floats(_ weights: PreparedWeight<Tensor>) -> UnsafePointer<Float> {
+    static func floats(_ weights: PreparedWeight<Tensor>) -> UnsafePointer<Float> {
         weights.weights.rawPointer.assumingMemoryBound(to: Float.self)
     }
 }

@@ -1,0 +1,167 @@
+import CZooKernels
+
+/// A 1x1 convolution's weights as the GEMM reads them: row-major [C, O] float32, and where the
+/// executor made them, bf16 panels (bf16 precision) or float32 panels.
+package struct PointwiseWeights: @unchecked Sendable {
+    package let float32: UnsafePointer<Float>
+    package let bf16: BF16Weights?
+    package let panels: FP32Panels?
+
+    package init(float32: UnsafePointer<Float>, bf16: BF16Weights?, panels: FP32Panels?) {
+        self.float32 = float32
+        self.bf16 = bf16
+        self.panels = panels
+    }
+}
+
+/// MobileNetV2's inverted residual block (EfficientNet-Lite's MBConv too): a 1x1 expansion (absent
+/// in the first block), a depthwise convolution, and a 1x1 projection that adds the block's
+/// residual, run as one step over a few output rows at a time. The expanded rows a tile's
+/// depthwise rows read are computed into the worker's scratch, and the depthwise rows projected
+/// from there, so the block's widest tensors (six times its input's channels; mobilenet_v2's
+/// 112x112x96, 4.8 MB per image) are never written to memory and read back. The same bits as
+/// the three layers one after the other: every kernel computes an element the same way whatever
+/// rows it is given (the GEMM's sums over k in order, the depthwise kernel's taps in order).
+package struct InvertedResidual: Sendable, Hashable {
+    package let expand: Conv2DGeometry?
+    package let depthwise: Conv2DGeometry
+    package let project: Conv2DGeometry
+    /// Depthwise output rows per tile.
+    let tileRows: Int
+
+    /// Output pixels per image from which the block runs fused: a 14x14 map (mobilenet_v2 at batch 1
+    /// on Zen 5, against fusing none: from 14x14 0.81 fp32, 0.67 bf16; from 28x28 0.86, 0.80; from
+    /// 7x7 0.84, 0.67). On 7x7 maps a tile is a whole image, for which each worker reads all the
+    /// weights, where the layers one at a time share the weights' columns out among the workers.
+    static let minimumPixelsPerImage = 14 * 14
+
+    /// Depthwise output pixels per tile, about: enough rows for the GEMMs' 14-row micro-tiles, few
+    /// enough that the expanded rows stay in L2 (56, 224 and 448 were slower at batch 1, within
+    /// noise at batch 8).
+    static let tilePixels = 112
+
+    /// The fused block, when these three (or two) layers are one and the kernels are the AVX-512
+    /// ones: pointwise, ungrouped expansion and projection around a depthwise convolution of
+    /// channel multiplier 1, the maps large enough; nil otherwise.
+    package init?(expand: Conv2DGeometry?, depthwise: Conv2DGeometry, project: Conv2DGeometry, kernels: KernelOptions) {
+        guard kernels.gemm == .avx512, kernels.depthwise == .avx512, depthwise.isDepthwise,
+              depthwise.outC == depthwise.inC, depthwise.outH * depthwise.outW >= Self.minimumPixelsPerImage,
+              Self.isPointwise(project), project.inC == depthwise.outC, project.batch == depthwise.batch,
+              project.inH == depthwise.outH, project.inW == depthwise.outW else { return nil }
+        if let expand {
+            guard Self.isPointwise(expand), expand.outC == depthwise.inC, expand.batch == depthwise.batch,
+                  expand.outH == depthwise.inH, expand.outW == depthwise.inW else { return nil }
+        }
+        self.expand = expand
+        self.depthwise = depthwise
+        self.project = project
+        tileRows = min(depthwise.outH, max(1, ceilDiv(Self.tilePixels, depthwise.outW)))
+    }
+
+    private static func isPointwise(_ g: Conv2DGeometry) -> Bool {
+        let p = g.params
+        return p.kernel == .one && p.strides == .one && p.padding.isZero && p.groups == 1
+    }
+
+    private var tilesPerImage: Int { ceilDiv(depthwise.outH, tileRows) }
+
+    /// Expanded rows one tile may need: its depthwise rows' windows.
+    private var heldRows: Int {
+        let p = depthwise.params
+        return min(depthwise.inH, (tileRows - 1) * p.strides.h + (p.kernel.h - 1) * p.dilations.h + 1)
+    }
+
+    /// Floats of one worker's scratch: the expanded rows, then the depthwise rows.
+    private var workerFloats: Int {
+        (expand == nil ? 0 : heldRows * depthwise.inW * depthwise.inC) + tileRows * depthwise.outW * depthwise.outC
+    }
+
+    /// Floats of scratch `run` needs with `threads` threads.
+    package func scratchCount(threads: Int) -> Int {
+        workerCount(count: depthwise.batch * tilesPerImage, threads: threads) * workerFloats
+    }
+
+    /// The input rows (inside the image) the depthwise rows `rows` read.
+    private func inputRows(_ rows: Range<Int>) -> Range<Int> {
+        let p = depthwise.params
+        var lower = depthwise.inH, upper = 0
+        for oy in rows {
+            let w = PoolWindow(out: oy, kernel: p.kernel.h, stride: p.strides.h, dilation: p.dilations.h,
+                               padBegin: p.padding.top, padEnd: p.padding.bottom, input: depthwise.inH)
+            guard !w.valid.isEmpty else { continue }
+            lower = min(lower, w.start + w.valid.lowerBound * p.dilations.h)
+            upper = max(upper, w.start + (w.valid.upperBound - 1) * p.dilations.h + 1)
+        }
+        return lower < upper ? lower..<upper : 0..<0
+    }
+
+    /// output[N, OH, OW, project.outC] = project(depthwise(expand(input))) + residual, each layer with
+    /// its bias and activation. `input` is the block's input ([N, H, W, C]; the depthwise layer's
+    /// when there is no expansion); `residual` is laid out like `output`, which overlaps neither.
+    /// `scratch` holds `scratchCount(threads:)` floats.
+    package func run(input: UnsafePointer<Float>, expandWeights: PointwiseWeights?, expandBias: UnsafePointer<Float>?,
+                     depthwiseWeights: UnsafePointer<Float>, depthwiseBias: UnsafePointer<Float>?,
+                     projectWeights: PointwiseWeights, projectBias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+                     output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int,
+                     kernels: KernelOptions) {
+        precondition(expand == nil || expandWeights != nil, "inverted residual: an expansion without weights")
+        let d = depthwise, p = d.params, wide = d.inC, inRowFloats = d.inW * wide
+        let expandEpilogue = expand.map { Epilogue(bias: expandBias, residual: nil, ldr: wide, activation: $0.params.activation) }
+        let depthwiseEpilogue = Epilogue(bias: depthwiseBias, residual: nil, ldr: wide, activation: p.activation)
+        let projectEpilogue = Epilogue(bias: projectBias, residual: residual, ldr: project.outC, activation: project.params.activation)
+        let shape = zoo_depthwise_shape(
+            in_h: d.inH, in_w: d.inW, channels: wide, out_w: d.outW, kernel_h: p.kernel.h, kernel_w: p.kernel.w,
+            stride_h: p.strides.h, stride_w: p.strides.w, dilation_h: p.dilations.h, dilation_w: p.dilations.w,
+            pad_top: p.padding.top, pad_left: p.padding.left)
+        let x = SharedConstPointer(input), w = SharedConstPointer(depthwiseWeights), y = SharedPointer(output)
+        let s = SharedPointer(scratch), tiles = tilesPerImage, workerFloats = workerFloats
+        let expandedFloats = expand == nil ? 0 : heldRows * inRowFloats
+        parallelFor(count: d.batch * tiles, threads: threads) { worker, range in
+            let expanded = s.base + worker * workerFloats, rows = expanded + expandedFloats
+            var heldImage = -1, held = 0..<0  // expanded rows of image heldImage in `expanded`
+            for task in range {
+                let n = task / tiles, oy0 = (task % tiles) * tileRows, oy1 = min(oy0 + tileRows, d.outH)
+                var image = x.base + n * d.inH * inRowFloats, tileShape = shape
+                if let expand, let expandWeights, let expandEpilogue {
+                    let needed = inputRows(oy0..<oy1)
+                    // Rows still held from the last tile (the first ones this tile needs) move to
+                    // the front, row by row (a row never overlaps the one it moves to); the rest are computed.
+                    let keeps = heldImage == n && held.lowerBound <= needed.lowerBound && needed.lowerBound < held.upperBound
+                    let kept = keeps ? needed.lowerBound..<min(held.upperBound, needed.upperBound) : 0..<0
+                    if !kept.isEmpty, kept.lowerBound > held.lowerBound {
+                        for r in 0..<kept.count {
+                            (expanded + r * inRowFloats).update(from: expanded + (kept.lowerBound - held.lowerBound + r) * inRowFloats,
+                                                                count: inRowFloats)
+                        }
+                    }
+                    let start = kept.isEmpty ? needed.lowerBound : kept.upperBound
+                    if start < needed.upperBound {
+                        GEMM.block(rows: (needed.upperBound - start) * d.inW, cols: wide, k: expand.inC,
+                                   a: x.base + ((n * d.inH + start) * d.inW) * expand.inC, lda: expand.inC,
+                                   b: expandWeights.float32, ldb: wide, packed: expandWeights.bf16,
+                                   panels: expandWeights.panels, c: expanded + (start - needed.lowerBound) * inRowFloats,
+                                   ldc: wide, epilogue: expandEpilogue, row0: 0, col0: 0, kernels: kernels)
+                    }
+                    heldImage = n
+                    held = needed
+                    // The depthwise kernel sees the held rows as the whole image: its rows start at
+                    // needed.lowerBound, so the padding above them grows by as much.
+                    image = UnsafePointer(expanded)
+                    tileShape.in_h = needed.count
+                    tileShape.pad_top = p.padding.top + needed.lowerBound
+                }
+                for oy in oy0..<oy1 {
+                    let dst = rows + (oy - oy0) * d.outW * wide
+                    var e = depthwiseEpilogue.fusable(row0: 0, col0: 0)
+                    zoo_depthwise_row(&tileShape, oy, image, w.base, dst, &e)
+                    if p.activation.clampBounds == nil { applyActivation(p.activation, dst, count: d.outW * wide) }
+                }
+                let pixel0 = (n * d.outH + oy0) * d.outW
+                GEMM.block(rows: (oy1 - oy0) * d.outW, cols: project.outC, k: wide, a: rows, lda: wide,
+                           b: projectWeights.float32, ldb: project.outC, packed: projectWeights.bf16,
+                           panels: projectWeights.panels, c: y.base + pixel0 * project.outC, ldc: project.outC,
+                           epilogue: projectEpilogue, row0: pixel0, col0: 0, kernels: kernels)
+            }
+        }
+    }
+}
