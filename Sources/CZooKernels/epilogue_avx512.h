@@ -20,23 +20,29 @@ ZOO_AVX512 static inline __m512 zoo_epilogue_finish(__m512 acc, const zoo_epilog
     return acc;
 }
 
-/// Requests the lines of an R-row, 32-column tile at (`row0`, `col0`) that the epilogue will read
-/// (its residual) and the store will write (`c`, `ldc` apart), at the start of the tile's last
-/// depth block, so they arrive during its multiply-adds: the rows are a row stride apart, which
-/// the hardware prefetchers do not follow (resnet50's 56x56 residual 1x1 convolutions ran at half
-/// the speed of the same convolution without the residual: 0.43 against 0.25 ms, 0.28 with this).
+/// Requests row `r`'s lines of a 32-column tile at (`row0`, `col0`) that the epilogue will read
+/// (its residual) and the store will write (`c`, `ldc` apart): the rows are a row stride apart,
+/// which the hardware prefetchers do not follow (resnet50's 56x56 residual 1x1 convolutions ran at
+/// half the speed of the same convolution without the residual). The micro-kernels request one row
+/// per multiply-add step of the tile's last depth block (`zoo_prefetch_epilogue_rows`): all 56
+/// lines at the block's start left the loads waiting (one thread, residual from memory,
+/// 196x1024x256: 79% of the FMA peak against 91% spread out; 256x256x64 71% against 85%).
 ZOO_AVX512 static inline __attribute__((always_inline)) void
-zoo_prefetch_epilogue_lines(const int R, const float *c, ptrdiff_t ldc, const zoo_epilogue *e, ptrdiff_t row0,
-                            ptrdiff_t col0) {
-#pragma clang loop unroll(full)
-    for (int r = 0; r < R; r++) {
-        if (e->residual) {
-            _mm_prefetch((const char *)(e->residual + (row0 + r) * e->ldr + col0), _MM_HINT_T0);
-            _mm_prefetch((const char *)(e->residual + (row0 + r) * e->ldr + col0 + 16), _MM_HINT_T0);
-        }
-        _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_ET0);
-        _mm_prefetch((const char *)(c + r * ldc + 16), _MM_HINT_ET0);
+zoo_prefetch_epilogue_row(const float *c, ptrdiff_t ldc, const zoo_epilogue *e, ptrdiff_t row0, ptrdiff_t col0, ptrdiff_t r) {
+    if (e->residual) {
+        _mm_prefetch((const char *)(e->residual + (row0 + r) * e->ldr + col0), _MM_HINT_T0);
+        _mm_prefetch((const char *)(e->residual + (row0 + r) * e->ldr + col0 + 16), _MM_HINT_T0);
     }
+    _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_ET0);
+    _mm_prefetch((const char *)(c + r * ldc + 16), _MM_HINT_ET0);
+}
+
+/// Before the last depth block's loop of `steps` steps: the rows of an R-row tile that the loop
+/// will not request itself (a block shallower than the tile). In the loop, step p < R requests row p.
+ZOO_AVX512 static inline __attribute__((always_inline)) void
+zoo_prefetch_epilogue_rows(const int R, ptrdiff_t steps, const float *c, ptrdiff_t ldc, const zoo_epilogue *e,
+                           ptrdiff_t row0, ptrdiff_t col0) {
+    for (ptrdiff_t r = steps < 0 ? 0 : steps; r < R; r++) zoo_prefetch_epilogue_row(c, ldc, e, row0, col0, r);
 }
 
 #endif

@@ -95,8 +95,9 @@ micro(const int R, ptrdiff_t kc, const float *a, ptrdiff_t lda, const float *bp,
             acc1[r] = _mm512_setzero_ps();
         }
     }
-    if (last) zoo_prefetch_epilogue_lines(R, c, ldc, e, row0, col0);
+    if (last) zoo_prefetch_epilogue_rows(R, kc, c, ldc, e, row0, col0);
     for (ptrdiff_t p = 0; p < kc; p++) {
+        if (last && p < R) zoo_prefetch_epilogue_row(c, ldc, e, row0, col0, p);
         // `next`'s row p, into L2: the panel the next tiles read (bp itself when there is none).
         _mm_prefetch((const char *)(next + p * NR), _MM_HINT_T1);
         _mm_prefetch((const char *)(next + p * NR + 16), _MM_HINT_T1);

@@ -65,8 +65,9 @@ micro(const int R, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_
         acc0[r] = accumulate ? _mm512_maskz_loadu_ps(m0, c + r * ldc) : _mm512_setzero_ps();
         acc1[r] = accumulate ? _mm512_maskz_loadu_ps(m1, c + r * ldc + 16) : _mm512_setzero_ps();
     }
-    if (last) zoo_prefetch_epilogue_lines(R, c, ldc, e, row0, col0);
+    if (last) zoo_prefetch_epilogue_rows(R, kp, c, ldc, e, row0, col0);
     for (ptrdiff_t p = 0; p < kp; p++) {
+        if (last && p < R) zoo_prefetch_epilogue_row(c, ldc, e, row0, col0, p);
         _mm_prefetch((const char *)(next + p * 2 * NR), _MM_HINT_T1);
         _mm_prefetch((const char *)(next + p * 2 * NR + NR), _MM_HINT_T1);
         __m512bh b0 = (__m512bh)_mm512_load_si512(bp + p * 2 * NR);
