@@ -51,8 +51,15 @@ ZOO_AVX512 static inline void weight_transform3(const __m512 g[3], __m512 r[6]) 
     r[5] = g[2];
 }
 
-ZOO_AVX512 void zoo_winograd_weights(ptrdiff_t C, ptrdiff_t K, const float *w, float *u) {
-    const ptrdiff_t plane = C * K;
+/// Where matrix xi's element (c, k) goes: row-major [36][C][K], or (`panels`) each matrix in the
+/// AVX-512 GEMM's 32-column panels ([K/32][C][32], zoo_sgemm_pack_panels), `matrix` floats apart.
+static inline ptrdiff_t weight_offset(int panels, ptrdiff_t matrix, ptrdiff_t xi, ptrdiff_t C, ptrdiff_t K, ptrdiff_t c,
+                                      ptrdiff_t k) {
+    return panels ? xi * matrix + (k / 32) * C * 32 + c * 32 + k % 32 : xi * C * K + c * K + k;
+}
+
+ZOO_AVX512 static void transform_weights(ptrdiff_t C, ptrdiff_t K, const float *w, float *u, int panels) {
+    const ptrdiff_t plane = C * K, matrix = zoo_sgemm_panels_count(C, K);
     for (ptrdiff_t c = 0; c < C; c++) {
         for (ptrdiff_t k = 0; k < K; k += 16) {
             __mmask16 mask = lanes(K - k);
@@ -66,10 +73,27 @@ ZOO_AVX512 void zoo_winograd_weights(ptrdiff_t C, ptrdiff_t K, const float *w, f
             for (int i = 0; i < 6; i++) {
                 __m512 g[3] = {cols[0][i], cols[1][i], cols[2][i]}, row[6];
                 weight_transform3(g, row);
-                for (int j = 0; j < 6; j++) _mm512_mask_storeu_ps(u + (i * 6 + j) * plane + c * K + k, mask, row[j]);
+                for (int j = 0; j < 6; j++) {
+                    float *dst = u + weight_offset(panels, matrix, i * 6 + j, C, K, c, k);
+                    if (!panels) {
+                        _mm512_mask_storeu_ps(dst, mask, row[j]);
+                        continue;
+                    }
+                    // Whole vectors, zeros past K (the loads were); a panel's second half past K too.
+                    _mm512_storeu_ps(dst, row[j]);
+                    if (k % 32 == 0 && k + 16 >= K) _mm512_storeu_ps(dst + 16, _mm512_setzero_ps());
+                }
             }
         }
     }
+}
+
+ZOO_AVX512 void zoo_winograd_weights(ptrdiff_t C, ptrdiff_t K, const float *w, float *u) {
+    transform_weights(C, K, w, u, 0);
+}
+
+ZOO_AVX512 void zoo_winograd_weights_packed(ptrdiff_t C, ptrdiff_t K, const float *w, float *panels) {
+    transform_weights(C, K, w, panels, 1);
 }
 
 ZOO_AVX512 void zoo_winograd_input(const zoo_winograd_shape *s, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
@@ -152,6 +176,11 @@ ZOO_AVX512 void zoo_winograd_output(const zoo_winograd_shape *s, ptrdiff_t t0, p
 // Unreachable: zoo_gemm_available() is 0, so no executor chooses Winograd.
 void zoo_winograd_weights(ptrdiff_t channels, ptrdiff_t out_channels, const float *w, float *u) {
     (void)channels, (void)out_channels, (void)w, (void)u;
+    abort();
+}
+
+void zoo_winograd_weights_packed(ptrdiff_t channels, ptrdiff_t out_channels, const float *w, float *panels) {
+    (void)channels, (void)out_channels, (void)w, (void)panels;
     abort();
 }
 

@@ -76,7 +76,8 @@ enum KernelDispatch {
                     // bf16 panels are widened for the transform only: the transformed weights replace them.
                     relaidOut(weights) {
                         weights.converted(to: .float32).withUnsafeFloats {
-                            WinogradWeights(weights: $0.baseAddress!, channels: g.inC, outChannels: g.outC)
+                            WinogradWeights(weights: $0.baseAddress!, channels: g.inC, outChannels: g.outC,
+                                            packed: kernels.gemm == .avx512)
                         }
                     }
                 }

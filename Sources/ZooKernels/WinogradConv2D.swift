@@ -1,18 +1,35 @@
 import CZooKernels
 
 /// 3x3 weights transformed once for Winograd F(4x4, 3x3): 36 matrices [C, K], four times the
-/// bytes of the 3x3 weights. Built when a plan first needs them and shared by every plan.
+/// bytes of the 3x3 weights. Built when a plan first needs them and shared by every plan. For the
+/// AVX-512 GEMM each matrix is laid out in its 32-column panels (`packed`), read in place: copied
+/// into panels at every call, 36 matrices per row tile, the weights were read from memory twice
+/// per 196-tile layer and copied besides.
 package final class WinogradWeights: @unchecked Sendable {
     package let channels, outChannels: Int
+    /// Whether the matrices are in the AVX-512 GEMM's panels (zoo_sgemm_pack_panels), not row-major.
+    package let packed: Bool
     let values: UnsafeMutablePointer<Float>
-    package var byteCount: Int { 36 * channels * outChannels * MemoryLayout<Float>.size }
+    /// Floats from one matrix to the next.
+    let matrixFloats: Int
+    package var byteCount: Int { 36 * matrixFloats * MemoryLayout<Float>.size }
 
-    /// `weights` are HWIO [3, 3, channels, outChannels].
-    package init(weights: UnsafePointer<Float>, channels: Int, outChannels: Int) {
+    /// `weights` are HWIO [3, 3, channels, outChannels]; `packed` (only where `CPUFeatures.avx512`)
+    /// lays each matrix out for the AVX-512 GEMM.
+    package init(weights: UnsafePointer<Float>, channels: Int, outChannels: Int, packed: Bool = false) {
+        precondition(!packed || CPUFeatures.avx512, "winograd: packed weights on a CPU without AVX-512")
         self.channels = channels
         self.outChannels = outChannels
-        values = .allocate(capacity: 36 * channels * outChannels)
-        zoo_winograd_weights(channels, outChannels, weights, values)
+        self.packed = packed
+        matrixFloats = packed ? zoo_sgemm_panels_count(channels, outChannels) : channels * outChannels
+        // 64-byte aligned: the GEMM loads panel rows with aligned loads (each matrix is whole panels).
+        values = UnsafeMutableRawPointer.allocate(byteCount: max(36 * matrixFloats, 1) * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: max(36 * matrixFloats, 1))
+        if packed {
+            zoo_winograd_weights_packed(channels, outChannels, weights, values)
+        } else {
+            zoo_winograd_weights(channels, outChannels, weights, values)
+        }
     }
 
     deinit { values.deallocate() }
@@ -67,7 +84,8 @@ package enum WinogradConv2D {
                            kernels: KernelOptions) {
         precondition(weights.channels == g.inC && weights.outChannels == g.outC,
                      "winograd: weights for \(weights.channels) -> \(weights.outChannels), conv is \(g.inC) -> \(g.outC)")
-        let t = Tiling(g), c = g.inC, k = g.outC
+        precondition(!weights.packed || kernels.gemm == .avx512, "winograd: packed weights for the \(kernels.gemm) GEMM")
+        let t = Tiling(g), c = g.inC, k = g.outC, packed = weights.packed, matrixFloats = weights.matrixFloats
         let bounds = g.params.activation.clampBounds
         let shape = zoo_winograd_shape(in_h: g.inH, in_w: g.inW, channels: c, out_h: g.outH, out_w: g.outW,
                                        out_channels: k, pad_top: g.params.padding.top, pad_left: g.params.padding.left,
@@ -88,10 +106,14 @@ package enum WinogradConv2D {
                 for task in tasks {
                     let xi = task / rowTiles, r0 = (task % rowTiles) * rowTile
                     let rows = min(rowTile, count - r0)
-                    GEMM.block(rows: rows, cols: k, k: c, a: v.base + (xi * t.block + r0) * c, lda: c,
-                               b: u.base + xi * c * k, ldb: k, c: products.base + (xi * t.block + r0) * k, ldc: k,
-                               epilogue: Epilogue(bias: nil, residual: nil, ldr: k, activation: .none), row0: 0, col0: 0,
-                               kernels: kernels)
+                    let a = v.base + (xi * t.block + r0) * c, product = products.base + (xi * t.block + r0) * k
+                    if packed {
+                        zoo_sgemm_packed(rows, k, c, a, c, u.base + xi * matrixFloats, product, k, nil)
+                    } else {
+                        GEMM.block(rows: rows, cols: k, k: c, a: a, lda: c, b: u.base + xi * matrixFloats, ldb: k,
+                                   c: product, ldc: k, epilogue: Epilogue(bias: nil, residual: nil, ldr: k, activation: .none),
+                                   row0: 0, col0: 0, kernels: kernels)
+                    }
                 }
             }
             parallelFor(count: count, threads: threads) { _, tiles in

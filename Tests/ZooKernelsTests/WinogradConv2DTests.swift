@@ -2,14 +2,15 @@ import Testing
 import ZooKernels
 import ZooTestSupport
 
-/// Runs the Winograd kernel with exactly `scratchCount` floats of scratch and a guard band after it.
+/// Runs the Winograd kernel with exactly `scratchCount` floats of scratch and a guard band after it,
+/// its weights packed in the GEMM's panels on the AVX-512 GEMM (as the executor makes them) unless told.
 private func runWinograd(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float], residual: [Float]?,
-                         threads: Int, kernels: KernelOptions) -> [Float] {
+                         threads: Int, kernels: KernelOptions, packed: Bool? = nil) -> [Float] {
     let guardBand = 64, sentinel: Float = 12345
     var scratch = unwritten(WinogradConv2D.scratchCount(g)) + [Float](repeating: sentinel, count: guardBand)
     var out = unwritten(g.batch * g.outH * g.outW * g.outC)
     let transformed = weights.withUnsafeBufferPointer {
-        WinogradWeights(weights: $0.baseAddress!, channels: g.inC, outChannels: g.outC)
+        WinogradWeights(weights: $0.baseAddress!, channels: g.inC, outChannels: g.outC, packed: packed ?? (kernels.gemm == .avx512))
     }
     input.withUnsafeBufferPointer { x in
         bias.withUnsafeBufferPointer { b in
@@ -71,6 +72,21 @@ private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
         #expect(error <= 1e-5, "\(c) [\(kernels)]: relative L2 \(error)")
         let multi = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 3, kernels: kernels)
         #expect(bitsEqual(multi, single), "\(c) [\(kernels)]: 3 threads differ from 1 thread")
+    }
+
+    /// Weights in the GEMM's panels (channel counts past a panel, 17 and 40, included): the same bits
+    /// as row-major weights, which the GEMM copies into panels at each call.
+    @Test(.enabled(if: WinogradConv2D.isAvailable, "\(noAVX512)"), arguments: cases)
+    func packedWeightsSameBitsAsRowMajor(_ c: ConvCase) {
+        let g = c.geometry
+        var rng = SeededRandom(seed: 8)
+        let input = rng.floats(g.batch * g.inH * g.inW * g.inC), weights = rng.floats(9 * g.inC * g.outC), bias = rng.floats(g.outC)
+        let residual = c.residual ? rng.floats(g.batch * g.outH * g.outW * g.outC) : nil
+        let packed = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 2, kernels: .avx512,
+                                 packed: true)
+        let rowMajor = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 2, kernels: .avx512,
+                                   packed: false)
+        #expect(bitsEqual(packed, rowMajor), "\(c)")
     }
 
     /// Only 3x3, stride 1, undilated, ungrouped convolutions with enough tiles take this path,

@@ -18,6 +18,9 @@ typedef struct {
 
 /// u[36][C][K] = G g G^T for each (c, k), from HWIO weights w[3][3][C][K].
 void zoo_winograd_weights(ptrdiff_t channels, ptrdiff_t out_channels, const float *w, float *u);
+/// The same matrices, each laid out in the AVX-512 GEMM's panels (zoo_sgemm_pack_panels of u[xi]),
+/// zoo_sgemm_panels_count(channels, out_channels) floats apart, for zoo_sgemm_packed.
+void zoo_winograd_weights_packed(ptrdiff_t channels, ptrdiff_t out_channels, const float *w, float *panels);
 
 /// Tiles [t0, t1) of `input` ([N, in_h, in_w, C]) transformed: v[xi][t - t0][c] for the 36
 /// positions xi, rows `block` tiles apart (v[xi] is a block x C matrix).
