@@ -33,23 +33,11 @@ import ZooTestSupport
     @Test(.enabled(if: CPUFeatures.avx512, "this CPU has no AVX-512: the direct kernels cannot run here"),
           arguments: [KernelOptions.Precision.fp32, .bf16])
     func oneStepSameBits(_ precision: KernelOptions.Precision) throws {
-        var kernels = KernelOptions.default
-        kernels.precision = precision
-        kernels = kernels.runnable
+        let kernels = kernelsAt(precision)
         let fused = Executor(graph: try resNetLike(), threads: 2, kernels: kernels)
         let separate = Executor(graph: try resNetLike(stemIsOutput: true), threads: 2, kernels: kernels)
         #expect(try fused.plan(batch: 1).steps.count == fused.graph.nodes.count - 1, "stem and pool in one step")
         #expect(try separate.plan(batch: 1).steps.count == separate.graph.nodes.count)
-        var f = TensorFactory(seed: 2)
-        let batch = f.uniform([3, 40, 36, 3])
-        for run in 0..<2 {  // the first batched run, then one with every weight made
-            let a = try fused.run(["x": batch])["logits"]!.floats
-            let b = try separate.run(["x": batch])["logits"]!.floats
-            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "run \(run)")
-        }
-        let one = Tensor(shape: [1, 40, 36, 3], floats: Array(batch.floats[..<(40 * 36 * 3)]))
-        let alone = try fused.run(["x": one])["logits"]!.floats
-        let together = try fused.run(["x": batch])["logits"]!.floats
-        #expect(alone.map(\.bitPattern) == Array(together[..<10]).map(\.bitPattern), "batched and alone")
+        try expectSameBitsAsNodeByNode(fused: fused, separate: separate, image: [1, 40, 36, 3])
     }
 }

@@ -45,9 +45,7 @@ import ZooTestSupport
     @Test(.enabled(if: CPUFeatures.avx512, "this CPU has no AVX-512: the fused block runs the AVX-512 kernels only"),
           arguments: [KernelOptions.Precision.fp32, .bf16])
     func oneStepPerBlockSameBits(_ precision: KernelOptions.Precision) throws {
-        var kernels = KernelOptions.default
-        kernels.precision = precision
-        kernels = kernels.runnable
+        let kernels = kernelsAt(precision)
         let fused = Executor(graph: try mobileNetLike(), threads: 2, kernels: kernels)
         let separate = Executor(graph: try mobileNetLike(wideAreOutputs: true), threads: 2, kernels: kernels)
         let steps = try fused.plan(batch: 1).steps
@@ -56,17 +54,7 @@ import ZooTestSupport
         #expect(try separate.plan(batch: 1).steps.count == separate.graph.nodes.count)
         let b1 = try #require(fused.graph.nodes.firstIndex { $0.name == "b1/expand" })
         #expect(try fused.stepNodes(batch: 4).contains(b1...(b1 + 2)), "what the profile reports")
-        var f = TensorFactory(seed: 2)
-        let batch = f.uniform([3, 26, 22, 3])
-        for run in 0..<2 {  // the first batched run, then one with every weight made
-            let a = try fused.run(["x": batch])["logits"]!.floats
-            let b = try separate.run(["x": batch])["logits"]!.floats
-            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "run \(run)")
-        }
-        let one = Tensor(shape: [1, 26, 22, 3], floats: Array(batch.floats[..<(26 * 22 * 3)]))
-        let alone = try fused.run(["x": one])["logits"]!.floats
-        let together = try fused.run(["x": batch])["logits"]!.floats
-        #expect(alone.map(\.bitPattern) == Array(together[..<10]).map(\.bitPattern), "batched and alone")
+        try expectSameBitsAsNodeByNode(fused: fused, separate: separate, image: [1, 26, 22, 3])
     }
 
     /// The image prefix ends where a step starts: were the last block's nodes and the pool after
