@@ -13,8 +13,10 @@ How it measures (README.md has the reasoning):
   zoo        `zoo bench --model F --batch B --threads T --warmup W --runs R --json`, a fresh process
              per round; its median. W (--zoo-warmup, default 30) because a fresh zoo process with 2
              threads runs its first batches up to 4x slower (on an Intel VM the first ~10 runs, on a
-             Zen 5 VM the first 100-150 ms: resnet18 bf16 runs 2-13; 1 thread shows no such ramp;
-             tools/bench/NOTES.md), while the onnxruntime and OpenVINO sessions live in this
+             Zen 5 VM the first 100-300 ms: resnet18 bf16 runs 2-20; 1 thread shows no such ramp;
+             tools/bench/NOTES.md), and from the second round at least --zoo-warmup-seconds (0.5)
+             of them by the previous round's median, since the ramp is a time, not a count; while
+             the onnxruntime and OpenVINO sessions live in this
              process for the whole comparison. F is the .zoo that this zoo converts from the .onnx at the start
              (same optimised graph and kernels as importing the .onnx, without re-importing every
              round); --source onnx benchmarks the .onnx itself.
@@ -34,6 +36,7 @@ How it measures (README.md has the reasoning):
 """
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -69,16 +72,22 @@ def run_zoo(zoo, args, timeout=1800):
 class Zoo:
     name = "zoo"
 
-    def __init__(self, binary, model_file, threads, runs, warmup, precision="fp32"):
+    def __init__(self, binary, model_file, threads, runs, warmup, warmup_seconds, precision="fp32"):
         self.binary, self.file, self.threads, self.runs, self.warmup = binary, model_file, threads, runs, warmup
-        self.precision = precision
+        self.warmup_seconds, self.precision = warmup_seconds, precision
         self.name = "zoo" if precision == "fp32" else f"zoo-{precision}"
+        self.last_median_ms = {}  # by batch: the previous round's median, which sizes this round's warm-up
 
     def round(self, batch, x):
+        # The ramp lasts a time, not a count of runs: at 4 ms a run, 30 runs (120 ms) can end inside it.
+        warmup = self.warmup
+        if batch in self.last_median_ms:
+            warmup = max(warmup, math.ceil(self.warmup_seconds * 1e3 / self.last_median_ms[batch]))
         out = run_zoo(self.binary, ["bench", "--model", self.file, "--batch", str(batch), "--threads", str(self.threads),
-                                    "--warmup", str(self.warmup), "--runs", str(self.runs), "--precision", self.precision,
+                                    "--warmup", str(warmup), "--runs", str(self.runs), "--precision", self.precision,
                                     "--json"])
         report = json.loads(out)
+        self.last_median_ms[batch] = report["latency_ms"]["median"]
         return {"median_ms": report["latency_ms"]["median"], "min_ms": report["latency_ms"]["min"], "report": report}
 
 
@@ -206,7 +215,8 @@ def print_table(info, settings, rows, loads):
     print(f"Runtimes: zoo {settings['zoo']} (benchmarking the {settings['source']} file); onnxruntime {info['onnxruntime']}; "
           f"OpenVINO {info['openvino'] or 'not installed'}; {settings['threads']} threads each")
     print(f"Medians over {settings['rounds']} rounds of the per-round median of {settings['runs']} timed runs "
-          f"(zoo: after {settings['zoo_warmup']} untimed in a fresh process; ort, ov: "
+          f"(zoo: after {settings['zoo_warmup']} untimed in a fresh process, from the second round at least "
+          f"{settings['zoo_warmup_seconds']:g} s of them; ort, ov: "
           f"after 1 untimed in a session kept for the whole run), rounds alternate "
           f"{', '.join(settings['order'])}; 1-minute load average {min(loads):.1f} to {max(loads):.1f}")
     print()
@@ -254,6 +264,9 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="timed runs per runtime per round (default: %(default)s)")
     parser.add_argument("--zoo-warmup", type=int, default=30,
                         help="untimed runs in each fresh zoo process before its timed ones (default: %(default)s)")
+    parser.add_argument("--zoo-warmup-seconds", type=float, default=0.5,
+                        help="from the second round, also at least this long of untimed runs, by the previous "
+                             "round's median (default: %(default)s)")
     parser.add_argument("--source", choices=["zoo", "onnx"], default="zoo",
                         help="benchmark zoo on a .zoo converted from the .onnx (default) or on the .onnx itself")
     parser.add_argument("--no-openvino", action="store_true", help="leave OpenVINO out")
@@ -285,7 +298,8 @@ def main():
         ov_runtimes = [OpenVINO(onnx_paths[name], args.threads, args.runs)] if use_ov else []
         if use_ov and not args.no_bf16:
             ov_runtimes.append(OpenVINO(onnx_paths[name], args.threads, args.runs, forced_f32=False))
-        zoos = [Zoo(zoo, model_file, args.threads, args.runs, args.zoo_warmup, precision) for precision in precisions]
+        zoos = [Zoo(zoo, model_file, args.threads, args.runs, args.zoo_warmup, args.zoo_warmup_seconds, precision)
+                for precision in precisions]
         runtimes = zoos + [ort_runtime] + ov_runtimes
         order = [rt.name for rt in runtimes]
         for batch in batches:
@@ -319,7 +333,7 @@ def main():
     os.rmdir(workdir)
 
     settings = {"zoo": zoo, "source": "." + args.source, "threads": args.threads, "rounds": args.rounds, "runs": args.runs,
-                "zoo_warmup": args.zoo_warmup, "order": order}
+                "zoo_warmup": args.zoo_warmup, "zoo_warmup_seconds": args.zoo_warmup_seconds, "order": order}
     print()
     print_table(info, settings, rows, loads)
     log(f"\n(took {(time.monotonic() - started) / 60:.1f} minutes)")
