@@ -198,7 +198,7 @@ enum KernelDispatch {
         case let .conv2d(g, bf16, _, _, _): Conv2D.scratchCount(g, threads: threads, bf16: bf16 != nil)
         case let .dense(rows, inFeatures, outFeatures, _, bf16, _, _):
             Dense.scratchCount(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, bf16: bf16 != nil)
-        case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g)
+        case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g, threads: threads)
         case let .conv2dMaxPool(g, _, _, pool): Conv2D.maxPooledScratchCount(g, pool: pool, threads: threads)
         case let .invertedResidual(block, _, _, _, _): block.scratchCount(threads: threads)
         default: 0

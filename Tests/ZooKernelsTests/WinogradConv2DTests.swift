@@ -1,5 +1,5 @@
 import Testing
-import ZooKernels
+@testable import ZooKernels
 import ZooTestSupport
 
 /// Runs the Winograd kernel with exactly `scratchCount` floats of scratch and a guard band after it,
@@ -7,7 +7,7 @@ import ZooTestSupport
 private func runWinograd(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float], residual: [Float]?,
                          threads: Int, kernels: KernelOptions, packed: Bool? = nil) -> [Float] {
     let guardBand = 64, sentinel: Float = 12345
-    var scratch = unwritten(WinogradConv2D.scratchCount(g)) + [Float](repeating: sentinel, count: guardBand)
+    var scratch = unwritten(WinogradConv2D.scratchCount(g, threads: threads)) + [Float](repeating: sentinel, count: guardBand)
     var out = unwritten(g.batch * g.outH * g.outW * g.outC)
     let transformed = weights.withUnsafeBufferPointer {
         WinogradWeights(weights: $0.baseAddress!, channels: g.inC, outChannels: g.outC, packed: packed ?? (kernels.gemm == .avx512))
@@ -43,6 +43,8 @@ private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
         ConvCase(batch: 2, h: 9, w: 6, c: 33, o: 40, padding: same, activation: .clip(min: -0.5, max: 1.5), residual: true),
         // Several blocks of tiles (36 x tiles x (C + K) floats over 8 MB).
         ConvCase(batch: 2, h: 124, w: 120, c: 16, o: 16, padding: same, activation: .relu),
+        // Transformed weights over `streamedWeightBytes` (3.3 MB): whole blocks, not streamed tiles.
+        ConvCase(h: 9, w: 10, c: 160, o: 144, padding: same, activation: .relu, residual: true),
     ]
 
     @Test(.enabled(if: WinogradConv2D.isAvailable, "\(noAVX512)"), arguments: cases)
@@ -75,7 +77,8 @@ private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
     }
 
     /// Weights in the GEMM's panels (channel counts past a panel, 17 and 40, included): the same bits
-    /// as row-major weights, which the GEMM copies into panels at each call.
+    /// as row-major weights, which the GEMM copies into panels at each call (and which never stream:
+    /// packed small weights stream, so this is also streamed tiles against whole blocks).
     @Test(.enabled(if: WinogradConv2D.isAvailable, "\(noAVX512)"), arguments: cases)
     func packedWeightsSameBitsAsRowMajor(_ c: ConvCase) {
         let g = c.geometry
@@ -87,6 +90,14 @@ private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
         let rowMajor = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 2, kernels: .avx512,
                                    packed: false)
         #expect(bitsEqual(packed, rowMajor), "\(c)")
+    }
+
+    /// Which layers stream their tiles through the three stages (small transformed weights, packed).
+    @Test func streamsOnlySmallPackedWeights() {
+        #expect(WinogradConv2D.streams(ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same).geometry, packed: true))
+        #expect(WinogradConv2D.streams(ConvCase(h: 56, w: 56, c: 64, o: 128, padding: same).geometry, packed: true))
+        #expect(!WinogradConv2D.streams(ConvCase(h: 56, w: 56, c: 128, o: 128, padding: same).geometry, packed: true))
+        #expect(!WinogradConv2D.streams(ConvCase(h: 56, w: 56, c: 64, o: 64, padding: same).geometry, packed: false))
     }
 
     /// Only 3x3, stride 1, undilated, ungrouped convolutions with enough tiles take this path,
