@@ -32,37 +32,24 @@ extension Conv2D {
         let x = SharedConstPointer(input), y = SharedPointer(output)
         parallelFor(count: g.batch * poolH, threads: threads) { worker, range in
             var fused = epilogue.fusable(row0: 0, col0: 0)
-            let held = kernel.extra(worker: worker)
-            var heldImage = -1, heldRows = 0..<0  // convolution rows of image heldImage in `held`
+            var held = HeldRows(base: kernel.extra(worker: worker), rowFloats: rowFloats)
             var py = range.lowerBound
             while py < range.upperBound {
                 let n = py / poolH, first = py % poolH
                 let count = min(rows.pooled, poolH - first, range.upperBound - py)
                 let needed = rows.convolutionRows(first..<(first + count))
-                // Rows still held from the last chunk (the first ones this chunk needs) move to the
-                // front; the rest are computed.
-                let keeps = heldImage == n && heldRows.lowerBound <= needed.lowerBound && needed.lowerBound < heldRows.upperBound
-                let kept = keeps ? needed.lowerBound..<min(heldRows.upperBound, needed.upperBound) : 0..<0
-                if !kept.isEmpty, kept.lowerBound > heldRows.lowerBound {
-                    for r in 0..<kept.count {  // row by row: a row never overlaps the one it moves to
-                        (held + r * rowFloats).update(from: held + (kept.lowerBound - heldRows.lowerBound + r) * rowFloats,
-                                                      count: rowFloats)
-                    }
+                let computed = held.hold(needed, of: n)
+                if !computed.isEmpty {
+                    let pixel0 = (n * g.outH + computed.lowerBound) * g.outW
+                    kernel.run(pixel0: pixel0, count: computed.count * g.outW, input: x.base,
+                               output: held.pointer(to: computed.lowerBound), epilogue: &fused, worker: worker)
                 }
-                let start = kept.isEmpty ? needed.lowerBound : kept.upperBound
-                if start < needed.upperBound {
-                    let pixel0 = (n * g.outH + start) * g.outW, pixels = (needed.upperBound - start) * g.outW
-                    let out = held + (start - needed.lowerBound) * rowFloats
-                    kernel.run(pixel0: pixel0, count: pixels, input: x.base, output: out, epilogue: &fused, worker: worker)
-                }
-                heldImage = n
-                heldRows = needed
                 for oy in first..<(first + count) {
                     let window = rows.window(oy), row0 = window.start + window.valid.lowerBound - needed.lowerBound
                     for ox in 0..<poolW {
                         let cols = PoolWindow(out: ox, kernel: pool.kernel.w, stride: pool.strides.w, dilation: 1,
                                               padBegin: pool.padding.left, padEnd: pool.padding.right, input: g.outW)
-                        zoo_max_window(held, g.outW, g.outC, row0, window.valid.count, cols.start + cols.valid.lowerBound,
+                        zoo_max_window(held.base, g.outW, g.outC, row0, window.valid.count, cols.start + cols.valid.lowerBound,
                                        cols.valid.count, y.base + ((n * poolH + oy) * poolW + ox) * g.outC)
                     }
                 }

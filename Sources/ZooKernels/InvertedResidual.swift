@@ -118,32 +118,20 @@ package struct InvertedResidual: Sendable, Hashable {
         let expandedFloats = expand == nil ? 0 : heldRows * inRowFloats
         parallelFor(count: d.batch * tiles, threads: threads) { worker, range in
             let expanded = s.base + worker * workerFloats, rows = expanded + expandedFloats
-            var heldImage = -1, held = 0..<0  // expanded rows of image heldImage in `expanded`
+            var held = HeldRows(base: expanded, rowFloats: inRowFloats)  // expanded rows
             for task in range {
                 let n = task / tiles, oy0 = (task % tiles) * tileRows, oy1 = min(oy0 + tileRows, d.outH)
                 var image = x.base + n * d.inH * inRowFloats, tileShape = shape
                 if let expand, let expandWeights, let expandEpilogue {
                     let needed = inputRows(oy0..<oy1)
-                    // Rows still held from the last tile (the first ones this tile needs) move to
-                    // the front, row by row (a row never overlaps the one it moves to); the rest are computed.
-                    let keeps = heldImage == n && held.lowerBound <= needed.lowerBound && needed.lowerBound < held.upperBound
-                    let kept = keeps ? needed.lowerBound..<min(held.upperBound, needed.upperBound) : 0..<0
-                    if !kept.isEmpty, kept.lowerBound > held.lowerBound {
-                        for r in 0..<kept.count {
-                            (expanded + r * inRowFloats).update(from: expanded + (kept.lowerBound - held.lowerBound + r) * inRowFloats,
-                                                                count: inRowFloats)
-                        }
-                    }
-                    let start = kept.isEmpty ? needed.lowerBound : kept.upperBound
-                    if start < needed.upperBound {
-                        GEMM.block(rows: (needed.upperBound - start) * d.inW, cols: wide, k: expand.inC,
-                                   a: x.base + ((n * d.inH + start) * d.inW) * expand.inC, lda: expand.inC,
+                    let computed = held.hold(needed, of: n)
+                    if !computed.isEmpty {
+                        GEMM.block(rows: computed.count * d.inW, cols: wide, k: expand.inC,
+                                   a: x.base + ((n * d.inH + computed.lowerBound) * d.inW) * expand.inC, lda: expand.inC,
                                    b: expandWeights.float32, ldb: wide, packed: expandWeights.bf16,
-                                   panels: expandWeights.panels, c: expanded + (start - needed.lowerBound) * inRowFloats,
+                                   panels: expandWeights.panels, c: held.pointer(to: computed.lowerBound),
                                    ldc: wide, epilogue: expandEpilogue, row0: 0, col0: 0, kernels: kernels)
                     }
-                    heldImage = n
-                    held = needed
                     // The depthwise kernel sees the held rows as the whole image: its rows start at
                     // needed.lowerBound, so the padding above them grows by as much.
                     image = UnsafePointer(expanded)
