@@ -95,9 +95,9 @@ micro(const int R, ptrdiff_t kc, const float *a, ptrdiff_t lda, const float *bp,
             acc1[r] = _mm512_setzero_ps();
         }
     }
-    if (last) zoo_prefetch_epilogue_rows(R, kc, c, ldc, e, row0, col0);
+    if (last) zoo_prefetch_epilogue_rows(R, kc, (const char *)c, 4 * ldc, e, row0, col0);
     for (ptrdiff_t p = 0; p < kc; p++) {
-        if (last && p < R) zoo_prefetch_epilogue_row(c, ldc, e, row0, col0, p);
+        if (last && p < R) zoo_prefetch_epilogue_row((const char *)c, 4 * ldc, e, row0, col0, p);
         // `next`'s row p, into L2: the panel the next tiles read (bp itself when there is none).
         _mm_prefetch((const char *)(next + p * NR), _MM_HINT_T1);
         _mm_prefetch((const char *)(next + p * NR + 16), _MM_HINT_T1);
@@ -224,7 +224,7 @@ ZOO_AVX512 static void blocked(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const floa
 int zoo_sgemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const float *b,
               ptrdiff_t ldb, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
     if (m <= 0 || n <= 0) return 0;
-    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY, NULL, 0};
     const zoo_epilogue *e = epilogue ? epilogue : &none;
     if (m <= SMALL_M) {
         small_m(m, n, k, a, lda, b, ldb, c, ldc, e);
@@ -253,7 +253,7 @@ ZOO_AVX512 void zoo_sgemm_pack_panels(ptrdiff_t k, ptrdiff_t n, const float *b, 
 void zoo_sgemm_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const float *panels,
                       float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
     if (m <= 0 || n <= 0) return;
-    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY, NULL, 0};
     const zoo_epilogue *e = epilogue ? epilogue : &none;
     if (m <= SMALL_M) {
         // Few rows: stream the weights row by row as zoo_sgemm does, panel by panel ([k][32] each).

@@ -185,7 +185,7 @@ ZOO_AMX int zoo_sgemm_bf16_amx(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const floa
                                const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
     if (m <= 0 || n <= 0) return 0;
     if (!zoo_gemm_bf16_amx_available()) return -1;
-    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY, NULL, 0};
     const zoo_epilogue *e = epilogue ? epilogue : &none;
     // Rows are read 32 at a time (rows past m are stale and their products dropped), so the
     // buffer holds MC rows of KP pairs in whole 16-pair tiles.
@@ -212,7 +212,7 @@ ZOO_AMX void zoo_sgemm_bf16_amx_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, c
                                         const uint16_t *packed, float *c, ptrdiff_t ldc,
                                         const zoo_epilogue *epilogue) {
     if (m <= 0 || n <= 0) return;
-    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY, NULL, 0};
     const zoo_epilogue *e = epilogue ? epilogue : &none;
     configure_tiles();
     const ptrdiff_t pairs = (k + 1) / 2, stored = zoo_bf16_panel_pairs(k);

@@ -52,22 +52,27 @@ ZOO_BF16 void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t 
 // MARK: - Epilogue and micro-kernel
 
 /// Adds R converted rows (`a`, `lda` words apart) times `kp` pairs of the panel slice `bp` onto c's
-/// R x 32 tile; `accumulate` starts from c's values, `last` applies the epilogue before storing.
+/// R x 32 tile; `accumulate` starts from c's values, `last` applies the epilogue before storing,
+/// as bf16 when the epilogue says `store_bf16` (`out16`: c then points at uint16 values, and the
+/// block is the whole depth, so there are no float32 partial sums to keep).
 /// `next` (as long as `bp`'s slice) is requested into L2 along the way: the slice the next panel's
 /// tiles will read.
 ZOO_BF16 static inline __attribute__((always_inline)) void
-micro(const int R, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp, const uint16_t *next, float *c,
-      ptrdiff_t ldc, __mmask16 m0, __mmask16 m1, int accumulate, int last, const zoo_epilogue *e, ptrdiff_t row0,
-      ptrdiff_t col0) {
+micro(const int R, const int out16, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp,
+      const uint16_t *next, void *c, ptrdiff_t ldc, __mmask16 m0, __mmask16 m1, int accumulate, int last,
+      const zoo_epilogue *e, ptrdiff_t row0, ptrdiff_t col0) {
+    float *cf = c;
+    uint16_t *ch = c;
+    const ptrdiff_t row_bytes = ldc * (out16 ? 2 : 4);
     __m512 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
     for (int r = 0; r < R; r++) {
-        acc0[r] = accumulate ? _mm512_maskz_loadu_ps(m0, c + r * ldc) : _mm512_setzero_ps();
-        acc1[r] = accumulate ? _mm512_maskz_loadu_ps(m1, c + r * ldc + 16) : _mm512_setzero_ps();
+        acc0[r] = accumulate && !out16 ? _mm512_maskz_loadu_ps(m0, cf + r * ldc) : _mm512_setzero_ps();
+        acc1[r] = accumulate && !out16 ? _mm512_maskz_loadu_ps(m1, cf + r * ldc + 16) : _mm512_setzero_ps();
     }
-    if (last) zoo_prefetch_epilogue_rows(R, kp, c, ldc, e, row0, col0);
+    if (last) zoo_prefetch_epilogue_rows(R, kp, (const char *)c, row_bytes, e, row0, col0);
     for (ptrdiff_t p = 0; p < kp; p++) {
-        if (last && p < R) zoo_prefetch_epilogue_row(c, ldc, e, row0, col0, p);
+        if (last && p < R) zoo_prefetch_epilogue_row((const char *)c, row_bytes, e, row0, col0, p);
         _mm_prefetch((const char *)(next + p * 2 * NR), _MM_HINT_T1);
         _mm_prefetch((const char *)(next + p * 2 * NR + NR), _MM_HINT_T1);
         __m512bh b0 = (__m512bh)_mm512_load_si512(bp + p * 2 * NR);
@@ -86,16 +91,26 @@ micro(const int R, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_
             v0 = zoo_epilogue_finish(v0, e, row0 + r, col0, m0);
             v1 = zoo_epilogue_finish(v1, e, row0 + r, col0 + 16, m1);
         }
-        _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
-        _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);
+        if (out16) {
+            __m512i both = (__m512i)_mm512_cvtne2ps_pbh(v1, v0);
+            // A masked store to a whole line is slower than a plain one (Zen 5).
+            if (m1 == 0xFFFF) _mm512_storeu_si512(ch + r * ldc, both);
+            else _mm512_mask_storeu_epi16(ch + r * ldc, (__mmask32)m0 | ((__mmask32)m1 << 16), both);
+        } else {
+            _mm512_mask_storeu_ps(cf + r * ldc, m0, v0);
+            _mm512_mask_storeu_ps(cf + r * ldc + 16, m1, v1);
+        }
     }
 }
 
 #define MICRO_CASE(R) \
-    case R: micro(R, kp, a, lda, bp, next, c, ldc, m0, m1, accumulate, last, e, row0, col0); break;
+    case R: \
+        if (out16) micro(R, 1, kp, a, lda, bp, next, c, ldc, m0, m1, 0, 1, e, row0, col0); \
+        else micro(R, 0, kp, a, lda, bp, next, c, ldc, m0, m1, accumulate, last, e, row0, col0); \
+        break;
 
-ZOO_BF16 static void micro_rows(int rows, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp,
-                                const uint16_t *next, float *c, ptrdiff_t ldc,
+ZOO_BF16 static void micro_rows(int rows, int out16, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp,
+                                const uint16_t *next, void *c, ptrdiff_t ldc,
                                 __mmask16 m0, __mmask16 m1, int accumulate, int last, const zoo_epilogue *e,
                                 ptrdiff_t row0, ptrdiff_t col0) {
     switch (rows) {
@@ -114,8 +129,10 @@ ZOO_BF16 static void micro_rows(int rows, ptrdiff_t kp, const uint32_t *a, ptrdi
 /// So the first row tile of each panel requests the next panel's slice (after the last panel,
 /// the first panel's next depth block), a whole panel ahead.
 ZOO_BF16 static void block(ptrdiff_t mc, ptrdiff_t n, ptrdiff_t kp, ptrdiff_t stored, ptrdiff_t p0, const uint32_t *a,
-                           ptrdiff_t lda, const uint16_t *packed, float *c, ptrdiff_t ldc, int accumulate, int last,
+                           ptrdiff_t lda, const uint16_t *packed, void *c, ptrdiff_t ldc, int accumulate, int last,
                            const zoo_epilogue *e, ptrdiff_t row0) {
+    const int out16 = e->store_bf16 != 0;
+    const size_t size = out16 ? 2 : 4;
     for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
         ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
         const uint16_t *bp = packed + ((j0 / NR) * stored + p0) * 2 * NR;
@@ -124,8 +141,8 @@ ZOO_BF16 static void block(ptrdiff_t mc, ptrdiff_t n, ptrdiff_t kp, ptrdiff_t st
         __mmask16 m0 = zoo_lane_mask(cols), m1 = zoo_lane_mask(cols - 16);
         for (ptrdiff_t r0 = 0; r0 < mc; r0 += MR) {
             int r = (int)(mc - r0 < MR ? mc - r0 : MR);
-            micro_rows(r, kp, a + r0 * lda, lda, bp, r0 == 0 ? next : bp, c + r0 * ldc + j0, ldc, m0, m1,
-                       accumulate, last, e, row0 + r0, j0);
+            micro_rows(r, out16, kp, a + r0 * lda, lda, bp, r0 == 0 ? next : bp, (char *)c + (r0 * ldc + j0) * size, ldc,
+                       m0, m1, accumulate, last, e, row0 + r0, j0);
         }
     }
 }
@@ -133,8 +150,9 @@ ZOO_BF16 static void block(ptrdiff_t mc, ptrdiff_t n, ptrdiff_t kp, ptrdiff_t st
 ZOO_BF16 int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
                             const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
     if (m <= 0 || n <= 0) return 0;
-    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY, NULL, 0};
     const zoo_epilogue *e = epilogue ? epilogue : &none;
+    if (e->store_bf16) return -1;  // only the _rounded entry stores bf16
     uint32_t *rows = zoo_bf16_rows_buffer(MC * KP);
     if (rows == NULL) return -1;
     const ptrdiff_t pairs = (k + 1) / 2, stored = zoo_bf16_panel_pairs(k);
@@ -152,19 +170,23 @@ ZOO_BF16 int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *
 }
 
 ZOO_BF16 void zoo_sgemm_bf16_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
-                                     const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
+                                     const uint16_t *packed, void *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
     if (m <= 0 || n <= 0) return;
-    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY};
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY, NULL, 0};
     const zoo_epilogue *e = epilogue ? epilogue : &none;
     const ptrdiff_t pairs = (k + 1) / 2, stored = zoo_bf16_panel_pairs(k);
     const ptrdiff_t blocks = pairs > 0 ? pairs : 1;
+    // bf16 output has no float32 partial sums to come back to: one block of the whole depth (its
+    // panel slices, up to 256 KB, are read from L2 rather than L1).
+    const ptrdiff_t depth_block = e->store_bf16 ? blocks : KP;
+    const size_t size = e->store_bf16 ? 2 : 4;
     for (ptrdiff_t i0 = 0; i0 < m; i0 += MC) {
         ptrdiff_t mc = m - i0 < MC ? m - i0 : MC;
-        for (ptrdiff_t p0 = 0; p0 < blocks; p0 += KP) {
-            ptrdiff_t kp = pairs - p0 < KP ? pairs - p0 : KP;
+        for (ptrdiff_t p0 = 0; p0 < blocks; p0 += depth_block) {
+            ptrdiff_t kp = pairs - p0 < depth_block ? pairs - p0 : depth_block;
             if (kp < 0) kp = 0;
-            block(mc, n, kp, stored, p0, a + i0 * lda + p0, lda, packed, c + i0 * ldc, ldc, p0 > 0,
-                  p0 + KP >= blocks, e, i0);
+            block(mc, n, kp, stored, p0, a + i0 * lda + p0, lda, packed, (char *)c + i0 * ldc * size, ldc, p0 > 0,
+                  p0 + depth_block >= blocks, e, i0);
         }
     }
 }
@@ -192,7 +214,7 @@ int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdif
 }
 
 void zoo_sgemm_bf16_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
-                            const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
+                            const uint16_t *packed, void *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
     (void)m, (void)n, (void)k, (void)a, (void)lda, (void)packed, (void)c, (void)ldc, (void)epilogue;
     abort();  // unreachable: zoo_gemm_bf16_available() is 0
 }

@@ -18,14 +18,23 @@ ZOO_BF16 static inline void round_run(const float *src, ptrdiff_t count, uint16_
     }
 }
 
-ZOO_BF16 void zoo_bf16_im2col(const zoo_im2col_shape *s, ptrdiff_t pixel0, ptrdiff_t count, const float *input,
-                              uint32_t *dst, ptrdiff_t ldd) {
+/// `count` values `stored` as bf16 already, copied to `dst`.
+static inline void copy_run(const uint16_t *src, ptrdiff_t count, uint16_t *dst) {
+    memcpy(dst, src, sizeof(uint16_t) * (size_t)count);
+}
+
+/// The gather of both entries: `input` holds float32 values rounded on the way, or (`stored`)
+/// bf16 values copied as they are.
+ZOO_BF16 static inline __attribute__((always_inline)) void
+gather(const zoo_im2col_shape *s, ptrdiff_t pixel0, ptrdiff_t count, const void *input, const int stored, uint32_t *dst,
+       ptrdiff_t ldd) {
     const ptrdiff_t C = s->channels, depth = s->kernel_h * s->kernel_w * C;
     const ptrdiff_t values = 2 * zoo_bf16_panel_pairs(depth), plane = s->out_h * s->out_w;
+    const size_t size = stored ? sizeof(uint16_t) : sizeof(float);
     for (ptrdiff_t i = 0; i < count; i++) {
         const ptrdiff_t pixel = pixel0 + i, n = pixel / plane, oh = (pixel / s->out_w) % s->out_h,
                         ow = pixel % s->out_w;
-        const float *image = input + n * s->in_h * s->in_w * C;
+        const char *image = (const char *)input + n * s->in_h * s->in_w * C * size;
         uint16_t *row = (uint16_t *)(dst + i * ldd);
         const ptrdiff_t ih0 = oh * s->stride_h - s->pad_top, iw0 = ow * s->stride_w - s->pad_left;
         // Taps [lo, hi) of a kernel row land inside the image; undilated, they are one run.
@@ -40,16 +49,29 @@ ZOO_BF16 void zoo_bf16_im2col(const zoo_im2col_shape *s, ptrdiff_t pixel0, ptrdi
                 continue;
             }
             memset(out, 0, sizeof(uint16_t) * (size_t)(lo * C));
-            const float *src = image + (ih * s->in_w + iw0) * C;
-            if (s->dilation_w == 1) {
-                round_run(src + lo * C, (hi - lo) * C, out + lo * C);
-            } else {
-                for (ptrdiff_t t = lo; t < hi; t++) round_run(src + t * s->dilation_w * C, C, out + t * C);
+            const char *src = image + (ih * s->in_w + iw0) * C * size;
+            // Taps t..<t + taps of the kernel row, `step` input pixels apart (one run when undilated).
+            const ptrdiff_t step = s->dilation_w, runs = step == 1 ? 1 : hi - lo, taps = step == 1 ? hi - lo : 1;
+            for (ptrdiff_t j = 0; j < runs; j++) {
+                const ptrdiff_t t = lo + j;
+                const char *from = src + t * step * C * size;
+                if (stored) copy_run((const uint16_t *)from, taps * C, out + t * C);
+                else round_run((const float *)from, taps * C, out + t * C);
             }
             memset(out + hi * C, 0, sizeof(uint16_t) * (size_t)((s->kernel_w - hi) * C));
         }
         memset(row + depth, 0, sizeof(uint16_t) * (size_t)(values - depth));
     }
+}
+
+ZOO_BF16 void zoo_bf16_im2col(const zoo_im2col_shape *s, ptrdiff_t pixel0, ptrdiff_t count, const float *input,
+                              uint32_t *dst, ptrdiff_t ldd) {
+    gather(s, pixel0, count, input, 0, dst, ldd);
+}
+
+ZOO_BF16 void zoo_bf16_im2col_stored(const zoo_im2col_shape *s, ptrdiff_t pixel0, ptrdiff_t count,
+                                     const uint16_t *input, uint32_t *dst, ptrdiff_t ldd) {
+    gather(s, pixel0, count, input, 1, dst, ldd);
 }
 
 #else  // not x86-64: no bf16 kernels; the dispatch never calls the one below.
@@ -58,6 +80,12 @@ ZOO_BF16 void zoo_bf16_im2col(const zoo_im2col_shape *s, ptrdiff_t pixel0, ptrdi
 
 void zoo_bf16_im2col(const zoo_im2col_shape *shape, ptrdiff_t pixel0, ptrdiff_t count, const float *input,
                      uint32_t *dst, ptrdiff_t ldd) {
+    (void)shape, (void)pixel0, (void)count, (void)input, (void)dst, (void)ldd;
+    abort();  // unreachable: zoo_gemm_bf16_available() is 0
+}
+
+void zoo_bf16_im2col_stored(const zoo_im2col_shape *shape, ptrdiff_t pixel0, ptrdiff_t count, const uint16_t *input,
+                            uint32_t *dst, ptrdiff_t ldd) {
     (void)shape, (void)pixel0, (void)count, (void)input, (void)dst, (void)ldd;
     abort();  // unreachable: zoo_gemm_bf16_available() is 0
 }

@@ -33,6 +33,9 @@ public struct ExecutionPlan: Sendable {
     public let peakActivationBytes: Int
     let locations: [ValueLocation?]
     let steps: [PlannedStep]
+    /// Values stored as bfloat16 between the steps that write and read them (`BF16Activations`),
+    /// each in the first half of its float32-sized slot.
+    let bf16Values: Set<ValueID>
 
     init(graph: Graph, batch: Int, threads: Int, constants: [Tensor?], preparedWeights: PreparedWeights = PreparedWeights(),
          kernels: KernelOptions) throws {
@@ -62,6 +65,8 @@ public struct ExecutionPlan: Sendable {
         var dyingAt = [[ValueID]](repeating: [], count: graph.nodes.count + 1)
         for (id, step) in lastUse.enumerated() where step >= 0 && step < graph.nodes.count { dyingAt[step].append(id) }
 
+        // The steps, each a node or a run of nodes one kernel does, before any bytes are placed.
+        var planned: [PlannedStep] = []
         var i = 0
         while i < graph.nodes.count {
             let node = graph.nodes[i]
@@ -83,23 +88,29 @@ public struct ExecutionPlan: Sendable {
                 kernel = fused
                 last = i + 1
             }
-            let out = graph.nodes[last].output
+            planned.append(PlannedStep(node: i, lastNode: last, kernel: kernel, scratchOffset: 0, inputs: inputs,
+                                       output: graph.nodes[last].output))
+            i = last + 1
+        }
+        bf16Values = Self.storeActivationsAsBF16(&planned, graph: graph, kernels: kernels)
+
+        for var step in planned {
+            let (i, last, kernel) = (step.node, step.lastNode, step.kernel)
+            let out = step.output
             if !graph.nodes[last].op.isAlias {
                 try PlanBudget.checkValue(shapes[out].elementCount * 4, of: graph, batch: batch)
                 offsets[out] = allocator.allocate(shapes[out].elementCount * 4)
             }
             let scratchBytes = KernelDispatch.scratchFloats(kernel, threads: threads) * 4
             try PlanBudget.checkValue(scratchBytes, of: graph, batch: batch)
-            let scratch = scratchBytes > 0 ? allocator.allocate(scratchBytes) : 0
-            steps.append(PlannedStep(node: i, lastNode: last, kernel: kernel, scratchOffset: scratch, inputs: inputs,
-                                     output: out))
-            if scratchBytes > 0 { allocator.release(offset: scratch, bytes: scratchBytes) }
-            for step in i...last {
-                for id in dyingAt[step] where root[id] == id {
+            step.scratchOffset = scratchBytes > 0 ? allocator.allocate(scratchBytes) : 0
+            steps.append(step)
+            if scratchBytes > 0 { allocator.release(offset: step.scratchOffset, bytes: scratchBytes) }
+            for node in i...last {
+                for id in dyingAt[node] where root[id] == id {
                     if let offset = offsets[id] { allocator.release(offset: offset, bytes: shapes[id].elementCount * 4) }
                 }
             }
-            i = last + 1
         }
         for id in graph.values.indices {
             let r = root[id]

@@ -156,7 +156,10 @@ public final class Executor: Sendable {
         guard case .arena(let from) = single.locations[prefix.boundary]!, case .arena(let to) = plan.locations[prefix.boundary]! else {
             preconditionFailure("image prefix: its boundary value is not an activation")
         }
-        let imageBytes = single.shapes[prefix.boundary].elementCount * 4
+        // Both plans store the boundary alike: their kernels are chosen by layer, not batch size.
+        let bf16 = single.bf16Values.contains(prefix.boundary)
+        precondition(bf16 == plan.bf16Values.contains(prefix.boundary), "image prefix: its boundary value is stored two ways")
+        let imageBytes = single.shapes[prefix.boundary].elementCount * (bf16 ? 2 : 4)
         let concurrent = workerCount(count: batch, threads: threads)
         parallelFor(count: batch, threads: threads) { _, images in
             let imageArena = self.borrowArena(bytes: single.peakActivationBytes)

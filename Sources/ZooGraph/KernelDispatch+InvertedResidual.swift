@@ -31,7 +31,7 @@ extension KernelDispatch {
     static func invertedResidual(startingAt index: Int, kernel: PreparedKernel, graph: Graph, shapes: [Shape],
                                  constants: [Tensor?], preparedWeights: PreparedWeights, kernels: KernelOptions,
                                  readOnlyByNext: (Int) -> Bool) throws -> (kernel: PreparedKernel, last: Int, inputs: [ValueID])? {
-        guard case let .conv2d(first, _, _, _, firstResidual) = kernel, !firstResidual else { return nil }
+        guard case let .conv2d(first, _, _, _, firstResidual, _) = kernel, !firstResidual else { return nil }
         let chain = first.isDepthwise ? [index, index + 1] : [index, index + 1, index + 2]
         guard chain.last! < graph.nodes.count else { return nil }
         for j in chain.dropLast() {
@@ -47,13 +47,13 @@ extension KernelDispatch {
         // Each a plain convolution (not Winograd), only the projection with a residual.
         var layers: [(g: Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?)] = []
         for (position, step) in prepared.enumerated() {
-            guard case let .conv2d(g, bf16, float32, _, hasResidual) = step,
+            guard case let .conv2d(g, bf16, float32, _, hasResidual, _) = step,
                   !hasResidual || position == prepared.count - 1 else { return nil }
             layers.append((g, bf16, float32))
         }
         let expand = layers.count == 3 ? layers[0] : nil, depthwise = layers[layers.count - 2], project = layers[layers.count - 1]
         guard let block = InvertedResidual(expand: expand?.g, depthwise: depthwise.g, project: project.g, kernels: kernels),
-              case let .conv2d(_, _, _, _, hasResidual) = prepared.last! else { return nil }
+              case let .conv2d(_, _, _, _, hasResidual, _) = prepared.last! else { return nil }
         func pointwise(_ layer: (g: Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?),
                        node: Int) -> PreparedPointwise {
             let panels = layer.bf16 == nil ? fp32Panels(node: graph.nodes[node], index: node, constants: constants,

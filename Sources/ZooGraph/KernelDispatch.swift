@@ -7,14 +7,14 @@ enum PreparedKernel: Sendable {
     /// with `float32` weights when the constant is stored as bf16 panels but is read as float32;
     /// with `panels` where `FP32Panels.pays` (fp32 on AVX-512, small maps).
     case conv2d(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?,
-                panels: PreparedWeight<FP32Panels>?, hasResidual: Bool)
+                panels: PreparedWeight<FP32Panels>?, hasResidual: Bool, activations: BF16Activations = .none)
     /// A first layer on RGB by a direct kernel, then the max pool that alone reads its output
     /// (ResNet's stem): the pool's output from the convolution's rows while they are in cache.
     case conv2dMaxPool(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?, pool: Pool2DParams)
     /// MobileNetV2's expansion (if any), depthwise convolution and projection as one step over row
     /// tiles (`InvertedResidual`); `depthwise` as `conv2d`'s `float32`.
     case invertedResidual(InvertedResidual, expand: PreparedPointwise?, depthwise: PreparedWeight<Tensor>?,
-                          project: PreparedPointwise, hasResidual: Bool)
+                          project: PreparedPointwise, hasResidual: Bool, activations: BF16Activations = .none)
     /// A 3x3 stride-1 conv by Winograd F(4x4, 3x3), with its weights transformed.
     case winogradConv2d(Conv2DGeometry, weights: PreparedWeight<WinogradWeights>, hasResidual: Bool)
     case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, bf16: PreparedWeight<BF16Weights>?,
@@ -38,12 +38,12 @@ extension PreparedKernel {
     /// of a plan's at once, before its first run.
     func makeWeights() {
         switch self {
-        case let .conv2d(_, bf16, float32, panels, _):
+        case let .conv2d(_, bf16, float32, panels, _, _):
             _ = bf16?.weights
             _ = float32?.weights
             _ = panels?.weights
         case let .winogradConv2d(_, weights, _): _ = weights.weights
-        case let .invertedResidual(_, expand, depthwise, project, _):
+        case let .invertedResidual(_, expand, depthwise, project, _, _):
             expand?.makeWeights()
             _ = depthwise?.weights
             project.makeWeights()
@@ -187,7 +187,7 @@ enum KernelDispatch {
     /// `kernel` (a convolution's) and the max pool `next` as one step, when `next` pools the
     /// convolution's output (`input`) and the direct kernel computes it; nil otherwise.
     static func fusedWithMaxPool(_ kernel: PreparedKernel, next: Node, input: ValueID, kernels: KernelOptions) -> PreparedKernel? {
-        guard case let .conv2d(g, bf16, float32, panels, hasResidual) = kernel, panels == nil, !hasResidual,
+        guard case let .conv2d(g, bf16, float32, panels, hasResidual, _) = kernel, panels == nil, !hasResidual,
               case .pool2d(let pool) = next.op, next.inputs == [input],
               Conv2D.poolsAfterDirect(g, pool: pool, kernels: kernels) else { return nil }
         return .conv2dMaxPool(g, bf16: bf16, float32: float32, pool: pool)
@@ -195,12 +195,13 @@ enum KernelDispatch {
 
     static func scratchFloats(_ kernel: PreparedKernel, threads: Int) -> Int {
         switch kernel {
-        case let .conv2d(g, bf16, _, _, _): Conv2D.scratchCount(g, threads: threads, bf16: bf16 != nil)
+        case let .conv2d(g, bf16, _, _, _, activations):
+            Conv2D.scratchCount(g, threads: threads, bf16: bf16 != nil, activations: activations)
         case let .dense(rows, inFeatures, outFeatures, _, bf16, _, _):
             Dense.scratchCount(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, bf16: bf16 != nil)
         case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g, threads: threads)
         case let .conv2dMaxPool(g, _, _, pool): Conv2D.maxPooledScratchCount(g, pool: pool, threads: threads)
-        case let .invertedResidual(block, _, _, _, _): block.scratchCount(threads: threads)
+        case let .invertedResidual(block, _, _, _, _, activations): block.scratchCount(threads: threads, activations: activations)
         default: 0
         }
     }
@@ -210,23 +211,25 @@ enum KernelDispatch {
         let f = inputs.map { $0.assumingMemoryBound(to: Float.self) }
         let y = output.assumingMemoryBound(to: Float.self)
         switch kernel {
-        case let .conv2d(g, bf16, float32, panels, hasResidual):
+        case let .conv2d(g, bf16, float32, panels, hasResidual, activations):
             // With bf16 panels and no `float32`, f[1] is the panels: the kernel reads `bf16Weights` only.
             Conv2D.run(g, input: f[0], weights: float32.map(floats) ?? f[1], bf16Weights: bf16?.weights,
                        fp32Panels: panels?.weights, bias: f[2], residual: hasResidual ? f[3] : nil,
-                       output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
+                       output: y, scratch: scratch.assumingMemoryBound(to: Float.self), activations: activations,
+                       threads: threads, kernels: kernels)
         case let .conv2dMaxPool(g, bf16, float32, pool):
             Conv2D.runMaxPooled(g, pool: pool, input: f[0], weights: float32.map(floats) ?? f[1], bf16Weights: bf16?.weights,
                                 bias: f[2], output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,
                                 kernels: kernels)
-        case let .invertedResidual(block, expand, depthwise, project, hasResidual):
+        case let .invertedResidual(block, expand, depthwise, project, hasResidual, activations):
             // Inputs: the expansion's (input, weights, bias) if any, the depthwise layer's (input,
             // weights, bias) without its input, the projection's likewise, with its residual.
             let e = expand == nil ? 0 : 2, p = e + 3
             block.run(input: f[0], expandWeights: expand?.weights(f[1]), expandBias: expand == nil ? nil : f[2],
                       depthwiseWeights: depthwise.map(floats) ?? f[e + 1], depthwiseBias: f[e + 2],
                       projectWeights: project.weights(f[p]), projectBias: f[p + 1], residual: hasResidual ? f[p + 2] : nil,
-                      output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads, kernels: kernels)
+                      output: y, scratch: scratch.assumingMemoryBound(to: Float.self), activations: activations,
+                      threads: threads, kernels: kernels)
         case let .winogradConv2d(g, weights, hasResidual):
             WinogradConv2D.run(g, weights: weights.weights, input: f[0], bias: f[2], residual: hasResidual ? f[3] : nil,
                                output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,

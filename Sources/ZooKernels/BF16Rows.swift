@@ -31,6 +31,13 @@ struct BF16Rows: @unchecked Sendable {
         }
     }
 
+    /// Rows an earlier layer stored as bf16 (`BF16Activations`): `pairsPerRow` depth pairs a row,
+    /// read only (the AVX512-BF16 kernel reads a row's pairs up to its depth, never past it).
+    init(stored: UnsafePointer<Float>, pairsPerRow: Int) {
+        base = UnsafeMutableRawPointer(mutating: stored).assumingMemoryBound(to: UInt32.self)
+        stride = pairsPerRow
+    }
+
     /// Rounds a's rows (k floats each, `lda` apart) into rows [row0, row0 + count).
     func round(rows count: Int, from a: UnsafePointer<Float>, lda: Int, k: Int, at row0: Int) {
         zoo_bf16_round_rows(count, k, a, lda, base + row0 * stride, stride)

@@ -2,12 +2,14 @@ import CZooKernels
 
 package enum Conv2D {
     /// Floats of scratch memory one `run` needs with `threads` threads (0 when none); `bf16`: the
-    /// run multiplies in bfloat16 (it has packed weights and bf16 precision).
-    package static func scratchCount(_ g: Conv2DGeometry, threads: Int, bf16: Bool = false) -> Int {
+    /// run multiplies in bfloat16 (it has packed weights and bf16 precision), with `activations`.
+    package static func scratchCount(_ g: Conv2DGeometry, threads: Int, bf16: Bool = false,
+                                     activations: BF16Activations = .none) -> Int {
         if g.isDepthwise { return 0 }
         let plan = ConvPlan(g)
         if plan.isPointwise {
-            return bf16 ? GEMM.bf16ScratchCount(m: plan.pixels, n: plan.groupOut, k: plan.groupIn, groups: g.params.groups) : 0
+            return bf16 ? GEMM.bf16ScratchCount(m: plan.pixels, n: plan.groupOut, k: plan.groupIn, groups: g.params.groups,
+                                                activations: activations) : 0
         }
         return max(gatherScratchCount(plan, threads: threads, bf16: bf16), directScratchCount(plan, threads: threads))
     }
@@ -33,11 +35,12 @@ package enum Conv2D {
     /// `output` must not overlap `input` or `residual`; `scratch` holds `scratchCount(g, threads:)` floats.
     /// `kernels` must be runnable; with `bf16Weights` (packed from `weights`) and bf16 precision, the
     /// GEMM multiplies in bfloat16 (depthwise convolutions stay float32); with `fp32Panels` (packed
-    /// from `weights` where `FP32Panels.pays`) the float32 GEMM reads those.
+    /// from `weights` where `FP32Panels.pays`) the float32 GEMM reads those. `activations` says
+    /// which of input, residual and output hold bf16 (only where `storesBF16` and `readsBF16` allow).
     package static func run(_ g: Conv2DGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
                            bf16Weights: BF16Weights? = nil, fp32Panels: FP32Panels? = nil, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
-                           output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>?, threads: Int,
-                           kernels: KernelOptions) {
+                           output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>?,
+                           activations: BF16Activations = .none, threads: Int, kernels: KernelOptions) {
         let groups = g.params.groups
         precondition(groups >= 1 && g.inC % groups == 0 && g.outC % groups == 0,
                      "conv: \(g.inC) -> \(g.outC) channels do not split into \(groups) groups")
@@ -49,13 +52,17 @@ package enum Conv2D {
             return
         }
         let plan = ConvPlan(g)
-        let epilogue = Epilogue(bias: bias, residual: residual, ldr: g.outC, activation: g.params.activation)
+        precondition(activations.isNone || (bf16Weights != nil && storesBF16(g, kernels: kernels)),
+                     "conv: bf16 activations need the bf16 GEMM")
+        precondition(!activations.input || readsBF16(g), "conv: a bf16 input of \(g.inC) channels is no GEMM operand")
+        let epilogue = Epilogue(bias: bias, residual: residual, ldr: g.outC, activation: g.params.activation,
+                                bf16: activations)
         if plan.isPointwise {
             // NHWC input already is the [N*H*W, C] GEMM operand: no copy.
             GEMM.run(m: plan.pixels, n: plan.groupOut, k: plan.groupIn, groups: groups,
                      a: input, lda: g.inC, b: weights, ldb: g.outC, packed: bf16Weights, panels: fp32Panels,
-                     c: output, ldc: g.outC,
-                     epilogue: epilogue, scratch: scratch, threads: threads, kernels: kernels)
+                     c: output, ldc: g.outC, epilogue: epilogue, scratch: scratch, activations: activations,
+                     threads: threads, kernels: kernels)
             return
         }
         if let direct = directPath(g, kernels: kernels) {
@@ -77,8 +84,9 @@ package enum Conv2D {
             preconditionFailure("conv: \(scratchCount(g, threads: threads)) floats of scratch required, none given")
         }
         if let bf16Weights, kernels.precision == .bf16, plan.gathersBF16 {
-            runBF16Im2col(plan, input: SharedConstPointer(input), bf16Weights: bf16Weights, output: SharedPointer(output),
-                           scratch: scratch, epilogue: epilogue, threads: threads, kernels: kernels)
+            runBF16Im2col(plan, input: SharedConstPointer(input), inputBF16: activations.input, bf16Weights: bf16Weights,
+                          output: SharedPointer(output), scratch: scratch, epilogue: epilogue, threads: threads,
+                          kernels: kernels)
             return
         }
         runIm2col(plan, input: SharedConstPointer(input), weights: SharedConstPointer(weights), bf16Weights: bf16Weights,
@@ -111,6 +119,24 @@ package enum Conv2D {
     /// Whether `run` takes a direct kernel.
     package static func runsDirect(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
         directPath(g, kernels: kernels) != nil
+    }
+
+    /// Whether `run` at bf16 (with packed weights) may read its residual and write its output as
+    /// bf16: ungrouped GEMM paths (1x1, or bf16 im2col; not the direct kernels) on the AVX512-BF16
+    /// kernel, an activation the kernel fuses, an even channel count (whole depth pairs for the
+    /// next GEMM).
+    package static func storesBF16(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
+        let p = g.params
+        return kernels.precision == .bf16 && kernels.bf16 == .avx512 && kernels.gemm == .avx512 && !g.isDepthwise
+            && p.groups == 1 && !runsDirect(g, kernels: kernels) && g.outC % 2 == 0
+            && (p.activation == .none || p.activation.clampBounds != nil)
+    }
+
+    /// Whether `run` may read its input as bf16 (given `storesBF16`): the bf16 im2col gathers
+    /// bf16 patches as well as it rounds float32 ones; a 1x1 stride-1 convolution's NHWC input is
+    /// the GEMM's operand as it stands when it has an even channel count (whole depth pairs).
+    package static func readsBF16(_ g: Conv2DGeometry) -> Bool {
+        !ConvPlan(g).isPointwise || g.inC % 2 == 0
     }
 
     /// Whether the direct kernels can compute `g` (on the AVX-512 path).
@@ -151,27 +177,38 @@ package enum Conv2D {
     }
 
     /// At bf16, ungrouped: patches are gathered straight into bf16 rows (`zoo_bf16_im2col`), half
-    /// the bytes of a float32 im2col and no rounding left for the GEMM. With few row tiles (each
+    /// the bytes of a float32 im2col and no rounding left for the GEMM (`inputBF16`: copied from an
+    /// input stored as bf16). With few row tiles (each
     /// split into column blocks) all pixels are gathered once, by all workers, into rows the blocks
     /// share; otherwise each worker gathers its own row tile, which is one task.
-    private static func runBF16Im2col(_ plan: ConvPlan, input: SharedConstPointer<Float>, bf16Weights: BF16Weights,
-                                      output: SharedPointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                                      epilogue: Epilogue, threads: Int, kernels: KernelOptions) {
+    private static func runBF16Im2col(_ plan: ConvPlan, input: SharedConstPointer<Float>, inputBF16: Bool,
+                                      bf16Weights: BF16Weights, output: SharedPointer<Float>,
+                                      scratch: UnsafeMutablePointer<Float>, epilogue: Epilogue, threads: Int,
+                                      kernels: KernelOptions) {
         let t = plan.tiling, outC = plan.g.outC, k = plan.groupK
         let shape = plan.im2colShape
+        // Pixels [first, first + count) gathered into rows starting at `dst`.
+        let gather: @Sendable (_ first: Int, _ count: Int, _ dst: UnsafeMutablePointer<UInt32>, _ stride: Int) -> Void = {
+            first, count, dst, stride in
+            var shape = shape
+            if inputBF16 {
+                zoo_bf16_im2col_stored(&shape, first, count, UnsafeRawPointer(input.base).assumingMemoryBound(to: UInt16.self),
+                                       dst, stride)
+            } else {
+                zoo_bf16_im2col(&shape, first, count, input.base, dst, stride)
+            }
+        }
         // Runs one task's GEMM on rows already gathered (`rows` at the task's first row).
         let multiply: @Sendable (_ task: Int, _ rows: BF16Rows, _ first: Int) -> Void = { task, rows, first in
             let (r, cols) = t.block(task)
             GEMM.block(rows: r.count, cols: cols.count, k: k, rounded: rows.base + (r.lowerBound - first) * rows.stride,
-                       lda: rows.stride, packed: bf16Weights, c: output.base + r.lowerBound * outC + cols.lowerBound,
+                       lda: rows.stride, packed: bf16Weights, output: UnsafeMutableRawPointer(output.base),
                        ldc: outC, epilogue: epilogue, row0: r.lowerBound, col0: cols.lowerBound, kernels: kernels)
         }
         if plan.roundsRowsOnce {
             let rows = BF16Rows(scratch: scratch, m: plan.pixels, k: k)
             parallelFor(count: plan.pixels, grain: 16, threads: threads) { _, pixels in
-                var shape = shape
-                zoo_bf16_im2col(&shape, pixels.lowerBound, pixels.count, input.base,
-                                rows.base + pixels.lowerBound * rows.stride, rows.stride)
+                gather(pixels.lowerBound, pixels.count, rows.base + pixels.lowerBound * rows.stride, rows.stride)
             }
             parallelFor(count: t.tasks, threads: threads) { _, tasks in
                 for task in tasks { multiply(task, rows, 0) }
@@ -184,8 +221,7 @@ package enum Conv2D {
             let rows = BF16Rows(scratch: scratch.base + worker * perWorker, m: t.rowTile, k: k, zeroingPadding: false)
             for task in tasks {
                 let pixels = t.block(task).rows
-                var shape = shape
-                zoo_bf16_im2col(&shape, pixels.lowerBound, pixels.count, input.base, rows.base, rows.stride)
+                gather(pixels.lowerBound, pixels.count, rows.base, rows.stride)
                 multiply(task, rows, pixels.lowerBound)
             }
         }

@@ -9,23 +9,53 @@ import CZooKernels
 struct Epilogue: @unchecked Sendable {
     /// `[outC]`, indexed by absolute output column.
     var bias: UnsafePointer<Float>?
-    /// Same layout as the full output, rows `ldr` floats apart.
+    /// Same layout as the full output, rows `ldr` elements apart.
     var residual: UnsafePointer<Float>?
     var ldr: Int
     var activation: Activation
+    /// `residual` holds bf16 values, and the output is written as bf16 (`BF16Activations`): only
+    /// the bf16 GEMM on rounded rows (`block(rounded:)`) stores bf16, with a clamp activation or
+    /// none, which it fuses.
+    var residualBF16 = false
+    var storesBF16 = false
+
+    init(bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, ldr: Int, activation: Activation,
+         bf16 activations: BF16Activations = .none) {
+        self.bias = bias
+        self.residual = residual
+        self.ldr = ldr
+        self.activation = activation
+        residualBF16 = residual != nil && activations.residual
+        storesBF16 = activations.output
+        precondition(!storesBF16 || activation == .none || activation.clampBounds != nil,
+                     "bf16 output: the activation must be fused in the kernel")
+    }
 
     var isIdentity: Bool { bias == nil && residual == nil && activation == .none }
+
+    /// Bytes per output element.
+    var outputSize: Int { storesBF16 ? 2 : 4 }
+
+    /// Where the output element (`row`, `col`) is in an output `c` of rows `ldc` elements apart.
+    func output(_ c: UnsafeMutableRawPointer, row: Int, col: Int, ldc: Int) -> UnsafeMutableRawPointer {
+        c + (row * ldc + col) * outputSize
+    }
 
     /// The C kernels' epilogue for the block at (`row0`, `col0`): bias, residual and any clamp
     /// activation (others are left for `applyActivation` after the kernel).
     func fusable(row0: Int, col0: Int) -> zoo_epilogue {
         let bounds = activation.clampBounds
-        return zoo_epilogue(bias: bias.map { $0 + col0 }, residual: residual.map { $0 + row0 * ldr + col0 },
-                            ldr: ldr, lo: bounds?.lo ?? -.infinity, hi: bounds?.hi ?? .infinity)
+        let at = residual.map { UnsafeRawPointer($0) + (row0 * ldr + col0) * (residualBF16 ? 2 : 4) }
+        return zoo_epilogue(bias: bias.map { $0 + col0 },
+                            residual: residualBF16 ? nil : at?.assumingMemoryBound(to: Float.self),
+                            ldr: ldr, lo: bounds?.lo ?? -.infinity, hi: bounds?.hi ?? .infinity,
+                            residual_bf16: residualBF16 ? at?.assumingMemoryBound(to: UInt16.self) : nil,
+                            store_bf16: storesBF16 ? 1 : 0)
     }
 
     /// Applies to the `rows x cols` block at `c` whose top-left is (`row0`, `col0`) of the full output.
     func apply(rows: Int, cols: Int, row0: Int, col0: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        precondition(!residualBF16 && !storesBF16, "bf16 activations are for the bf16 GEMM only")
         if isIdentity { return }
         for r in 0..<rows {
             let out = c + r * ldc
@@ -135,24 +165,33 @@ enum GEMM {
         epilogue.apply(rows: rows, cols: cols, row0: row0, col0: col0, c: c, ldc: ldc)
     }
 
-    /// `block` on activations already rounded (`rows` points at the block's first row), at bf16.
+    /// `block` on activations already rounded (`rows` points at the block's first row), at bf16;
+    /// `c` is the whole output, whose block at (`row0`, `col0`) this writes (as bf16 when the
+    /// epilogue stores bf16).
     static func block(rows: Int, cols: Int, k: Int, rounded a: UnsafePointer<UInt32>, lda: Int, packed: BF16Weights,
-                      c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, row0: Int, col0: Int,
+                      output c: UnsafeMutableRawPointer, ldc: Int, epilogue: Epilogue, row0: Int, col0: Int,
                       kernels: KernelOptions) {
         guard rows > 0, cols > 0 else { return }
         var e = epilogue.fusable(row0: row0, col0: col0)
         let panel = packed.panel(column: col0)
+        let out = epilogue.output(c, row: row0, col: col0, ldc: ldc)
         if kernels.bf16 == .amx {
-            zoo_sgemm_bf16_amx_rounded(rows, cols, k, a, lda, panel, c, ldc, &e)
+            precondition(!epilogue.storesBF16, "bf16 activations are for the AVX512-BF16 kernel only")
+            zoo_sgemm_bf16_amx_rounded(rows, cols, k, a, lda, panel, out.assumingMemoryBound(to: Float.self), ldc, &e)
         } else {
-            zoo_sgemm_bf16_rounded(rows, cols, k, a, lda, panel, c, ldc, &e)
+            zoo_sgemm_bf16_rounded(rows, cols, k, a, lda, panel, out, ldc, &e)
         }
-        finishActivation(epilogue, rows: rows, cols: cols, c: c, ldc: ldc)
+        if !epilogue.storesBF16 {
+            finishActivation(epilogue, rows: rows, cols: cols, c: out.assumingMemoryBound(to: Float.self), ldc: ldc)
+        }
     }
 
-    /// Floats of scratch `run` uses for this product at bf16 (0 when it rounds per block).
-    static func bf16ScratchCount(m: Int, n: Int, k: Int, groups: Int = 1) -> Int {
-        guard groups == 1, BF16Rows.pays(for: GEMMTiling(m: m, n: n, k: k, maxRowTile: 256)) else { return 0 }
+    /// Floats of scratch `run` uses for this product at bf16 (0 when it rounds per block, or its
+    /// input is stored as bf16): all rows rounded once when the tiling splits columns or some
+    /// activation is stored as bf16 (which only the rounded entry reads and writes).
+    static func bf16ScratchCount(m: Int, n: Int, k: Int, groups: Int = 1, activations: BF16Activations = .none) -> Int {
+        guard groups == 1, !activations.input,
+              !activations.isNone || BF16Rows.pays(for: GEMMTiling(m: m, n: n, k: k, maxRowTile: 256)) else { return 0 }
         return BF16Rows.scratchCount(m: m, k: k)
     }
 
@@ -166,26 +205,28 @@ enum GEMM {
 
     /// Grouped, tiled, parallel GEMM with a fused epilogue. Group `g` multiplies
     /// a[:, g*k ..< (g+1)*k] by b[:, g*n ..< (g+1)*n] into c[:, g*n ..< (g+1)*n].
-    /// At bf16, `scratch` holds `bf16ScratchCount` floats (nil: the kernels round per block).
+    /// At bf16, `scratch` holds `bf16ScratchCount` floats (nil: the kernels round per block); with
+    /// `activations.input`, a holds bf16 values (`lda` of them a row), read as they are.
     static func run(m: Int, n: Int, k: Int, groups: Int = 1,
                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, packed: BF16Weights? = nil,
                     panels: FP32Panels? = nil, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, scratch: UnsafeMutablePointer<Float>? = nil,
-                    threads: Int, kernels: KernelOptions) {
+                    activations: BF16Activations = .none, threads: Int, kernels: KernelOptions) {
         let tiling = GEMMTiling(m: m, n: n, k: k, maxRowTile: 256)
-        if let packed, let scratch, kernels.precision == .bf16, bf16ScratchCount(m: m, n: n, k: k, groups: groups) > 0 {
-            let rows = BF16Rows(scratch: scratch, m: m, k: k)
-            rows.roundAll(m: m, k: k, a: a, lda: lda, threads: threads)
+        if let packed, kernels.precision == .bf16, let rows = roundedRows(m: m, n: n, k: k, groups: groups, a: a, lda: lda,
+                                                                          scratch: scratch, activations: activations,
+                                                                          threads: threads) {
             let c = SharedPointer(c)
             parallelFor(count: tiling.tasks, threads: threads) { _, tasks in
                 for task in tasks {
                     let (r, cols) = tiling.block(task)
                     block(rows: r.count, cols: cols.count, k: k, rounded: rows.base + r.lowerBound * rows.stride,
-                          lda: rows.stride, packed: packed, c: c.base + r.lowerBound * ldc + cols.lowerBound, ldc: ldc,
+                          lda: rows.stride, packed: packed, output: UnsafeMutableRawPointer(c.base), ldc: ldc,
                           epilogue: epilogue, row0: r.lowerBound, col0: cols.lowerBound, kernels: kernels)
                 }
             }
             return
         }
+        precondition(activations.isNone, "bf16 activations need the bf16 GEMM on rounded rows")
         let a = SharedConstPointer(a), b = SharedConstPointer(b), c = SharedPointer(c)
         // Tasks run group-major so each group's weights stay in cache across its row tiles.
         parallelFor(count: groups * tiling.tasks, threads: threads) { _, tasks in
@@ -200,6 +241,26 @@ enum GEMM {
                       epilogue: epilogue, row0: rows.lowerBound, col0: col0, kernels: kernels)
             }
         }
+    }
+}
+
+extension GEMM {
+    /// The rounded rows a bf16 `run` multiplies, when it reads such rows: the input itself when it
+    /// is stored as bf16, else all rows rounded once into `scratch` (`bf16ScratchCount` > 0);
+    /// nil when the kernels round per block.
+    private static func roundedRows(m: Int, n: Int, k: Int, groups: Int, a: UnsafePointer<Float>, lda: Int,
+                                    scratch: UnsafeMutablePointer<Float>?, activations: BF16Activations,
+                                    threads: Int) -> BF16Rows? {
+        if activations.input {
+            precondition(groups == 1 && lda % 2 == 0 && lda >= k, "bf16 input: rows of whole depth pairs")
+            return BF16Rows(stored: a, pairsPerRow: lda / 2)
+        }
+        guard let scratch, bf16ScratchCount(m: m, n: n, k: k, groups: groups, activations: activations) > 0 else {
+            return nil
+        }
+        let rows = BF16Rows(scratch: scratch, m: m, k: k)
+        rows.roundAll(m: m, k: k, a: a, lda: lda, threads: threads)
+        return rows
     }
 }
 

@@ -71,14 +71,32 @@ package struct InvertedResidual: Sendable, Hashable {
         return min(depthwise.inH, (tileRows - 1) * p.strides.h + (p.kernel.h - 1) * p.dilations.h + 1)
     }
 
-    /// Floats of one worker's scratch: the expanded rows, then the depthwise rows.
-    private var workerFloats: Int {
-        (expand == nil ? 0 : heldRows * depthwise.inW * depthwise.inC) + tileRows * depthwise.outW * depthwise.outC
+    /// Floats of one worker's scratch: the expanded rows, then the depthwise rows, then (when the
+    /// projection stores or adds bf16, which only the GEMM on rounded rows does) those rounded.
+    private func workerFloats(_ activations: BF16Activations) -> Int {
+        let tile = tileRows * depthwise.outW
+        return (expand == nil ? 0 : heldRows * depthwise.inW * depthwise.inC) + tile * depthwise.outC
+            + (projectsRounded(activations) ? BF16Rows.scratchCount(m: tile, k: depthwise.outC) : 0)
     }
 
+    /// Whether the projection multiplies rounded rows (`GEMM.block(rounded:)`).
+    private func projectsRounded(_ activations: BF16Activations) -> Bool { activations.output || activations.residual }
+
     /// Floats of scratch `run` needs with `threads` threads.
-    package func scratchCount(threads: Int) -> Int {
-        workerCount(count: depthwise.batch * tilesPerImage, threads: threads) * workerFloats
+    package func scratchCount(threads: Int, activations: BF16Activations = .none) -> Int {
+        workerCount(count: depthwise.batch * tilesPerImage, threads: threads) * workerFloats(activations)
+    }
+
+    /// Whether the block may read its input as bf16 (`BF16Activations.input`): the expansion's
+    /// GEMM reads it (the depthwise kernel reads float32), in whole depth pairs.
+    package var readsBF16: Bool { expand.map { $0.inC % 2 == 0 } ?? false }
+
+    /// Whether the block may add a bf16 residual and write its output as bf16, as a convolution
+    /// does (`Conv2D.storesBF16`) on the AVX512-BF16 kernel.
+    package func storesBF16(kernels: KernelOptions) -> Bool {
+        let a = project.params.activation
+        return kernels.precision == .bf16 && kernels.bf16 == .avx512 && project.outC % 2 == 0
+            && (a == .none || a.clampBounds != nil)
     }
 
     /// The input rows (inside the image) the depthwise rows `rows` read.
@@ -98,36 +116,51 @@ package struct InvertedResidual: Sendable, Hashable {
     /// output[N, OH, OW, project.outC] = project(depthwise(expand(input))) + residual, each layer with
     /// its bias and activation. `input` is the block's input ([N, H, W, C]; the depthwise layer's
     /// when there is no expansion); `residual` is laid out like `output`, which overlaps neither.
-    /// `scratch` holds `scratchCount(threads:)` floats.
+    /// `scratch` holds `scratchCount(threads:activations:)` floats. `activations` says which of
+    /// input, residual and output hold bf16 (where `readsBF16` and `storesBF16` allow, with bf16 weights).
     package func run(input: UnsafePointer<Float>, expandWeights: PointwiseWeights?, expandBias: UnsafePointer<Float>?,
                      depthwiseWeights: UnsafePointer<Float>, depthwiseBias: UnsafePointer<Float>?,
                      projectWeights: PointwiseWeights, projectBias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
-                     output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int,
-                     kernels: KernelOptions) {
+                     output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                     activations: BF16Activations = .none, threads: Int, kernels: KernelOptions) {
         precondition(expand == nil || expandWeights != nil, "inverted residual: an expansion without weights")
+        precondition(activations.isNone || (storesBF16(kernels: kernels) && projectWeights.bf16 != nil
+                                            && (!activations.input || (readsBF16 && expandWeights?.bf16 != nil))),
+                     "inverted residual: bf16 activations need the bf16 GEMMs")
         let d = depthwise, p = d.params, wide = d.inC, inRowFloats = d.inW * wide
         let expandEpilogue = expand.map { Epilogue(bias: expandBias, residual: nil, ldr: wide, activation: $0.params.activation) }
         let depthwiseEpilogue = Epilogue(bias: depthwiseBias, residual: nil, ldr: wide, activation: p.activation)
-        let projectEpilogue = Epilogue(bias: projectBias, residual: residual, ldr: project.outC, activation: project.params.activation)
+        let projectEpilogue = Epilogue(bias: projectBias, residual: residual, ldr: project.outC, activation: project.params.activation,
+                                       bf16: BF16Activations(residual: activations.residual, output: activations.output))
+        let rounded = projectsRounded(activations), tilePixels = tileRows * d.outW
         let shape = zoo_depthwise_shape(
             in_h: d.inH, in_w: d.inW, channels: wide, out_w: d.outW, kernel_h: p.kernel.h, kernel_w: p.kernel.w,
             stride_h: p.strides.h, stride_w: p.strides.w, dilation_h: p.dilations.h, dilation_w: p.dilations.w,
             pad_top: p.padding.top, pad_left: p.padding.left)
         let x = SharedConstPointer(input), w = SharedConstPointer(depthwiseWeights), y = SharedPointer(output)
-        let s = SharedPointer(scratch), tiles = tilesPerImage, workerFloats = workerFloats
+        let s = SharedPointer(scratch), tiles = tilesPerImage, workerFloats = workerFloats(activations)
         let expandedFloats = expand == nil ? 0 : heldRows * inRowFloats
         parallelFor(count: d.batch * tiles, threads: threads) { worker, range in
             let expanded = s.base + worker * workerFloats, rows = expanded + expandedFloats
             var held = HeldRows(base: expanded, rowFloats: inRowFloats)  // expanded rows
+            // The depthwise rows rounded for the projection (rows past a tile's end: never read).
+            let roundedRows = rounded ? BF16Rows(scratch: rows + tilePixels * wide, m: tilePixels, k: wide, zeroingPadding: false) : nil
             for task in range {
                 let n = task / tiles, oy0 = (task % tiles) * tileRows, oy1 = min(oy0 + tileRows, d.outH)
                 var image = x.base + n * d.inH * inRowFloats, tileShape = shape
                 if let expand, let expandWeights, let expandEpilogue {
                     let needed = inputRows(oy0..<oy1)
                     let computed = held.hold(needed, of: n)
-                    if !computed.isEmpty {
+                    let firstPixel = (n * d.inH + computed.lowerBound) * d.inW
+                    if !computed.isEmpty, activations.input, let packed = expandWeights.bf16 {
+                        // The input's bf16 rows are the expansion's operand as they stand.
                         GEMM.block(rows: computed.count * d.inW, cols: wide, k: expand.inC,
-                                   a: x.base + ((n * d.inH + computed.lowerBound) * d.inW) * expand.inC, lda: expand.inC,
+                                   rounded: UnsafeRawPointer(x.base).assumingMemoryBound(to: UInt32.self) + firstPixel * expand.inC / 2,
+                                   lda: expand.inC / 2, packed: packed, output: held.pointer(to: computed.lowerBound),
+                                   ldc: wide, epilogue: expandEpilogue, row0: 0, col0: 0, kernels: kernels)
+                    } else if !computed.isEmpty {
+                        GEMM.block(rows: computed.count * d.inW, cols: wide, k: expand.inC,
+                                   a: x.base + firstPixel * expand.inC, lda: expand.inC,
                                    b: expandWeights.float32, ldb: wide, packed: expandWeights.bf16,
                                    panels: expandWeights.panels, c: held.pointer(to: computed.lowerBound),
                                    ldc: wide, epilogue: expandEpilogue, row0: 0, col0: 0, kernels: kernels)
@@ -144,11 +177,18 @@ package struct InvertedResidual: Sendable, Hashable {
                     zoo_depthwise_row(&tileShape, oy, image, w.base, dst, &e)
                     if p.activation.clampBounds == nil { applyActivation(p.activation, dst, count: d.outW * wide) }
                 }
-                let pixel0 = (n * d.outH + oy0) * d.outW
-                GEMM.block(rows: (oy1 - oy0) * d.outW, cols: project.outC, k: wide, a: rows, lda: wide,
-                           b: projectWeights.float32, ldb: project.outC, packed: projectWeights.bf16,
-                           panels: projectWeights.panels, c: y.base + pixel0 * project.outC, ldc: project.outC,
-                           epilogue: projectEpilogue, row0: pixel0, col0: 0, kernels: kernels)
+                let pixel0 = (n * d.outH + oy0) * d.outW, pixels = (oy1 - oy0) * d.outW
+                if let roundedRows, let packed = projectWeights.bf16 {
+                    roundedRows.round(rows: pixels, from: rows, lda: wide, k: wide, at: 0)
+                    GEMM.block(rows: pixels, cols: project.outC, k: wide, rounded: roundedRows.base, lda: roundedRows.stride,
+                               packed: packed, output: UnsafeMutableRawPointer(y.base), ldc: project.outC,
+                               epilogue: projectEpilogue, row0: pixel0, col0: 0, kernels: kernels)
+                } else {
+                    GEMM.block(rows: pixels, cols: project.outC, k: wide, a: rows, lda: wide,
+                               b: projectWeights.float32, ldb: project.outC, packed: projectWeights.bf16,
+                               panels: projectWeights.panels, c: y.base + pixel0 * project.outC, ldc: project.outC,
+                               epilogue: projectEpilogue, row0: pixel0, col0: 0, kernels: kernels)
+                }
             }
         }
     }

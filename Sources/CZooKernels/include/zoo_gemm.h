@@ -1,6 +1,7 @@
 #ifndef ZOO_GEMM_H
 #define ZOO_GEMM_H
 #include <stddef.h>
+#include <stdint.h>
 
 /// What to do with each finished output element: y = clamp(acc + bias[col] + residual[row, col], lo, hi).
 /// Pointers are positioned at the block's first row and column; NULL means "none".
@@ -9,6 +10,12 @@ typedef struct {
     const float *residual;
     ptrdiff_t ldr;
     float lo, hi;
+    /// Activations stored as bfloat16 between layers (read only by zoo_sgemm_bf16_rounded, the
+    /// AVX512-BF16 kernel; zero for every other kernel): the residual as bf16 values (instead of
+    /// `residual`, rows `ldr` apart), and, when `store_bf16` is 1, the output c written as bf16
+    /// (uint16 values, rows `ldc` apart), each rounded to nearest even as the next GEMM would.
+    const uint16_t *residual_bf16;
+    int store_bf16;
 } zoo_epilogue;
 
 /// 1 when the CPU and OS support the AVX-512 kernels below (F, BW, DQ, VL and FMA).

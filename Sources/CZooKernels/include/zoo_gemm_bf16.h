@@ -37,7 +37,8 @@ void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t ldb, uint
 /// c[m x n] = epilogue(bf16(a[m x k]) * b), b packed from a k x (at least n) matrix and
 /// `packed` positioned at the panel of the block's first column (a multiple of 32).
 /// Single-threaded: callers split the work. Only call when zoo_gemm_bf16_available().
-/// Returns 0, or -1 when the per-thread buffer could not be allocated (nothing written).
+/// Returns 0, or -1 when the per-thread buffer could not be allocated or the epilogue asks for
+/// bf16 stores (nothing written).
 int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
                    const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
 
@@ -52,13 +53,16 @@ int zoo_sgemm_bf16_amx(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, pt
 /// for p below zoo_bf16_panel_pairs(k), zeros past k. Only call when zoo_gemm_bf16_available().
 void zoo_bf16_round_rows(ptrdiff_t rows, ptrdiff_t k, const float *a, ptrdiff_t lda, uint32_t *dst, ptrdiff_t ldd);
 
-/// zoo_sgemm_bf16 on activations already rounded by zoo_bf16_round_rows (rows `lda` words apart):
+/// zoo_sgemm_bf16 on activations already rounded by zoo_bf16_round_rows (rows `lda` words apart),
+/// or stored as bf16 by an earlier product (an NHWC tensor of an even channel count is such rows):
 /// for callers that split one product into several column blocks, so each row is rounded once
-/// and not once per block. Gives the same bits as zoo_sgemm_bf16 on the unrounded rows.
+/// and not once per block. Gives the same bits as zoo_sgemm_bf16 on the unrounded rows. The one
+/// entry that honours the epilogue's `residual_bf16` and `store_bf16` (c then holds uint16 values).
 void zoo_sgemm_bf16_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
-                            const uint16_t *packed, float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
+                            const uint16_t *packed, void *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
 
-/// zoo_sgemm_bf16_amx on rounded activations, as zoo_sgemm_bf16_rounded. The tiles read rows 32 at
+/// zoo_sgemm_bf16_amx on rounded activations, as zoo_sgemm_bf16_rounded, but never storing bf16
+/// (the epilogue's `store_bf16` must be 0). The tiles read rows 32 at
 /// a time: `a` must hold m rounded up to 32 rows (the products of rows past m are dropped).
 /// Only call when zoo_gemm_bf16_amx_available(). Same bits as zoo_sgemm_bf16_amx.
 void zoo_sgemm_bf16_amx_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,

@@ -19,4 +19,10 @@ typedef struct {
 void zoo_bf16_im2col(const zoo_im2col_shape *shape, ptrdiff_t pixel0, ptrdiff_t count, const float *input,
                      uint32_t *dst, ptrdiff_t ldd);
 
+/// zoo_bf16_im2col of an input an earlier layer stored as bf16 (`input` [N, in_h, in_w, channels]
+/// of uint16 values): the patches copied as they are. Same bits as zoo_bf16_im2col on the float32
+/// values that were rounded to them.
+void zoo_bf16_im2col_stored(const zoo_im2col_shape *shape, ptrdiff_t pixel0, ptrdiff_t count, const uint16_t *input,
+                            uint32_t *dst, ptrdiff_t ldd);
+
 #endif
