@@ -96,13 +96,22 @@ ZOO_AVX512 void zoo_winograd_weights_packed(ptrdiff_t C, ptrdiff_t K, const floa
     transform_weights(C, K, w, panels, 1);
 }
 
-ZOO_AVX512 void zoo_winograd_input(const zoo_winograd_shape *s, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
-                                   const float *input, float *v) {
+/// 16 channels (`mask`) of the input at element `at`: float32, or (`stored`) bf16 widened.
+ZOO_AVX512 static inline __attribute__((always_inline)) __m512 load_input(const void *input, const int stored,
+                                                                          ptrdiff_t at, __mmask16 mask) {
+    if (!stored) return _mm512_maskz_loadu_ps(mask, (const float *)input + at);
+    __m256i bits = _mm256_maskz_loadu_epi16(mask, (const uint16_t *)input + at);
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bits), 16));
+}
+
+ZOO_AVX512 static inline __attribute__((always_inline)) void
+transform_input(const zoo_winograd_shape *s, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block, const void *input,
+                const int stored, float *v) {
     const ptrdiff_t C = s->channels, per_image = s->tiles_h * s->tiles_w;
     for (ptrdiff_t t = t0; t < t1; t++) {
         ptrdiff_t n = t / per_image, th = (t % per_image) / s->tiles_w, tw = t % s->tiles_w;
         ptrdiff_t ih0 = th * 4 - s->pad_top, iw0 = tw * 4 - s->pad_left;
-        const float *image = input + n * s->in_h * s->in_w * C;
+        const ptrdiff_t image = n * s->in_h * s->in_w * C;
         int inside[6][6];
         for (int i = 0; i < 6; i++) {
             for (int j = 0; j < 6; j++) {
@@ -116,9 +125,8 @@ ZOO_AVX512 void zoo_winograd_input(const zoo_winograd_shape *s, ptrdiff_t t0, pt
             for (int j = 0; j < 6; j++) {
                 __m512 d[6];
                 for (int i = 0; i < 6; i++) {
-                    d[i] = inside[i][j]
-                        ? _mm512_maskz_loadu_ps(mask, image + ((ih0 + i) * s->in_w + iw0 + j) * C + c)
-                        : _mm512_setzero_ps();
+                    d[i] = inside[i][j] ? load_input(input, stored, image + ((ih0 + i) * s->in_w + iw0 + j) * C + c, mask)
+                                        : _mm512_setzero_ps();
                 }
                 input_transform6(d, cols[j]);
             }
@@ -129,6 +137,16 @@ ZOO_AVX512 void zoo_winograd_input(const zoo_winograd_shape *s, ptrdiff_t t0, pt
             }
         }
     }
+}
+
+ZOO_AVX512 void zoo_winograd_input(const zoo_winograd_shape *s, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
+                                   const float *input, float *v) {
+    transform_input(s, t0, t1, block, input, 0, v);
+}
+
+ZOO_AVX512 void zoo_winograd_input_stored(const zoo_winograd_shape *s, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
+                                          const uint16_t *input, float *v) {
+    transform_input(s, t0, t1, block, input, 1, v);
 }
 
 ZOO_AVX512 void zoo_winograd_output(const zoo_winograd_shape *s, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
@@ -159,6 +177,7 @@ ZOO_AVX512 void zoo_winograd_output(const zoo_winograd_shape *s, ptrdiff_t t0, p
                     ptrdiff_t at = image_offset + ((oh0 + r) * s->out_w + ow0 + q) * K + k;
                     __m512 acc = _mm512_add_ps(y[q], bias);
                     if (e->residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->residual + at));
+                    if (e->residual_bf16) acc = _mm512_add_ps(acc, load_input(e->residual_bf16, 1, at, mask));
                     // The bound is the first operand: max/min return the second when either is NaN.
                     if (clamp_lo) acc = _mm512_max_ps(lo, acc);
                     if (clamp_hi) acc = _mm512_min_ps(hi, acc);
@@ -186,6 +205,12 @@ void zoo_winograd_weights_packed(ptrdiff_t channels, ptrdiff_t out_channels, con
 
 void zoo_winograd_input(const zoo_winograd_shape *shape, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
                         const float *input, float *v) {
+    (void)shape, (void)t0, (void)t1, (void)block, (void)input, (void)v;
+    abort();
+}
+
+void zoo_winograd_input_stored(const zoo_winograd_shape *shape, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
+                               const uint16_t *input, float *v) {
     (void)shape, (void)t0, (void)t1, (void)block, (void)input, (void)v;
     abort();
 }

@@ -4,8 +4,9 @@ extension ExecutionPlan {
     /// Marks the values a bf16 plan stores as bfloat16 (`BF16Activations`) in the kernels of the
     /// steps that write and read them, and returns them. A value qualifies when the step writing it
     /// can store bf16 and every step reading it can read it so: the bf16 GEMM's convolutions and
-    /// fused inverted residual blocks, as their GEMM operand or residual. Graph outputs, and values
-    /// read by anything else (a Winograd or depthwise layer, a pool, a reshape), stay float32.
+    /// fused inverted residual blocks, as their GEMM operand or residual, and Winograd layers (which
+    /// write float32), as input or residual. Graph outputs, and values read by anything else (a
+    /// depthwise layer, a pool, a reshape), stay float32.
     ///
     /// ResNet's block outputs qualify: the next block's first 1x1 convolution reads them and its
     /// last adds them. At resnet50's 56x56 stage a 1x1 layer with a residual moved 3 floats for
@@ -40,19 +41,23 @@ extension PlannedStep {
         switch kernel {
         case let .conv2d(_, _, _, _, hasResidual, _): hasResidual ? 3 : nil
         case let .invertedResidual(_, _, _, _, hasResidual, _): hasResidual ? inputs.count - 1 : nil
+        case let .winogradConv2d(_, _, hasResidual, _): hasResidual ? 3 : nil
         default: nil
         }
     }
 
-    /// Whether the step can read its input `position` as bf16: a bf16 GEMM's operand, or its residual.
+    /// Whether the step can read its input `position` as bf16: a bf16 GEMM's operand, a Winograd
+    /// layer's input at bf16 (its input transform widens), or the residual of either.
     func readsBF16(at position: Int, _ kernels: KernelOptions) -> Bool {
-        guard kernel.writesBF16(kernels) else { return false }
-        if position == residualPosition { return true }
-        guard position == 0 else { return false }
         switch kernel {
-        case let .conv2d(g, _, _, _, _, _): return Conv2D.readsBF16(g)
-        case let .invertedResidual(block, expand, _, _, _, _): return block.readsBF16 && expand?.bf16 != nil
-        default: return false
+        case let .conv2d(g, _, _, _, _, _):
+            return kernel.writesBF16(kernels) && (position == residualPosition || (position == 0 && Conv2D.readsBF16(g)))
+        case let .invertedResidual(block, expand, _, _, _, _):
+            return kernel.writesBF16(kernels) && (position == residualPosition || (position == 0 && block.readsBF16 && expand?.bf16 != nil))
+        case .winogradConv2d:
+            return kernels.precision == .bf16 && kernels.bf16 == .avx512 && (position == 0 || position == residualPosition)
+        default:
+            return false
         }
     }
 }
@@ -68,7 +73,7 @@ extension PreparedKernel {
         }
     }
 
-    /// The kernel with `activations` stored as bf16.
+    /// The kernel with `activations` stored as bf16 (never a Winograd layer's output: `writesBF16`).
     func with(_ activations: BF16Activations) -> PreparedKernel {
         switch self {
         case let .conv2d(g, bf16, float32, panels, hasResidual, _):
@@ -76,6 +81,8 @@ extension PreparedKernel {
         case let .invertedResidual(block, expand, depthwise, project, hasResidual, _):
             .invertedResidual(block, expand: expand, depthwise: depthwise, project: project, hasResidual: hasResidual,
                               activations: activations)
+        case let .winogradConv2d(g, weights, hasResidual, _):
+            .winogradConv2d(g, weights: weights, hasResidual: hasResidual, activations: activations)
         default: preconditionFailure("bf16 activations: \(self) neither reads nor writes them")
         }
     }

@@ -16,7 +16,8 @@ enum PreparedKernel: Sendable {
     case invertedResidual(InvertedResidual, expand: PreparedPointwise?, depthwise: PreparedWeight<Tensor>?,
                           project: PreparedPointwise, hasResidual: Bool, activations: BF16Activations = .none)
     /// A 3x3 stride-1 conv by Winograd F(4x4, 3x3), with its weights transformed.
-    case winogradConv2d(Conv2DGeometry, weights: PreparedWeight<WinogradWeights>, hasResidual: Bool)
+    case winogradConv2d(Conv2DGeometry, weights: PreparedWeight<WinogradWeights>, hasResidual: Bool,
+                        activations: BF16Activations = .none)
     case dense(rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation, bf16: PreparedWeight<BF16Weights>?,
                float32: PreparedWeight<Tensor>?, hasResidual: Bool)
     /// Inference batch norm that no pass could fold: y = x * scale + shift per channel.
@@ -42,7 +43,7 @@ extension PreparedKernel {
             _ = bf16?.weights
             _ = float32?.weights
             _ = panels?.weights
-        case let .winogradConv2d(_, weights, _): _ = weights.weights
+        case let .winogradConv2d(_, weights, _, _): _ = weights.weights
         case let .invertedResidual(_, expand, depthwise, project, _, _):
             expand?.makeWeights()
             _ = depthwise?.weights
@@ -199,7 +200,7 @@ enum KernelDispatch {
             Conv2D.scratchCount(g, threads: threads, bf16: bf16 != nil, activations: activations)
         case let .dense(rows, inFeatures, outFeatures, _, bf16, _, _):
             Dense.scratchCount(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, bf16: bf16 != nil)
-        case .winogradConv2d(let g, _, _): WinogradConv2D.scratchCount(g, threads: threads)
+        case .winogradConv2d(let g, _, _, _): WinogradConv2D.scratchCount(g, threads: threads)
         case let .conv2dMaxPool(g, _, _, pool): Conv2D.maxPooledScratchCount(g, pool: pool, threads: threads)
         case let .invertedResidual(block, _, _, _, _, activations): block.scratchCount(threads: threads, activations: activations)
         default: 0
@@ -230,10 +231,10 @@ enum KernelDispatch {
                       projectWeights: project.weights(f[p]), projectBias: f[p + 1], residual: hasResidual ? f[p + 2] : nil,
                       output: y, scratch: scratch.assumingMemoryBound(to: Float.self), activations: activations,
                       threads: threads, kernels: kernels)
-        case let .winogradConv2d(g, weights, hasResidual):
+        case let .winogradConv2d(g, weights, hasResidual, activations):
             WinogradConv2D.run(g, weights: weights.weights, input: f[0], bias: f[2], residual: hasResidual ? f[3] : nil,
-                               output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,
-                               kernels: kernels)
+                               output: y, scratch: scratch.assumingMemoryBound(to: Float.self), activations: activations,
+                               threads: threads, kernels: kernels)
         case let .dense(rows, inFeatures, outFeatures, activation, bf16, float32, hasResidual):
             Dense.run(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, input: f[0], weights: float32.map(floats) ?? f[1],
                       bf16Weights: bf16?.weights, bias: f[2], residual: hasResidual ? f[3] : nil, activation: activation,

@@ -100,18 +100,28 @@ package enum WinogradConv2D {
     /// `kernels.gemm` (AVX-512 or BLAS); the transforms are AVX-512 (`isAvailable`).
     package static func run(_ g: Conv2DGeometry, weights: WinogradWeights, input: UnsafePointer<Float>,
                            bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
-                           output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int,
-                           kernels: KernelOptions) {
+                           output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                           activations: BF16Activations = .none, threads: Int, kernels: KernelOptions) {
         precondition(weights.channels == g.inC && weights.outChannels == g.outC,
                      "winograd: weights for \(weights.channels) -> \(weights.outChannels), conv is \(g.inC) -> \(g.outC)")
+        precondition(!activations.output, "winograd: the output is float32")
         precondition(!weights.packed || kernels.gemm == .avx512, "winograd: packed weights for the \(kernels.gemm) GEMM")
         let t = Tiling(g), c = g.inC, k = g.outC, packed = weights.packed, matrixFloats = weights.matrixFloats
         let bounds = g.params.activation.clampBounds
         let shape = zoo_winograd_shape(in_h: g.inH, in_w: g.inW, channels: c, out_h: g.outH, out_w: g.outW,
                                        out_channels: k, pad_top: g.params.padding.top, pad_left: g.params.padding.left,
                                        tiles_h: t.tilesH, tiles_w: t.tilesW)
-        let epilogue = Epilogue(bias: bias, residual: residual, ldr: k, activation: g.params.activation)
+        let epilogue = Epilogue(bias: bias, residual: residual, ldr: k, activation: g.params.activation, bf16: activations)
         let x = SharedConstPointer(input), u = SharedConstPointer(UnsafePointer(weights.values))
+        // Tiles [t0, t1) transformed into rows `block` apart at `v`.
+        let transform: @Sendable (_ shape: inout zoo_winograd_shape, _ t0: Int, _ t1: Int, _ block: Int,
+                                  _ v: UnsafeMutablePointer<Float>) -> Void = { shape, t0, t1, block, v in
+            if activations.input {
+                zoo_winograd_input_stored(&shape, t0, t1, block, UnsafeRawPointer(x.base).assumingMemoryBound(to: UInt16.self), v)
+            } else {
+                zoo_winograd_input(&shape, t0, t1, block, x.base, v)
+            }
+        }
         if streams(g, packed: packed) {
             let chunk = streamedTiles, perWorker = 36 * chunk * (c + k), s = SharedPointer(scratch), y = SharedPointer(output)
             parallelFor(count: ceilDiv(t.total, chunk), threads: threads) { worker, chunks in
@@ -119,7 +129,7 @@ package enum WinogradConv2D {
                 var shape = shape, fused = epilogue.fusable(row0: 0, col0: 0)
                 for i in chunks {
                     let t0 = i * chunk, t1 = min(t0 + chunk, t.total)
-                    zoo_winograd_input(&shape, t0, t1, chunk, x.base, v)
+                    transform(&shape, t0, t1, chunk, v)
                     for xi in 0..<36 {
                         zoo_sgemm_packed(t1 - t0, k, c, v + xi * chunk * c, c, u.base + xi * matrixFloats,
                                          products + xi * chunk * k, k, nil)
@@ -138,8 +148,7 @@ package enum WinogradConv2D {
             let count = min(t.block, t.total - t0)
             parallelFor(count: count, threads: threads) { _, tiles in
                 var shape = shape
-                zoo_winograd_input(&shape, t0 + tiles.lowerBound, t0 + tiles.upperBound, t.block, x.base,
-                                   v.base + tiles.lowerBound * c)
+                transform(&shape, t0 + tiles.lowerBound, t0 + tiles.upperBound, t.block, v.base + tiles.lowerBound * c)
             }
             // 36 independent GEMMs, cut into row tiles: plenty of tasks without splitting columns.
             let rowTile = 128, rowTiles = ceilDiv(count, rowTile)

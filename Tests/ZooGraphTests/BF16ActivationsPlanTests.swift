@@ -11,12 +11,12 @@ import ZooTestSupport
     static let avx512BF16 = KernelOptions(gemm: .avx512, winograd: .avx512, depthwise: .avx512, precision: .bf16, bf16: .avx512)
 
     /// stem 3x3 - two bottleneck blocks (1x1, 3x3, 1x1 plus a residual: a 1x1 projection in the
-    /// first) - a stride-2 block (3x3 s2, 1x1 s2 projection) - a 1x1 heavier than the image
-    /// prefix's weight budget - global pool - dense: ResNet-50 in small.
+    /// first; the second's 3x3 by Winograd) - a stride-2 block (3x3 s2, 1x1 s2 projection) - a 1x1
+    /// heavier than the image prefix's weight budget - global pool - dense: ResNet-50 in small.
     static func graph() throws -> Graph {
         var f = TensorFactory(seed: 21)
         var b = GraphBuilder(name: "bottlenecks")
-        let x = try b.input("x", shape: [1, 12, 12, 8])
+        let x = try b.input("x", shape: [1, 28, 28, 8])
         func conv(_ h: ValueID, _ k: Int, _ inC: Int, _ outC: Int, stride: Int = 1, act: Activation = .relu,
                   _ name: String) throws -> ValueID {
             try b.conv2d(h, weights: f.uniform([k, k, inC, outC], -0.4...0.4), bias: f.uniform([outC], -0.1...0.1),
@@ -33,7 +33,7 @@ import ZooTestSupport
         }
         var h = try conv(x, 3, 8, 16, "stem")
         h = try block(h, 16, 8, 32, stride: 1, "a")
-        h = try block(h, 32, 8, 32, stride: 1, "b")
+        h = try block(h, 32, 16, 32, stride: 1, "b")
         h = try block(h, 32, 16, 64, stride: 2, "c")
         let heavy = ImagePrefix.weightBudget / 2 / 64 + 32
         h = try conv(h, 1, 64, heavy, "heavy")
@@ -48,11 +48,14 @@ import ZooTestSupport
         let graph = try Self.graph()
         let plan = try Executor(graph: graph, threads: 2, kernels: Self.avx512BF16).plan(batch: 1)
         let stored = Set(plan.bf16Values.map { graph.values[$0].name })
-        let convs = graph.nodes.filter { if case .conv2d = $0.op { true } else { false } }.map { graph.values[$0.output].name }
-        // Every convolution's output but the heavy one's, which the global pool reads.
-        #expect(stored == Set(convs.dropLast()), "\(stored.sorted())")
-        let heavy = try #require(convs.last)
-        #expect(!stored.contains(heavy))
+        let convs = graph.nodes.filter { if case .conv2d = $0.op { true } else { false } }
+        let winograd = try #require(convs.first { $0.name == "b/conv2" })
+        #expect(plan.steps.contains { if case .winogradConv2d = $0.kernel { $0.output == winograd.output } else { false } })
+        // Every convolution's output but Winograd's (float32) and the heavy one's (the global pool
+        // reads it); Winograd reads its bf16 input.
+        let expected = Set(convs.dropLast().map { graph.values[$0.output].name }).subtracting([graph.values[winograd.output].name])
+        #expect(stored == expected, "\(stored.sorted())")
+        #expect(plan.bf16Values.contains(winograd.inputs[0]))
         // fp32, and the AMX kernel where this CPU has it (elsewhere its options run AVX512-BF16).
         var float32Only = [kernelsAt(.fp32)]
         if CPUFeatures.amxBF16 { float32Only.append(KernelOptions(gemm: .avx512, winograd: .avx512, depthwise: .avx512, precision: .bf16, bf16: .amx)) }
@@ -71,14 +74,14 @@ import ZooTestSupport
         let prefix = try #require(ImagePrefix.find(in: graph, bf16: true))
         #expect(try executor.plan(batch: 1).bf16Values.contains(prefix.boundary), "the prefix ends at a bf16 value")
         var f = TensorFactory(seed: 22)
-        let batch = f.uniform([3, 12, 12, 8])
+        let batch = f.uniform([3, 28, 28, 8])
         let exact = try Executor(graph: graph, threads: 2, kernels: kernelsAt(.fp32)).run(["x": batch])["logits"]!.floats
         let together = try executor.run(["x": batch])["logits"]!.floats
         let error = relativeL2(together, exact.map(Double.init))
         #expect(error <= 2e-2 && error > 1e-6, "bf16 vs fp32 relative L2 \(error)")
-        let per = 12 * 12 * 8
+        let per = 28 * 28 * 8
         for i in 0..<3 {
-            let one = Tensor(shape: [1, 12, 12, 8], floats: Array(batch.floats[i * per..<(i + 1) * per]))
+            let one = Tensor(shape: [1, 28, 28, 8], floats: Array(batch.floats[i * per..<(i + 1) * per]))
             let alone = try executor.run(["x": one])["logits"]!.floats
             #expect(alone.map(\.bitPattern) == Array(together[i * 10..<(i + 1) * 10]).map(\.bitPattern), "image \(i)")
         }

@@ -50,12 +50,6 @@ import ZooTestSupport
     }
 }
 
-/// The bits of a bf16 value widened to float32, and of a float32 that bf16 holds exactly narrowed.
-private func widened(_ bits: [UInt16]) -> [Float] { bits.map { Float(bitPattern: UInt32($0) << 16) } }
-private func narrowed(_ values: [Float]) -> [UInt16] {
-    values.map { precondition(roundedToBF16($0).bitPattern == $0.bitPattern); return UInt16($0.bitPattern >> 16) }
-}
-
 /// `runConv` with the activations `activations` names stored as bf16 (input and residual hold
 /// bf16-exact values), within exactly the scratch `scratchCount` asks for; the output widened.
 private func runConvStoringBF16(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
@@ -66,8 +60,8 @@ private func runConvStoringBF16(_ g: Conv2DGeometry, input: [Float], weights: [F
     let outCount = g.batch * g.outH * g.outW * g.outC
     // Float32 buffers big enough for either layout, as an arena slot is.
     var x = input, r = residual, out = unwritten(outCount)
-    if activations.input { x = rawFloats(narrowed(input), count: input.count) }
-    if activations.residual, let residual { r = rawFloats(narrowed(residual), count: residual.count) }
+    if activations.input { x = bf16Slot(input) }
+    if activations.residual, let residual { r = bf16Slot(residual) }
     x.withUnsafeBufferPointer { x in
         weights.withUnsafeBufferPointer { w in
             let packed = BF16Weights(weights: w.baseAddress!, depth: g.params.kernel.h * g.params.kernel.w * g.inC,
@@ -87,18 +81,8 @@ private func runConvStoringBF16(_ g: Conv2DGeometry, input: [Float], weights: [F
     }
     #expect(scratch.suffix(guardBand).allSatisfy { $0 == sentinel }, "conv wrote past its scratch: \(g)")
     guard activations.output else { return out }
-    let bits = out.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self).prefix(outCount)) }
     // The second half of the slot is not the output's: a bf16 store writes only the first.
     let untouched = out[((outCount + 1) / 2)...].allSatisfy { $0.isNaN }
     #expect(untouched, "bf16 output written past its half: \(g)")
-    return widened(bits)
-}
-
-/// `count` floats whose first bytes are `bits` (the rest NaN): a bf16 tensor in a float32 slot.
-private func rawFloats(_ bits: [UInt16], count: Int) -> [Float] {
-    var floats = unwritten(count)
-    floats.withUnsafeMutableBytes { raw in
-        bits.withUnsafeBytes { raw.copyMemory(from: $0) }
-    }
-    return floats
+    return widenedSlot(out, count: outCount)
 }

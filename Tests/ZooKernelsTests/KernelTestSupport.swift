@@ -46,3 +46,20 @@ let noAMX = "this CPU (or OS) has no AMX-BF16 tiles: the AMX GEMM cannot run her
 /// The float64 reference's inputs for a bf16 kernel: each value rounded to bfloat16 as the kernel
 /// rounds it, so the comparison measures the kernel's float32 accumulation, not bf16's precision.
 func bf16Rounded(_ values: [Float]) -> [Float] { values.map(roundedToBF16) }
+
+/// A float32 buffer of `values.count` floats whose first half holds `values` as bf16 (each must be
+/// bf16-exact), the rest NaN: a value stored as bf16 in its float32-sized arena slot.
+func bf16Slot(_ values: [Float]) -> [Float] {
+    let bits = values.map { value in
+        precondition(roundedToBF16(value).bitPattern == value.bitPattern, "\(value) is not a bf16 value")
+        return UInt16(value.bitPattern >> 16)
+    }
+    var slot = unwritten(values.count)
+    slot.withUnsafeMutableBytes { raw in bits.withUnsafeBytes { raw.copyMemory(from: $0) } }
+    return slot
+}
+
+/// The first `count` bf16 values of a slot (`bf16Slot`'s layout), widened to float32.
+func widenedSlot(_ slot: [Float], count: Int) -> [Float] {
+    slot.withUnsafeBytes { raw in raw.bindMemory(to: UInt16.self).prefix(count).map { Float(bitPattern: UInt32($0) << 16) } }
+}

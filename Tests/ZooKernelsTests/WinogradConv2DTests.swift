@@ -5,7 +5,8 @@ import ZooTestSupport
 /// Runs the Winograd kernel with exactly `scratchCount` floats of scratch and a guard band after it,
 /// its weights packed in the GEMM's panels on the AVX-512 GEMM (as the executor makes them) unless told.
 private func runWinograd(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float], residual: [Float]?,
-                         threads: Int, kernels: KernelOptions, packed: Bool? = nil) -> [Float] {
+                         threads: Int, kernels: KernelOptions, packed: Bool? = nil,
+                         activations: BF16Activations = .none) -> [Float] {
     let guardBand = 64, sentinel: Float = 12345
     var scratch = unwritten(WinogradConv2D.scratchCount(g, threads: threads)) + [Float](repeating: sentinel, count: guardBand)
     var out = unwritten(g.batch * g.outH * g.outW * g.outC)
@@ -18,8 +19,8 @@ private func runWinograd(_ g: Conv2DGeometry, input: [Float], weights: [Float], 
                 out.withUnsafeMutableBufferPointer { y in
                     scratch.withUnsafeMutableBufferPointer { s in
                         WinogradConv2D.run(g, weights: transformed, input: x.baseAddress!, bias: b.baseAddress!,
-                                           residual: r, output: y.baseAddress!, scratch: s.baseAddress!, threads: threads,
-                                           kernels: kernels)
+                                           residual: r, output: y.baseAddress!, scratch: s.baseAddress!,
+                                           activations: activations, threads: threads, kernels: kernels)
                     }
                 }
             }
@@ -90,6 +91,22 @@ private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
         let rowMajor = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 2, kernels: .avx512,
                                    packed: false)
         #expect(bitsEqual(packed, rowMajor), "\(c)")
+    }
+
+    /// An input and residual stored as bf16 by the layers before (`BF16Activations`): the same bits
+    /// as float32 ones holding the same values, streamed tiles and whole blocks.
+    @Test(.enabled(if: WinogradConv2D.isAvailable, "\(noAVX512)"), arguments: cases)
+    func bf16InputAndResidualSameBitsAsFloat32(_ c: ConvCase) {
+        let g = c.geometry
+        var rng = SeededRandom(seed: 9)
+        let input = bf16Rounded(rng.floats(g.batch * g.inH * g.inW * g.inC)), weights = rng.floats(9 * g.inC * g.outC)
+        let bias = rng.floats(g.outC)
+        let residual = c.residual ? bf16Rounded(rng.floats(g.batch * g.outH * g.outW * g.outC)) : nil
+        let float32 = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 2, kernels: .avx512)
+        let stored = runWinograd(g, input: bf16Slot(input), weights: weights, bias: bias, residual: residual.map(bf16Slot),
+                                 threads: 2, kernels: .avx512,
+                                 activations: BF16Activations(input: true, residual: c.residual))
+        #expect(bitsEqual(stored, float32), "\(c)")
     }
 
     /// Which layers stream their tiles through the three stages (small transformed weights, packed).

@@ -1,6 +1,7 @@
 #ifndef ZOO_WINOGRAD_H
 #define ZOO_WINOGRAD_H
 #include <stddef.h>
+#include <stdint.h>
 #include "zoo_gemm.h"
 
 /// Winograd F(4x4, 3x3) for 3x3, stride-1, undilated, ungrouped NHWC convolutions: each 4x4
@@ -27,9 +28,14 @@ void zoo_winograd_weights_packed(ptrdiff_t channels, ptrdiff_t out_channels, con
 void zoo_winograd_input(const zoo_winograd_shape *shape, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
                         const float *input, float *v);
 
+/// zoo_winograd_input of an input an earlier layer stored as bf16 (uint16 values, widened exactly).
+void zoo_winograd_input_stored(const zoo_winograd_shape *shape, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
+                               const uint16_t *input, float *v);
+
 /// Tiles [t0, t1) finished from m[xi][t - t0][k] (rows `block` tiles apart) into `out`
 /// ([N, out_h, out_w, K]): out = epilogue(A^T m A). The epilogue's bias is indexed by k and its
-/// residual, when set, is the whole [N, out_h, out_w, K] tensor.
+/// residual (float32, or `residual_bf16`), when set, is the whole [N, out_h, out_w, K] tensor;
+/// the output is float32 (`store_bf16` must be 0).
 void zoo_winograd_output(const zoo_winograd_shape *shape, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
                          const float *m, float *out, const zoo_epilogue *epilogue);
 
