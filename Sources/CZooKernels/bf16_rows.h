@@ -10,8 +10,6 @@
 #include "zoo_gemm.h"
 #include "epilogue_avx512.h"
 
-#define ZOO_BF16 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma,prfchw,avx512bf16")))
-
 static inline __mmask16 zoo_lane_mask(ptrdiff_t lanes) {
     if (lanes >= 16) return 0xFFFF;
     if (lanes <= 0) return 0;

@@ -1,5 +1,5 @@
 // The fused float32 epilogue of a 16-lane store (bias, residual, clamp activation), shared by the
-// AVX-512 GEMM and both bfloat16 GEMMs, and the target attribute of the AVX-512 kernels. x86-64
+// AVX-512 GEMM and both bfloat16 GEMMs, and the target attributes of the AVX-512 kernels. x86-64
 // only; the including file guards it.
 #ifndef ZOO_EPILOGUE_AVX512_H
 #define ZOO_EPILOGUE_AVX512_H
@@ -8,6 +8,8 @@
 #include "zoo_gemm.h"
 
 #define ZOO_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma,prfchw")))
+/// The AVX-512 target with AVX512-BF16 (VDPBF16PS, VCVTNEPS2BF16): the bf16 kernels'.
+#define ZOO_BF16 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma,prfchw,avx512bf16")))
 
 /// acc + bias + residual, clamped: the epilogue of 16 lanes at (`row`, `col`) of the block.
 ZOO_AVX512 static inline __m512 zoo_epilogue_finish(__m512 acc, const zoo_epilogue *e, ptrdiff_t row, ptrdiff_t col,

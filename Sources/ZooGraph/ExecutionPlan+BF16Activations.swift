@@ -4,9 +4,9 @@ extension ExecutionPlan {
     /// Marks the values a bf16 plan stores as bfloat16 (`BF16Activations`) in the kernels of the
     /// steps that write and read them, and returns them. A value qualifies when the step writing it
     /// can store bf16 and every step reading it can read it so: the bf16 GEMM's convolutions and
-    /// fused inverted residual blocks, as their GEMM operand or residual, and Winograd layers (which
-    /// write float32), as input or residual. Graph outputs, and values read by anything else (a
-    /// depthwise layer, a pool, a reshape), stay float32.
+    /// fused inverted residual blocks, as their GEMM operand or residual, and Winograd layers, as
+    /// input or residual. Graph outputs, and values read by anything else (a depthwise layer, a
+    /// pool, a reshape), stay float32.
     ///
     /// ResNet's block outputs qualify: the next block's first 1x1 convolution reads them and its
     /// last adds them. At resnet50's 56x56 stage a 1x1 layer with a residual moved 3 floats for
@@ -55,7 +55,7 @@ extension PlannedStep {
         case let .invertedResidual(block, expand, _, _, _, _):
             return kernel.writesBF16(kernels) && (position == residualPosition || (position == 0 && block.readsBF16 && expand?.bf16 != nil))
         case .winogradConv2d:
-            return kernels.precision == .bf16 && kernels.bf16 == .avx512 && (position == 0 || position == residualPosition)
+            return kernel.writesBF16(kernels) && (position == 0 || position == residualPosition)
         default:
             return false
         }
@@ -64,16 +64,18 @@ extension PlannedStep {
 
 extension PreparedKernel {
     /// Whether the kernel can write its output as bf16 on `kernels` (and so read a bf16 residual):
-    /// a convolution on the bf16 GEMM, or an inverted residual block projecting on it.
+    /// a convolution on the bf16 GEMM, an inverted residual block projecting on it, a Winograd layer
+    /// at bf16.
     func writesBF16(_ kernels: KernelOptions) -> Bool {
         switch self {
         case let .conv2d(g, bf16, _, _, _, _): bf16 != nil && Conv2D.storesBF16(g, kernels: kernels)
         case let .invertedResidual(block, _, _, project, _, _): project.bf16 != nil && block.storesBF16(kernels: kernels)
+        case let .winogradConv2d(g, _, _, _): WinogradConv2D.storesBF16(g, kernels: kernels)
         default: false
         }
     }
 
-    /// The kernel with `activations` stored as bf16 (never a Winograd layer's output: `writesBF16`).
+    /// The kernel with `activations` stored as bf16.
     func with(_ activations: BF16Activations) -> PreparedKernel {
         switch self {
         case let .conv2d(g, bf16, float32, panels, hasResidual, _):

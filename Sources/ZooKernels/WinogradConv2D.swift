@@ -104,7 +104,7 @@ package enum WinogradConv2D {
                            activations: BF16Activations = .none, threads: Int, kernels: KernelOptions) {
         precondition(weights.channels == g.inC && weights.outChannels == g.outC,
                      "winograd: weights for \(weights.channels) -> \(weights.outChannels), conv is \(g.inC) -> \(g.outC)")
-        precondition(!activations.output, "winograd: the output is float32")
+        precondition(activations.isNone || storesBF16(g, kernels: kernels), "winograd: bf16 activations on AVX512-BF16 only")
         precondition(!weights.packed || kernels.gemm == .avx512, "winograd: packed weights for the \(kernels.gemm) GEMM")
         let t = Tiling(g), c = g.inC, k = g.outC, packed = weights.packed, matrixFloats = weights.matrixFloats
         let bounds = g.params.activation.clampBounds
@@ -137,7 +137,7 @@ package enum WinogradConv2D {
                     zoo_winograd_output(&shape, t0, t1, chunk, products, y.base, &fused)
                 }
             }
-            if bounds == nil {
+            if bounds == nil && !activations.output {
                 Elementwise.activation(g.params.activation, input: UnsafePointer(output), output: output,
                                        count: g.batch * g.outH * g.outW * k, threads: threads)
             }
@@ -172,10 +172,18 @@ package enum WinogradConv2D {
                                     products.base + tiles.lowerBound * k, y.base, &fused)
             }
         }
-        if bounds == nil {
+        if bounds == nil && !activations.output {
             Elementwise.activation(g.params.activation, input: UnsafePointer(output), output: output,
                                    count: g.batch * g.outH * g.outW * k, threads: threads)
         }
+    }
+
+    /// Whether `run` may read its input and residual as bf16 and write its output as bf16
+    /// (`BF16Activations`): at bf16 on AVX512-BF16 (the transforms stay float32; the output stage
+    /// rounds as the GEMM's store does), an activation it fuses, an even channel count.
+    package static func storesBF16(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
+        let a = g.params.activation
+        return kernels.precision == .bf16 && kernels.bf16 == .avx512 && g.outC % 2 == 0 && (a == .none || a.clampBounds != nil)
     }
 
     /// How the batch's tiles are cut into blocks whose transformed inputs and products

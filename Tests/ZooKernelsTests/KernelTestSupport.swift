@@ -35,6 +35,8 @@ extension KernelOptions {
     static let winogradWithBLAS = KernelOptions(gemm: .portable, winograd: .avx512, depthwise: .portable)
     /// The AVX512-BF16 GEMM (needs `CPUFeatures.avx512BF16`); depthwise stays float32 AVX-512.
     static let avx512BF16 = KernelOptions(gemm: .avx512, winograd: .off, depthwise: .avx512, precision: .bf16, bf16: .avx512)
+    /// `avx512BF16` with Winograd on: its transforms stay float32, its activations may be bf16.
+    static let avx512BF16Winograd = KernelOptions(gemm: .avx512, winograd: .avx512, depthwise: .avx512, precision: .bf16, bf16: .avx512)
     /// The AMX-BF16 GEMM (needs `CPUFeatures.amxBF16`); depthwise stays float32 AVX-512.
     static let amxBF16 = KernelOptions(gemm: .avx512, winograd: .avx512, depthwise: .avx512, precision: .bf16, bf16: .amx)
 }

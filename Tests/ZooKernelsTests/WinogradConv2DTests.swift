@@ -93,20 +93,40 @@ private let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
         #expect(bitsEqual(packed, rowMajor), "\(c)")
     }
 
-    /// An input and residual stored as bf16 by the layers before (`BF16Activations`): the same bits
-    /// as float32 ones holding the same values, streamed tiles and whole blocks.
-    @Test(.enabled(if: WinogradConv2D.isAvailable, "\(noAVX512)"), arguments: cases)
-    func bf16InputAndResidualSameBitsAsFloat32(_ c: ConvCase) {
+    /// An input and residual stored as bf16 by the layers before, and the output stored as bf16 for
+    /// the next (`BF16Activations`): the same bits as float32 ones holding the same values, the
+    /// output rounded once, streamed tiles and whole blocks.
+    @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: cases.filter {
+        WinogradConv2D.storesBF16($0.geometry, kernels: .avx512BF16)
+    })
+    func bf16ActivationsSameBitsAsFloat32(_ c: ConvCase) {
         let g = c.geometry
         var rng = SeededRandom(seed: 9)
         let input = bf16Rounded(rng.floats(g.batch * g.inH * g.inW * g.inC)), weights = rng.floats(9 * g.inC * g.outC)
         let bias = rng.floats(g.outC)
         let residual = c.residual ? bf16Rounded(rng.floats(g.batch * g.outH * g.outW * g.outC)) : nil
-        let float32 = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 2, kernels: .avx512)
-        let stored = runWinograd(g, input: bf16Slot(input), weights: weights, bias: bias, residual: residual.map(bf16Slot),
-                                 threads: 2, kernels: .avx512,
-                                 activations: BF16Activations(input: true, residual: c.residual))
-        #expect(bitsEqual(stored, float32), "\(c)")
+        let float32 = runWinograd(g, input: input, weights: weights, bias: bias, residual: residual, threads: 2,
+                                  kernels: .avx512BF16Winograd)
+        for activations in [BF16Activations(input: true, residual: c.residual), BF16Activations(output: true),
+                            BF16Activations(input: true, residual: c.residual, output: true)] {
+            let out = runWinograd(g, input: activations.input ? bf16Slot(input) : input, weights: weights, bias: bias,
+                                  residual: activations.residual ? residual.map(bf16Slot) : residual, threads: 2,
+                                  kernels: .avx512BF16Winograd, activations: activations)
+            let outCount = g.batch * g.outH * g.outW * g.outC
+            let got = activations.output ? widenedSlot(out, count: outCount) : out
+            #expect(bitsEqual(got, activations.output ? bf16Rounded(float32) : float32), "\(c) \(activations)")
+        }
+    }
+
+    /// Which layers store bf16: at bf16 on AVX512-BF16, fused activations, even channel counts.
+    @Test func storesBF16WhereTheOutputStageCan() {
+        let g = ConvCase(h: 28, w: 28, c: 16, o: 32, padding: same, activation: .relu).geometry
+        #expect(WinogradConv2D.storesBF16(g, kernels: .avx512BF16Winograd))
+        #expect(!WinogradConv2D.storesBF16(g, kernels: .avx512), "fp32")
+        #expect(!WinogradConv2D.storesBF16(ConvCase(h: 7, w: 9, c: 16, o: 16, activation: .hardSwish).geometry,
+                                          kernels: .avx512BF16Winograd), "an activation after the kernel")
+        #expect(!WinogradConv2D.storesBF16(ConvCase(h: 13, w: 11, c: 20, o: 17).geometry, kernels: .avx512BF16Winograd),
+                "odd channels")
     }
 
     /// Which layers stream their tiles through the three stages (small transformed weights, packed).

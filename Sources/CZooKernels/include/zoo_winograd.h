@@ -35,8 +35,8 @@ void zoo_winograd_input_stored(const zoo_winograd_shape *shape, ptrdiff_t t0, pt
 /// Tiles [t0, t1) finished from m[xi][t - t0][k] (rows `block` tiles apart) into `out`
 /// ([N, out_h, out_w, K]): out = epilogue(A^T m A). The epilogue's bias is indexed by k and its
 /// residual (float32, or `residual_bf16`), when set, is the whole [N, out_h, out_w, K] tensor;
-/// the output is float32 (`store_bf16` must be 0).
+/// the output is float32, or with `store_bf16` bf16 (uint16 values; only when zoo_gemm_bf16_available()).
 void zoo_winograd_output(const zoo_winograd_shape *shape, ptrdiff_t t0, ptrdiff_t t1, ptrdiff_t block,
-                         const float *m, float *out, const zoo_epilogue *epilogue);
+                         const float *m, void *out, const zoo_epilogue *epilogue);
 
 #endif
