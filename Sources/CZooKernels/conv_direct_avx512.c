@@ -82,15 +82,7 @@ ZOO_AVX512 void zoo_max_window(const float *image, ptrdiff_t in_w, ptrdiff_t cha
                                ptrdiff_t col0, ptrdiff_t cols, float *out) {
     for (ptrdiff_t ch = 0; ch < channels; ch += 16) {
         const __mmask16 mask = channels - ch >= 16 ? 0xFFFF : (__mmask16)((1u << (channels - ch)) - 1);
-        __m512 m = _mm512_set1_ps(-INFINITY);
-        for (ptrdiff_t i = 0; i < rows; i++) {
-            const float *row = image + ((row0 + i) * in_w + col0) * channels + ch;
-            for (ptrdiff_t j = 0; j < cols; j++) {
-                const __m512 x = _mm512_maskz_loadu_ps(mask, row + j * channels);
-                m = _mm512_mask_mov_ps(m, _mm512_cmp_ps_mask(x, m, _CMP_GE_OQ), x);
-            }
-        }
-        _mm512_mask_storeu_ps(out + ch, mask, m);
+        _mm512_mask_storeu_ps(out + ch, mask, zoo_direct_max16(image, in_w, channels, row0, rows, col0, cols, ch, mask));
     }
 }
 #else

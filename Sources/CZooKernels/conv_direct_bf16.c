@@ -124,6 +124,15 @@ ZOO_BF16 void zoo_conv_direct_bf16(const zoo_im2col_shape *s, ptrdiff_t out_c, p
     zoo_direct_run(&walk, s, out_c, pixel0, count, input, output);
 }
 
+ZOO_BF16 void zoo_max_window_bf16(const float *image, ptrdiff_t in_w, ptrdiff_t channels, ptrdiff_t row0, ptrdiff_t rows,
+                                  ptrdiff_t col0, ptrdiff_t cols, uint16_t *out) {
+    for (ptrdiff_t ch = 0; ch < channels; ch += 16) {
+        const __mmask16 mask = zoo_lane_mask(channels - ch);
+        const __m512 m = zoo_direct_max16(image, in_w, channels, row0, rows, col0, cols, ch, mask);
+        _mm256_mask_storeu_epi16(out + ch, mask, (__m256i)_mm512_cvtneps_pbh(m));
+    }
+}
+
 #else  // not x86-64: no bf16 kernel; the dispatch never calls the functions below.
 #include <stdlib.h>
 
@@ -146,6 +155,12 @@ void zoo_conv_direct_bf16(const zoo_im2col_shape *s, ptrdiff_t out_c, ptrdiff_t 
                           const float *input, const uint32_t *packed, float *output, const zoo_epilogue *e,
                           float *scratch) {
     (void)s, (void)out_c, (void)pixel0, (void)count, (void)input, (void)packed, (void)output, (void)e, (void)scratch;
+    abort();  // unreachable: zoo_gemm_bf16_available() is 0
+}
+
+void zoo_max_window_bf16(const float *image, ptrdiff_t in_w, ptrdiff_t channels, ptrdiff_t row0, ptrdiff_t rows,
+                         ptrdiff_t col0, ptrdiff_t cols, uint16_t *out) {
+    (void)image, (void)in_w, (void)channels, (void)row0, (void)rows, (void)col0, (void)cols, (void)out;
     abort();  // unreachable: zoo_gemm_bf16_available() is 0
 }
 #endif

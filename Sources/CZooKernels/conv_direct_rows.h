@@ -9,6 +9,23 @@
 
 enum { ZOO_DIRECT_MAX_P = 12, ZOO_DIRECT_MAX_V = 4 };  // pixels and 16-channel vectors of a group, at most
 
+/// The maximum of 16 channels (`mask`) from `ch` over a window of `rows` x `cols` pixels of `image`
+/// (rows in_w pixels of `channels` apart), as zoo_max_window defines it: the max pool after either
+/// direct kernel, whichever way it stores.
+ZOO_AVX512 static inline __m512 zoo_direct_max16(const float *image, ptrdiff_t in_w, ptrdiff_t channels, ptrdiff_t row0,
+                                                 ptrdiff_t rows, ptrdiff_t col0, ptrdiff_t cols, ptrdiff_t ch,
+                                                 __mmask16 mask) {
+    __m512 m = _mm512_set1_ps(-INFINITY);
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        const float *row = image + ((row0 + i) * in_w + col0) * channels + ch;
+        for (ptrdiff_t j = 0; j < cols; j++) {
+            const __m512 x = _mm512_maskz_loadu_ps(mask, row + j * channels);
+            m = _mm512_mask_mov_ps(m, _mm512_cmp_ps_mask(x, m, _CMP_GE_OQ), x);
+        }
+    }
+    return m;
+}
+
 /// Padded columns the windows of one output row span.
 static inline ptrdiff_t zoo_direct_padded_width(const zoo_im2col_shape *s) {
     return (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;

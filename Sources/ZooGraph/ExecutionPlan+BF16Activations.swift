@@ -3,10 +3,10 @@ import ZooKernels
 extension ExecutionPlan {
     /// Marks the values a bf16 plan stores as bfloat16 (`BF16Activations`) in the kernels of the
     /// steps that write and read them, and returns them. A value qualifies when the step writing it
-    /// can store bf16 and every step reading it can read it so: the bf16 GEMM's convolutions and
-    /// fused inverted residual blocks, as their GEMM operand or residual, and Winograd layers, as
-    /// input or residual. Graph outputs, and values read by anything else (a depthwise layer, a
-    /// pool, a reshape), stay float32.
+    /// can store bf16 (`PreparedKernel.writesBF16`) and every step reading it can read it so: the
+    /// bf16 GEMM's convolutions and fused inverted residual blocks, as their GEMM operand or
+    /// residual, and Winograd layers, as input or residual. Graph outputs, and values read by
+    /// anything else (a depthwise layer, a pool, a reshape), stay float32.
     ///
     /// ResNet's block outputs qualify: the next block's first 1x1 convolution reads them and its
     /// last adds them. At resnet50's 56x56 stage a 1x1 layer with a residual moved 3 floats for
@@ -63,14 +63,15 @@ extension PlannedStep {
 }
 
 extension PreparedKernel {
-    /// Whether the kernel can write its output as bf16 on `kernels` (and so read a bf16 residual):
-    /// a convolution on the bf16 GEMM, an inverted residual block projecting on it, a Winograd layer
-    /// at bf16.
+    /// Whether the kernel can write its output as bf16 on `kernels`: a convolution on the bf16 GEMM,
+    /// an inverted residual block projecting on it, a Winograd layer at bf16 (each of which can also
+    /// read a bf16 residual), a first layer and its max pool at bf16.
     func writesBF16(_ kernels: KernelOptions) -> Bool {
         switch self {
         case let .conv2d(g, bf16, _, _, _, _): bf16 != nil && Conv2D.storesBF16(g, kernels: kernels)
         case let .invertedResidual(block, _, _, project, _, _): project.bf16 != nil && block.storesBF16(kernels: kernels)
         case let .winogradConv2d(g, _, _, _): WinogradConv2D.storesBF16(g, kernels: kernels)
+        case let .conv2dMaxPool(g, _, _, _, _): Conv2D.maxPooledStoresBF16(g, kernels: kernels)
         default: false
         }
     }
@@ -85,6 +86,8 @@ extension PreparedKernel {
                               activations: activations)
         case let .winogradConv2d(g, weights, hasResidual, _):
             .winogradConv2d(g, weights: weights, hasResidual: hasResidual, activations: activations)
+        case let .conv2dMaxPool(g, bf16, float32, pool, _):
+            .conv2dMaxPool(g, bf16: bf16, float32: float32, pool: pool, activations: activations)
         default: preconditionFailure("bf16 activations: \(self) neither reads nor writes them")
         }
     }

@@ -10,7 +10,8 @@ enum PreparedKernel: Sendable {
                 panels: PreparedWeight<FP32Panels>?, hasResidual: Bool, activations: BF16Activations = .none)
     /// A first layer on RGB by a direct kernel, then the max pool that alone reads its output
     /// (ResNet's stem): the pool's output from the convolution's rows while they are in cache.
-    case conv2dMaxPool(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?, pool: Pool2DParams)
+    case conv2dMaxPool(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?, pool: Pool2DParams,
+                       activations: BF16Activations = .none)
     /// MobileNetV2's expansion (if any), depthwise convolution and projection as one step over row
     /// tiles (`InvertedResidual`); `depthwise` as `conv2d`'s `float32`.
     case invertedResidual(InvertedResidual, expand: PreparedPointwise?, depthwise: PreparedWeight<Tensor>?,
@@ -48,7 +49,7 @@ extension PreparedKernel {
             expand?.makeWeights()
             _ = depthwise?.weights
             project.makeWeights()
-        case let .conv2dMaxPool(_, bf16, float32, _):
+        case let .conv2dMaxPool(_, bf16, float32, _, _):
             _ = bf16?.weights
             _ = float32?.weights
         case let .dense(_, _, _, _, bf16, float32, _):
@@ -201,7 +202,7 @@ enum KernelDispatch {
         case let .dense(rows, inFeatures, outFeatures, _, bf16, _, _):
             Dense.scratchCount(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, bf16: bf16 != nil)
         case .winogradConv2d(let g, _, _, _): WinogradConv2D.scratchCount(g, threads: threads)
-        case let .conv2dMaxPool(g, _, _, pool): Conv2D.maxPooledScratchCount(g, pool: pool, threads: threads)
+        case let .conv2dMaxPool(g, _, _, pool, _): Conv2D.maxPooledScratchCount(g, pool: pool, threads: threads)
         case let .invertedResidual(block, _, _, _, _, activations): block.scratchCount(threads: threads, activations: activations)
         default: 0
         }
@@ -218,10 +219,10 @@ enum KernelDispatch {
                        fp32Panels: panels?.weights, bias: f[2], residual: hasResidual ? f[3] : nil,
                        output: y, scratch: scratch.assumingMemoryBound(to: Float.self), activations: activations,
                        threads: threads, kernels: kernels)
-        case let .conv2dMaxPool(g, bf16, float32, pool):
+        case let .conv2dMaxPool(g, bf16, float32, pool, activations):
             Conv2D.runMaxPooled(g, pool: pool, input: f[0], weights: float32.map(floats) ?? f[1], bf16Weights: bf16?.weights,
-                                bias: f[2], output: y, scratch: scratch.assumingMemoryBound(to: Float.self), threads: threads,
-                                kernels: kernels)
+                                bias: f[2], output: y, scratch: scratch.assumingMemoryBound(to: Float.self),
+                                activations: activations, threads: threads, kernels: kernels)
         case let .invertedResidual(block, expand, depthwise, project, hasResidual, activations):
             // Inputs: the expansion's (input, weights, bias) if any, the depthwise layer's (input,
             // weights, bias) without its input, the projection's likewise, with its residual.

@@ -8,6 +8,13 @@ extension Conv2D {
             && pool.kernel.h >= pool.strides.h
     }
 
+    /// Whether `runMaxPooled` may write its output as bf16 (`BF16Activations.output`): at bf16 on
+    /// AVX512-BF16, an even channel count. The pooled maximum is rounded as the next GEMM would
+    /// round it, so the next layer's bits do not change.
+    package static func maxPooledStoresBF16(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
+        kernels.precision == .bf16 && kernels.bf16 == .avx512 && g.outC % 2 == 0
+    }
+
     /// Floats of scratch `runMaxPooled` needs: the direct kernel's, and each worker's held
     /// convolution rows.
     package static func maxPooledScratchCount(_ g: Conv2DGeometry, pool: Pool2DParams, threads: Int) -> Int {
@@ -19,17 +26,20 @@ extension Conv2D {
     /// C] the pool's: the convolution rows a few pooled rows read are computed into the worker's
     /// scratch and pooled from there, so the convolution's output (ResNet's: 3.2 MB per image) is
     /// never written to memory and read back. The same bits as the two run one after the other.
+    /// With `activations.output` (where `maxPooledStoresBF16`) the output is written as bf16.
     package static func runMaxPooled(_ g: Conv2DGeometry, pool: Pool2DParams, input: UnsafePointer<Float>,
                                      weights: UnsafePointer<Float>, bf16Weights: BF16Weights?, bias: UnsafePointer<Float>?,
-                                     output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, threads: Int,
-                                     kernels: KernelOptions) {
+                                     output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                                     activations: BF16Activations = .none, threads: Int, kernels: KernelOptions) {
         guard let path = directPath(g, kernels: kernels) else { preconditionFailure("conv + max pool: no direct kernel for \(g)") }
+        precondition(!activations.input && !activations.residual && (!activations.output || maxPooledStoresBF16(g, kernels: kernels)),
+                     "conv + max pool: only its output may be bf16, at bf16 on AVX512-BF16")
         let epilogue = Epilogue(bias: bias, residual: nil, ldr: g.outC, activation: g.params.activation)
         let (poolH, poolW) = pool.outputSize(inH: g.outH, inW: g.outW)
         let rows = PooledRows(g, pool), rowFloats = g.outW * g.outC
         let kernel = DirectKernel(ConvPlan(g), path: path, weights: weights, bf16Weights: bf16Weights, kernels: kernels,
                                   scratch: scratch, perWorker: rows.held * rowFloats)
-        let x = SharedConstPointer(input), y = SharedPointer(output)
+        let x = SharedConstPointer(input), y = SharedPointer(output), storesBF16 = activations.output
         parallelFor(count: g.batch * poolH, threads: threads) { worker, range in
             var fused = epilogue.fusable(row0: 0, col0: 0)
             var held = HeldRows(base: kernel.extra(worker: worker), rowFloats: rowFloats)
@@ -49,8 +59,13 @@ extension Conv2D {
                     for ox in 0..<poolW {
                         let cols = PoolWindow(out: ox, kernel: pool.kernel.w, stride: pool.strides.w, dilation: 1,
                                               padBegin: pool.padding.left, padEnd: pool.padding.right, input: g.outW)
-                        zoo_max_window(held.base, g.outW, g.outC, row0, window.valid.count, cols.start + cols.valid.lowerBound,
-                                       cols.valid.count, y.base + ((n * poolH + oy) * poolW + ox) * g.outC)
+                        let at = ((n * poolH + oy) * poolW + ox) * g.outC, col0 = cols.start + cols.valid.lowerBound
+                        if storesBF16 {
+                            zoo_max_window_bf16(held.base, g.outW, g.outC, row0, window.valid.count, col0, cols.valid.count,
+                                                UnsafeMutableRawPointer(y.base).assumingMemoryBound(to: UInt16.self) + at)
+                        } else {
+                            zoo_max_window(held.base, g.outW, g.outC, row0, window.valid.count, col0, cols.valid.count, y.base + at)
+                        }
                     }
                 }
                 py += count

@@ -26,7 +26,12 @@ import ZooTestSupport
     @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"))
     func bf16SameBitsAsConvolutionThenPool() { check(.avx512BF16) }
 
-    func check(_ kernels: KernelOptions) {
+    /// The pooled output stored as bf16 for the GEMM after it (`BF16Activations.output`): the float32
+    /// result rounded, value for value.
+    @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"))
+    func bf16OutputIsTheRoundedFloat32() { check(.avx512BF16, storingBF16: true) }
+
+    func check(_ kernels: KernelOptions, storingBF16: Bool = false) {
         for (c, pool) in Self.cases {
             let g = c.geometry
             #expect(Conv2D.poolsAfterDirect(g, pool: pool, kernels: kernels))
@@ -44,8 +49,16 @@ import ZooTestSupport
                 var scratch = [Float](repeating: .nan, count: needed + 64)
                 var got = [Float](repeating: .nan, count: expected.count)
                 Conv2D.runMaxPooled(g, pool: pool, input: input, weights: weights, bf16Weights: nil, bias: bias, output: &got,
-                                    scratch: &scratch, threads: threads, kernels: kernels)
-                #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "\(c) \(threads) threads [\(kernels)]")
+                                    scratch: &scratch, activations: BF16Activations(output: storingBF16), threads: threads,
+                                    kernels: kernels)
+                if storingBF16 {
+                    #expect(Conv2D.maxPooledStoresBF16(g, kernels: kernels))
+                    let untouched = got[((got.count + 1) / 2)...].allSatisfy { $0.isNaN }
+                    #expect(untouched, "bf16 output written past its half")
+                    got = widenedSlot(got, count: expected.count)
+                }
+                let want = storingBF16 ? bf16Rounded(expected) : expected
+                #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "\(c) \(threads) threads [\(kernels)]")
                 #expect(scratch.suffix(64).allSatisfy { $0.isNaN }, "wrote past its scratch")
             }
         }

@@ -58,4 +58,10 @@ void zoo_conv_direct_bf16(const zoo_im2col_shape *shape, ptrdiff_t out_c, ptrdif
 void zoo_max_window(const float *image, ptrdiff_t in_w, ptrdiff_t channels, ptrdiff_t row0, ptrdiff_t rows,
                     ptrdiff_t col0, ptrdiff_t cols, float *out);
 
+/// zoo_max_window stored as bf16 (`out` uint16 values, rounded to nearest even as the bf16 GEMM
+/// rounds its operands: the maximum of the rounded taps, rounding being monotonic), for a pooled
+/// value only bf16 GEMMs read. Only call when zoo_gemm_bf16_available().
+void zoo_max_window_bf16(const float *image, ptrdiff_t in_w, ptrdiff_t channels, ptrdiff_t row0, ptrdiff_t rows,
+                         ptrdiff_t col0, ptrdiff_t cols, uint16_t *out);
+
 #endif
