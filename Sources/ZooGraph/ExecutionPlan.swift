@@ -34,7 +34,7 @@ public struct ExecutionPlan: Sendable {
     let locations: [ValueLocation?]
     let steps: [PlannedStep]
     /// Values stored as bfloat16 between the steps that write and read them (`BF16Activations`),
-    /// each in the first half of its float32-sized slot.
+    /// each in an arena slot of 2 bytes per element.
     let bf16Values: Set<ValueID>
 
     init(graph: Graph, batch: Int, threads: Int, constants: [Tensor?], preparedWeights: PreparedWeights = PreparedWeights(),
@@ -92,14 +92,17 @@ public struct ExecutionPlan: Sendable {
                                        output: graph.nodes[last].output))
             i = last + 1
         }
-        bf16Values = Self.storeActivationsAsBF16(&planned, graph: graph, kernels: kernels)
+        let bf16Values = Self.storeActivationsAsBF16(&planned, graph: graph, kernels: kernels)
+        self.bf16Values = bf16Values
+        // A value's bytes in the arena: 2 per element stored as bf16, 4 otherwise.
+        let bytes = { (id: ValueID) in shapes[id].elementCount * (bf16Values.contains(id) ? 2 : 4) }
 
         for var step in planned {
             let (i, last, kernel) = (step.node, step.lastNode, step.kernel)
             let out = step.output
             if !graph.nodes[last].op.isAlias {
-                try PlanBudget.checkValue(shapes[out].elementCount * 4, of: graph, batch: batch)
-                offsets[out] = allocator.allocate(shapes[out].elementCount * 4)
+                try PlanBudget.checkValue(bytes(out), of: graph, batch: batch)
+                offsets[out] = allocator.allocate(bytes(out))
             }
             let scratchBytes = KernelDispatch.scratchFloats(kernel, threads: threads) * 4
             try PlanBudget.checkValue(scratchBytes, of: graph, batch: batch)
@@ -108,7 +111,7 @@ public struct ExecutionPlan: Sendable {
             if scratchBytes > 0 { allocator.release(offset: step.scratchOffset, bytes: scratchBytes) }
             for node in i...last {
                 for id in dyingAt[node] where root[id] == id {
-                    if let offset = offsets[id] { allocator.release(offset: offset, bytes: shapes[id].elementCount * 4) }
+                    if let offset = offsets[id] { allocator.release(offset: offset, bytes: bytes(id)) }
                 }
             }
         }

@@ -4,7 +4,7 @@
 /// instead of rounding it again (the same bits it would have rounded to: the store rounds to
 /// nearest even, as the GEMM's own rounding does). Only a residual read as bf16 changes results:
 /// it was float32. The plan decides which values qualify (`ExecutionPlan`); the layout of a bf16
-/// value is its float32 layout with 2-byte elements, in the first half of its arena slot.
+/// value is its float32 layout with 2-byte elements, in an arena slot of that size.
 package struct BF16Activations: Sendable, Hashable {
     /// Input 0 holds bf16 (a 1x1 stride-1 convolution of an even channel count: its rows are the
     /// GEMM's rounded operand).

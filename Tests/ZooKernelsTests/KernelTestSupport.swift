@@ -50,7 +50,7 @@ let noAMX = "this CPU (or OS) has no AMX-BF16 tiles: the AMX GEMM cannot run her
 func bf16Rounded(_ values: [Float]) -> [Float] { values.map(roundedToBF16) }
 
 /// A float32 buffer of `values.count` floats whose first half holds `values` as bf16 (each must be
-/// bf16-exact), the rest NaN: a value stored as bf16 in its float32-sized arena slot.
+/// bf16-exact), the rest NaN, so a kernel writing or reading past the bf16 values shows.
 func bf16Slot(_ values: [Float]) -> [Float] {
     let bits = values.map { value in
         precondition(roundedToBF16(value).bitPattern == value.bitPattern, "\(value) is not a bf16 value")
