@@ -29,7 +29,7 @@ static struct {
     _Atomic uint32_t generation;     // bumped for each job; idle workers wait for it to change
     _Atomic uint32_t sleepers;       // workers asleep on `generation`
     _Atomic ptrdiff_t next_slot;     // the next worker slot to hand out for the current job
-    _Atomic ptrdiff_t next_piece;    // the next piece to hand out
+    _Atomic uint64_t unclaimed;      // pieces not yet handed out: [low 32 bits, high 32 bits)
     _Atomic uint32_t remaining;      // pieces not yet finished, plus pool threads still holding a slot
     _Atomic uint32_t caller_waiting; // the job's caller is asleep on `remaining`
     // The job: written before next_slot is reset, read after claiming a slot below `workers`.
@@ -81,11 +81,27 @@ static void finished(uint32_t count) {
     }
 }
 
+/// The next unclaimed piece for `slot`, or -1 when none is left. Slot 1 takes pieces from the back,
+/// every other slot from the front: with two threads, each works on the same end of every layer
+/// (the same rows of a GEMM's output, the same images, the same Winograd tiles), so most of what it
+/// reads the layer before wrote on its own core, not the other's. Handing out pieces in order to
+/// whoever asked first mixed them from layer to layer (Zen 5 VM, batch 1, against that: bf16
+/// resnet50 0.97, resnet18 0.96, mobilenet_v2 0.92; fp32 0.97-0.99; batch 8 unchanged).
+static ptrdiff_t claim(ptrdiff_t slot) {
+    uint64_t span = atomic_load(&pool.unclaimed);
+    for (;;) {
+        uint32_t front = (uint32_t)span, back = (uint32_t)(span >> 32);
+        if (front >= back) return -1;
+        uint64_t next = slot == 1 ? ((uint64_t)(back - 1) << 32) | front : ((uint64_t)back << 32) | (front + 1);
+        if (atomic_compare_exchange_weak(&pool.unclaimed, &span, next)) return slot == 1 ? back - 1 : front;
+    }
+}
+
 /// Runs pieces of the current job as `slot` until none are left unclaimed.
 static void run_pieces(ptrdiff_t slot) {
     for (;;) {
-        ptrdiff_t piece = atomic_fetch_add(&pool.next_piece, 1);
-        if (piece >= pool.pieces) return;
+        ptrdiff_t piece = claim(slot);
+        if (piece < 0) return;
         pool.task(pool.context, slot, piece);
         finished(1);
     }
@@ -140,7 +156,7 @@ ptrdiff_t zoo_pool_capacity(void) {
 }
 
 int zoo_pool_run(ptrdiff_t workers, ptrdiff_t pieces, zoo_pool_task task, void *context) {
-    if (workers < 1 || pieces < 1 || workers - 1 > zoo_pool_capacity()) return -1;
+    if (workers < 1 || pieces < 1 || pieces > UINT32_MAX || workers - 1 > zoo_pool_capacity()) return -1;
     if (atomic_flag_test_and_set(&pool.busy)) return -1;
     pool.task = task;
     pool.context = context;
@@ -148,7 +164,7 @@ int zoo_pool_run(ptrdiff_t workers, ptrdiff_t pieces, zoo_pool_task task, void *
     atomic_store(&pool.workers, workers);
     // Every piece, plus every pool slot: a slot counts until its thread stops claiming pieces.
     atomic_store(&pool.remaining, (uint32_t)(pieces + workers - 1));
-    atomic_store(&pool.next_piece, 0);
+    atomic_store(&pool.unclaimed, (uint64_t)pieces << 32);
     atomic_store(&pool.next_slot, 1);  // slot 0 is the caller's
     atomic_fetch_add(&pool.generation, 1);
     if (atomic_load(&pool.sleepers) > 0) futex_wake_all(&pool.generation);

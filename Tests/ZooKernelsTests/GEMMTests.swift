@@ -82,6 +82,24 @@ import Testing
         #expect((0..<count).allSatisfy { hits[$0] == 1 }, "count \(count) threads \(threads)")
     }
 
+    /// Two workers take the job from opposite ends (the pool's slot 1 from the back), so each works
+    /// on the same end of every layer: every index the first worker ran comes before every index
+    /// the second ran, whoever finishes first.
+    @Test func twoWorkersTakeOppositeEnds() {
+        let count = 64
+        for _ in 0..<50 {
+            let owner = UnsafeMutablePointer<Int>.allocate(capacity: count)
+            defer { owner.deallocate() }
+            owner.initialize(repeating: -1, count: count)
+            let shared = SharedPointer(owner)
+            parallelFor(count: count, threads: 2) { worker, range in
+                for i in range { shared.base[i] = worker }
+            }
+            let marks = (0..<count).map { owner[$0] }
+            #expect(marks.allSatisfy { $0 == 0 || $0 == 1 } && marks == marks.sorted(), "\(marks)")
+        }
+    }
+
     /// Many callers at once: one gets the pool, the others fall back to Dispatch, and every job
     /// still runs each index exactly once.
     @Test func concurrentCallersEachCoverTheirRange() async {
