@@ -26,7 +26,7 @@ extension ExecutionPlan {
         }
         for s in steps.indices {
             let inputs = steps[s].inputs
-            let activations = BF16Activations(input: stored.contains(inputs[0]),
+            let activations = BF16Activations(input: inputs.first.map { stored.contains($0) } ?? false,
                                               residual: steps[s].residualPosition.map { stored.contains(inputs[$0]) } ?? false,
                                               output: stored.contains(steps[s].output))
             if !activations.isNone { steps[s].kernel = steps[s].kernel.with(activations) }
