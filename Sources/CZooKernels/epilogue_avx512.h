@@ -11,16 +11,18 @@
 /// The AVX-512 target with AVX512-BF16 (VDPBF16PS, VCVTNEPS2BF16): the bf16 kernels'.
 #define ZOO_BF16 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma,prfchw,avx512bf16")))
 
+/// 16 bf16 values (`mask`) at `p` widened to float32: a bf16 value is the top half of the float32
+/// with the same bits.
+ZOO_AVX512 static inline __m512 zoo_load_bf16(__mmask16 mask, const uint16_t *p) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, p)), 16));
+}
+
 /// acc + bias + residual, clamped: the epilogue of 16 lanes at (`row`, `col`) of the block.
 ZOO_AVX512 static inline __m512 zoo_epilogue_finish(__m512 acc, const zoo_epilogue *e, ptrdiff_t row, ptrdiff_t col,
                                                    __mmask16 mask) {
     if (e->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->bias + col));
     if (e->residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->residual + row * e->ldr + col));
-    if (e->residual_bf16) {
-        // A bf16 value is the top half of the float32 with the same bits.
-        __m256i r = _mm256_maskz_loadu_epi16(mask, e->residual_bf16 + row * e->ldr + col);
-        acc = _mm512_add_ps(acc, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(r), 16)));
-    }
+    if (e->residual_bf16) acc = _mm512_add_ps(acc, zoo_load_bf16(mask, e->residual_bf16 + row * e->ldr + col));
     // The bound is the first operand: max/min return the second when either is NaN, so NaN stays NaN.
     if (e->lo > -INFINITY) acc = _mm512_max_ps(_mm512_set1_ps(e->lo), acc);
     if (e->hi < INFINITY) acc = _mm512_min_ps(_mm512_set1_ps(e->hi), acc);

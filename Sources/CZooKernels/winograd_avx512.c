@@ -99,9 +99,7 @@ ZOO_AVX512 void zoo_winograd_weights_packed(ptrdiff_t C, ptrdiff_t K, const floa
 /// 16 channels (`mask`) of the input at element `at`: float32, or (`stored`) bf16 widened.
 ZOO_AVX512 static inline __attribute__((always_inline)) __m512 load_input(const void *input, const int stored,
                                                                           ptrdiff_t at, __mmask16 mask) {
-    if (!stored) return _mm512_maskz_loadu_ps(mask, (const float *)input + at);
-    __m256i bits = _mm256_maskz_loadu_epi16(mask, (const uint16_t *)input + at);
-    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bits), 16));
+    return stored ? zoo_load_bf16(mask, (const uint16_t *)input + at) : _mm512_maskz_loadu_ps(mask, (const float *)input + at);
 }
 
 ZOO_AVX512 static inline __attribute__((always_inline)) void

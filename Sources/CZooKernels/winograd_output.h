@@ -32,7 +32,7 @@ ZOO_WINOGRAD_OUTPUT_TARGET static void ZOO_WINOGRAD_OUTPUT(const zoo_winograd_sh
                     ptrdiff_t at = image_offset + ((oh0 + r) * s->out_w + ow0 + q) * K + k;
                     __m512 acc = _mm512_add_ps(y[q], bias);
                     if (e->residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, e->residual + at));
-                    if (e->residual_bf16) acc = _mm512_add_ps(acc, load_input(e->residual_bf16, 1, at, mask));
+                    if (e->residual_bf16) acc = _mm512_add_ps(acc, zoo_load_bf16(mask, e->residual_bf16 + at));
                     // The bound is the first operand: max/min return the second when either is NaN.
                     if (clamp_lo) acc = _mm512_max_ps(lo, acc);
                     if (clamp_hi) acc = _mm512_min_ps(hi, acc);

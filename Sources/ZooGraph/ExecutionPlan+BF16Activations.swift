@@ -49,15 +49,14 @@ extension PlannedStep {
     /// Whether the step can read its input `position` as bf16: a bf16 GEMM's operand, a Winograd
     /// layer's input at bf16 (its input transform widens), or the residual of either.
     func readsBF16(at position: Int, _ kernels: KernelOptions) -> Bool {
+        guard kernel.writesBF16(kernels) else { return false }
+        if position == residualPosition { return true }
+        guard position == 0 else { return false }
         switch kernel {
-        case let .conv2d(g, _, _, _, _, _):
-            return kernel.writesBF16(kernels) && (position == residualPosition || (position == 0 && Conv2D.readsBF16(g)))
-        case let .invertedResidual(block, expand, _, _, _, _):
-            return kernel.writesBF16(kernels) && (position == residualPosition || (position == 0 && block.readsBF16 && expand?.bf16 != nil))
-        case .winogradConv2d:
-            return kernel.writesBF16(kernels) && (position == 0 || position == residualPosition)
-        default:
-            return false
+        case let .conv2d(g, _, _, _, _, _): return Conv2D.readsBF16(g)
+        case let .invertedResidual(block, expand, _, _, _, _): return block.readsBF16 && expand?.bf16 != nil
+        case .winogradConv2d: return true
+        default: return false  // the stem + max pool step reads the image
         }
     }
 }

@@ -24,4 +24,17 @@ package struct BF16Activations: Sendable, Hashable {
     package static let none = BF16Activations()
 
     package var isNone: Bool { self == .none }
+
+    /// What every layer that stores bf16 needs: bf16 precision on AVX512-BF16 (the AMX kernel writes
+    /// float32 only), an activation its kernel applies before the store (a clamp, or none), and an
+    /// even channel count, so the next GEMM reads whole depth pairs. Each kernel adds its own rules.
+    package static func storable(outChannels: Int, activation: Activation, kernels: KernelOptions) -> Bool {
+        kernels.precision == .bf16 && kernels.bf16 == .avx512 && outChannels % 2 == 0 && fusesActivation(activation)
+    }
+
+    /// Whether the kernels apply `activation` before the store (the bf16 store leaves no float32
+    /// output for `applyActivation` to finish).
+    static func fusesActivation(_ activation: Activation) -> Bool {
+        activation == .none || activation.clampBounds != nil
+    }
 }

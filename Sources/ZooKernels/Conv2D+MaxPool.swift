@@ -8,11 +8,11 @@ extension Conv2D {
             && pool.kernel.h >= pool.strides.h
     }
 
-    /// Whether `runMaxPooled` may write its output as bf16 (`BF16Activations.output`): at bf16 on
-    /// AVX512-BF16, an even channel count. The pooled maximum is rounded as the next GEMM would
-    /// round it, so the next layer's bits do not change.
+    /// Whether `runMaxPooled` may write its output as bf16 (`BF16Activations.storable`; the direct
+    /// kernel fuses only clamps). The pooled maximum is rounded as the next GEMM would round it, so
+    /// the next layer's bits do not change.
     package static func maxPooledStoresBF16(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
-        kernels.precision == .bf16 && kernels.bf16 == .avx512 && g.outC % 2 == 0
+        BF16Activations.storable(outChannels: g.outC, activation: g.params.activation, kernels: kernels)
     }
 
     /// Floats of scratch `runMaxPooled` needs: the direct kernel's, and each worker's held

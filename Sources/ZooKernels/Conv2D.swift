@@ -122,14 +122,11 @@ package enum Conv2D {
     }
 
     /// Whether `run` at bf16 (with packed weights) may read its residual and write its output as
-    /// bf16: ungrouped GEMM paths (1x1, or bf16 im2col; not the direct kernels) on the AVX512-BF16
-    /// kernel, an activation the kernel fuses, an even channel count (whole depth pairs for the
-    /// next GEMM).
+    /// bf16 (`BF16Activations.storable`): ungrouped GEMM paths (1x1, or bf16 im2col; not the direct
+    /// kernels) on the AVX-512 GEMM.
     package static func storesBF16(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
-        let p = g.params
-        return kernels.precision == .bf16 && kernels.bf16 == .avx512 && kernels.gemm == .avx512 && !g.isDepthwise
-            && p.groups == 1 && !runsDirect(g, kernels: kernels) && g.outC % 2 == 0
-            && (p.activation == .none || p.activation.clampBounds != nil)
+        BF16Activations.storable(outChannels: g.outC, activation: g.params.activation, kernels: kernels)
+            && kernels.gemm == .avx512 && !g.isDepthwise && g.params.groups == 1 && !runsDirect(g, kernels: kernels)
     }
 
     /// Whether `run` may read its input as bf16 (given `storesBF16`): the bf16 im2col gathers

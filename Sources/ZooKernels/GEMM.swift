@@ -13,9 +13,9 @@ struct Epilogue: @unchecked Sendable {
     var residual: UnsafePointer<Float>?
     var ldr: Int
     var activation: Activation
-    /// `residual` holds bf16 values, and the output is written as bf16 (`BF16Activations`): only
-    /// the bf16 GEMM on rounded rows (`block(rounded:)`) stores bf16, with a clamp activation or
-    /// none, which it fuses.
+    /// `residual` holds bf16 values, and the output is written as bf16 (`BF16Activations`): of the
+    /// GEMMs only the bf16 one on rounded rows (`block(rounded:)`) stores bf16 (Winograd's output
+    /// stage too), with an activation it fuses.
     var residualBF16 = false
     var storesBF16 = false
 
@@ -27,7 +27,7 @@ struct Epilogue: @unchecked Sendable {
         self.activation = activation
         residualBF16 = residual != nil && activations.residual
         storesBF16 = activations.output
-        precondition(!storesBF16 || activation == .none || activation.clampBounds != nil,
+        precondition(!storesBF16 || BF16Activations.fusesActivation(activation),
                      "bf16 output: the activation must be fused in the kernel")
     }
 

@@ -94,9 +94,7 @@ package struct InvertedResidual: Sendable, Hashable {
     /// Whether the block may add a bf16 residual and write its output as bf16, as a convolution
     /// does (`Conv2D.storesBF16`) on the AVX512-BF16 kernel.
     package func storesBF16(kernels: KernelOptions) -> Bool {
-        let a = project.params.activation
-        return kernels.precision == .bf16 && kernels.bf16 == .avx512 && project.outC % 2 == 0
-            && (a == .none || a.clampBounds != nil)
+        BF16Activations.storable(outChannels: project.outC, activation: project.params.activation, kernels: kernels)
     }
 
     /// The input rows (inside the image) the depthwise rows `rows` read.

@@ -182,8 +182,7 @@ package enum WinogradConv2D {
     /// (`BF16Activations`): at bf16 on AVX512-BF16 (the transforms stay float32; the output stage
     /// rounds as the GEMM's store does), an activation it fuses, an even channel count.
     package static func storesBF16(_ g: Conv2DGeometry, kernels: KernelOptions) -> Bool {
-        let a = g.params.activation
-        return kernels.precision == .bf16 && kernels.bf16 == .avx512 && g.outC % 2 == 0 && (a == .none || a.clampBounds != nil)
+        BF16Activations.storable(outChannels: g.outC, activation: g.params.activation, kernels: kernels)
     }
 
     /// How the batch's tiles are cut into blocks whose transformed inputs and products

@@ -10,10 +10,11 @@ typedef struct {
     const float *residual;
     ptrdiff_t ldr;
     float lo, hi;
-    /// Activations stored as bfloat16 between layers (read only by zoo_sgemm_bf16_rounded, the
-    /// AVX512-BF16 kernel; zero for every other kernel): the residual as bf16 values (instead of
-    /// `residual`, rows `ldr` apart), and, when `store_bf16` is 1, the output c written as bf16
-    /// (uint16 values, rows `ldc` apart), each rounded to nearest even as the next GEMM would.
+    /// Activations stored as bfloat16 between layers: the residual as bf16 values (instead of
+    /// `residual`, rows `ldr` apart; every epilogue widens it), and, when `store_bf16` is 1, the
+    /// output c written as bf16 (uint16 values, rows `ldc` apart), each rounded to nearest even as
+    /// the next GEMM would. Of the GEMMs only zoo_sgemm_bf16_rounded stores bf16 (also
+    /// zoo_winograd_output); the others leave `store_bf16` 0.
     const uint16_t *residual_bf16;
     int store_bf16;
 } zoo_epilogue;
