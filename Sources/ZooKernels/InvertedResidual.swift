@@ -82,6 +82,15 @@ package struct InvertedResidual: Sendable, Hashable {
     /// Whether the projection multiplies rounded rows (`GEMM.block(rounded:)`).
     private func projectsRounded(_ activations: BF16Activations) -> Bool { activations.output || activations.residual }
 
+    /// Whether the depthwise kernel writes those rounded rows itself (`zoo_depthwise_row_bf16`), so no
+    /// float32 rows are written and rounded again: a 3x3 undilated kernel, its activation fused, whole
+    /// depth pairs, on AVX512-BF16 (the AMX kernel reads rows padded with zeros). The same bits.
+    private func depthwiseRounds(_ activations: BF16Activations, kernels: KernelOptions) -> Bool {
+        let p = depthwise.params
+        return projectsRounded(activations) && kernels.bf16 == .avx512 && p.kernel == Size2D(3, 3) && p.dilations == .one
+            && depthwise.outC % 2 == 0 && BF16Activations.fusesActivation(p.activation)
+    }
+
     /// Floats of scratch `run` needs with `threads` threads.
     package func scratchCount(threads: Int, activations: BF16Activations = .none) -> Int {
         workerCount(count: depthwise.batch * tilesPerImage, threads: threads) * workerFloats(activations)
@@ -131,6 +140,7 @@ package struct InvertedResidual: Sendable, Hashable {
         let projectEpilogue = Epilogue(bias: projectBias, residual: residual, ldr: project.outC, activation: project.params.activation,
                                        bf16: BF16Activations(residual: activations.residual, output: activations.output))
         let rounded = projectsRounded(activations), tilePixels = tileRows * d.outW
+        let depthwiseRounds = depthwiseRounds(activations, kernels: kernels)
         let shape = zoo_depthwise_shape(
             in_h: d.inH, in_w: d.inW, channels: wide, out_w: d.outW, kernel_h: p.kernel.h, kernel_w: p.kernel.w,
             stride_h: p.strides.h, stride_w: p.strides.w, dilation_h: p.dilations.h, dilation_w: p.dilations.w,
@@ -170,14 +180,21 @@ package struct InvertedResidual: Sendable, Hashable {
                     tileShape.pad_top = p.padding.top + needed.lowerBound
                 }
                 for oy in oy0..<oy1 {
-                    let dst = rows + (oy - oy0) * d.outW * wide
                     var e = depthwiseEpilogue.fusable(row0: 0, col0: 0)
+                    if depthwiseRounds, let roundedRows {
+                        let dst = UnsafeMutableRawPointer(roundedRows.base + (oy - oy0) * d.outW * roundedRows.stride)
+                        let status = zoo_depthwise_row_bf16(&tileShape, oy, image, w.base, dst.assumingMemoryBound(to: UInt16.self),
+                                                            2 * roundedRows.stride, &e)
+                        precondition(status == 0, "inverted residual: the depthwise kernel cannot store bf16 rows")
+                        continue
+                    }
+                    let dst = rows + (oy - oy0) * d.outW * wide
                     zoo_depthwise_row(&tileShape, oy, image, w.base, dst, &e)
                     if p.activation.clampBounds == nil { applyActivation(p.activation, dst, count: d.outW * wide) }
                 }
                 let pixel0 = (n * d.outH + oy0) * d.outW, pixels = (oy1 - oy0) * d.outW
                 if let roundedRows, let packed = projectWeights.bf16 {
-                    roundedRows.round(rows: pixels, from: rows, lda: wide, k: wide, at: 0)
+                    if !depthwiseRounds { roundedRows.round(rows: pixels, from: rows, lda: wide, k: wide, at: 0) }
                     GEMM.block(rows: pixels, cols: project.outC, k: wide, rounded: roundedRows.base, lda: roundedRows.stride,
                                packed: packed, output: UnsafeMutableRawPointer(y.base), ldc: project.outC,
                                epilogue: projectEpilogue, row0: pixel0, col0: 0, kernels: kernels)
