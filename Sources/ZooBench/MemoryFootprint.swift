@@ -11,7 +11,8 @@ public struct MemoryFootprint: Sendable {
     /// The plan's activation arena: the peak of live activations plus kernel scratch.
     public var arenaBytes: Int
     /// The two largest activation tensors (graph inputs and node outputs; reshapes share their
-    /// input's bytes and do not count): the least any executor must hold besides the weights.
+    /// input's bytes and do not count) as the plan stores them (bf16 values at 2 bytes an element):
+    /// the least any executor must hold besides the weights.
     public var twoLargestActivationsBytes: Int
 
     /// weights + two largest activations: the base of the RSS target.
@@ -30,7 +31,7 @@ public struct MemoryFootprint: Sendable {
         }
         arenaBytes = plan.peakActivationBytes
         let activations = graph.inputs + graph.nodes.filter { !Self.sharesInputBytes($0) }.map(\.output)
-        let sizes = activations.map { plan.shapes[$0].elementCount * DType.float32.byteSize }.sorted(by: >)
+        let sizes = activations.map(plan.storedBytes).sorted(by: >)
         twoLargestActivationsBytes = sizes.prefix(2).reduce(0, +)
     }
 

@@ -37,6 +37,11 @@ public struct ExecutionPlan: Sendable {
     /// each in an arena slot of 2 bytes per element.
     let bf16Values: Set<ValueID>
 
+    /// Bytes the plan stores value `id` in: 2 per element when it is stored as bf16, 4 otherwise.
+    package func storedBytes(_ id: ValueID) -> Int { Self.storedBytes(shapes[id], asBF16: bf16Values.contains(id)) }
+
+    private static func storedBytes(_ shape: Shape, asBF16: Bool) -> Int { shape.elementCount * (asBF16 ? 2 : 4) }
+
     init(graph: Graph, batch: Int, threads: Int, constants: [Tensor?], preparedWeights: PreparedWeights = PreparedWeights(),
          kernels: KernelOptions) throws {
         self.batch = batch
@@ -94,8 +99,7 @@ public struct ExecutionPlan: Sendable {
         }
         let bf16Values = Self.storeActivationsAsBF16(&planned, graph: graph, kernels: kernels)
         self.bf16Values = bf16Values
-        // A value's bytes in the arena: 2 per element stored as bf16, 4 otherwise.
-        let bytes = { (id: ValueID) in shapes[id].elementCount * (bf16Values.contains(id) ? 2 : 4) }
+        let bytes = { (id: ValueID) in Self.storedBytes(shapes[id], asBF16: bf16Values.contains(id)) }
 
         for var step in planned {
             let (i, last, kernel) = (step.node, step.lastNode, step.kernel)

@@ -54,6 +54,11 @@ import ZooTestSupport
         // Every convolution's output, Winograd's included, but the heavy one's (the global pool reads it).
         #expect(stored == Set(convs.dropLast().map { graph.values[$0.output].name }), "\(stored.sorted())")
         #expect(plan.bf16Values.isSuperset(of: [winograd.inputs[0], winograd.output]))
+        // What `zoo bench` counts a value at: 2 bytes an element where stored as bf16, 4 elsewhere.
+        for id in graph.values.indices where graph.values[id].constant == nil {
+            #expect(plan.storedBytes(id) == plan.shapes[id].elementCount * (plan.bf16Values.contains(id) ? 2 : 4))
+        }
+        #expect(plan.storedBytes(winograd.output) == plan.shapes[winograd.output].elementCount * 2)
         // fp32, and the AMX kernel where this CPU has it (elsewhere its options run AVX512-BF16).
         var float32Only = [kernelsAt(.fp32)]
         if CPUFeatures.amxBF16 { float32Only.append(KernelOptions(gemm: .avx512, winograd: .avx512, depthwise: .avx512, precision: .bf16, bf16: .amx)) }
