@@ -22,7 +22,7 @@ public enum KerasIsolation {
     public static let subcommand = "_import-keras"
 
     static var helper: URL? {
-        if let path = ProcessInfo.processInfo.environment["ZOO_HELPER"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        if let path = environmentVariable("ZOO_HELPER"), !path.isEmpty { return URL(fileURLWithPath: path) }
         return helperExecutable
     }
 

@@ -28,7 +28,7 @@ enum MemoryLimitOption {
             }
             MemoryBudget.current = MemoryBudget(bytes: bytes)
         }
-        if rest.count == arguments.count, let env = ProcessInfo.processInfo.environment["ZOO_MAX_MEMORY"], MemoryBudget.parse(env) == nil {
+        if rest.count == arguments.count, let env = environmentVariable("ZOO_MAX_MEMORY"), MemoryBudget.parse(env) == nil {
             throw ValidationError("ZOO_MAX_MEMORY takes a size such as 8G, 512M or a number of bytes, got \(env)")
         }
         return rest

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CZooKernels
+import ZooTensor
 
 /// Which implementation each kernel uses. An executor is built with one value and hands it to
 /// every kernel call, so two executors in one process can run different paths (the tests run
@@ -61,9 +62,9 @@ public struct KernelOptions: Sendable, Hashable, CustomStringConvertible {
     /// `ZOO_PRECISION=bf16`.
     public static let `default`: KernelOptions = {
         var options = best
-        if environment("ZOO_GEMM") == "openblas" { options = portable }
-        if environment("ZOO_WINOGRAD") == "0" { options.winograd = .off }
-        if environment("ZOO_PRECISION") == "bf16" { options.precision = .bf16 }
+        if environmentVariable("ZOO_GEMM") == "openblas" { options = portable }
+        if environmentVariable("ZOO_WINOGRAD") == "0" { options.winograd = .off }
+        if environmentVariable("ZOO_PRECISION") == "bf16" { options.precision = .bf16 }
         return options.runnable
     }()
 
@@ -106,8 +107,6 @@ public struct KernelOptions: Sendable, Hashable, CustomStringConvertible {
         let arithmetic = precision == .bf16 ? "bf16 \(bf16.rawValue)" : precision.rawValue
         return "gemm \(gemm.rawValue), winograd \(winograd.rawValue), depthwise \(depthwise.rawValue), \(arithmetic)"
     }
-
-    private static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 }
 
 /// The instruction sets the kernels choose between, asked once of the CPU and OS.

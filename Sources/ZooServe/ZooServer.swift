@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Zoo
+import ZooTensor
 
 /// `zoo serve`: the loaded models over HTTP — the Open Inference Protocol, image routes,
 /// metrics and the page — until SIGTERM or SIGINT, which stop new connections, let the
@@ -28,7 +29,7 @@ public final class ZooServer: Sendable {
         PageRoutes(server: state).register(on: router)
 
         var logger = Logger(label: "zoo-serve")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        logger.logLevel = environmentVariable("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .warning
         let idle = TimeAmount.nanoseconds(Int64(configuration.bodyTimeout.components.seconds) * 1_000_000_000
                                           + configuration.bodyTimeout.components.attoseconds / 1_000_000_000)
         let app = Application(

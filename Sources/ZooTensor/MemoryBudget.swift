@@ -32,7 +32,7 @@ public struct MemoryBudget: Sendable, Equatable {
 
     /// `ZOO_MAX_MEMORY` when it is set and readable.
     public static func fromEnvironment() -> MemoryBudget? {
-        ProcessInfo.processInfo.environment["ZOO_MAX_MEMORY"].flatMap(parse).map { MemoryBudget(bytes: $0) }
+        environmentVariable("ZOO_MAX_MEMORY").flatMap(parse).map { MemoryBudget(bytes: $0) }
     }
 
     /// `defaultFraction` of the lower of the cgroup limit and physical memory.
