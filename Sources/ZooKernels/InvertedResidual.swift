@@ -71,12 +71,18 @@ package struct InvertedResidual: Sendable, Hashable {
         return min(depthwise.inH, (tileRows - 1) * p.strides.h + (p.kernel.h - 1) * p.dilations.h + 1)
     }
 
-    /// Floats of one worker's scratch: the expanded rows, then the depthwise rows, then (when the
-    /// projection stores or adds bf16, which only the GEMM on rounded rows does) those rounded.
+    /// Floats of one worker's scratch: the expanded rows, then the depthwise rows in float32 (unless
+    /// the depthwise kernel rounds them itself), then (when the projection stores or adds bf16,
+    /// which only the GEMM on rounded rows does) those rounded.
     private func workerFloats(_ activations: BF16Activations) -> Int {
         let tile = tileRows * depthwise.outW
-        return (expand == nil ? 0 : heldRows * depthwise.inW * depthwise.inC) + tile * depthwise.outC
+        return (expand == nil ? 0 : heldRows * depthwise.inW * depthwise.inC) + float32RowFloats(activations)
             + (projectsRounded(activations) ? BF16Rows.scratchCount(m: tile, k: depthwise.outC) : 0)
+    }
+
+    /// Floats of a worker's float32 depthwise rows: none when the depthwise kernel rounds them.
+    private func float32RowFloats(_ activations: BF16Activations) -> Int {
+        depthwiseRounds(activations) ? 0 : tileRows * depthwise.outW * depthwise.outC
     }
 
     /// Whether the projection multiplies rounded rows (`GEMM.block(rounded:)`).
@@ -84,10 +90,11 @@ package struct InvertedResidual: Sendable, Hashable {
 
     /// Whether the depthwise kernel writes those rounded rows itself (`zoo_depthwise_row_bf16`), so no
     /// float32 rows are written and rounded again: a 3x3 undilated kernel, its activation fused, whole
-    /// depth pairs, on AVX512-BF16 (the AMX kernel reads rows padded with zeros). The same bits.
-    private func depthwiseRounds(_ activations: BF16Activations, kernels: KernelOptions) -> Bool {
+    /// depth pairs. The same bits. (bf16 activations run on AVX512-BF16 only, `storesBF16`; the AMX
+    /// kernel would read rows padded with zeros.)
+    private func depthwiseRounds(_ activations: BF16Activations) -> Bool {
         let p = depthwise.params
-        return projectsRounded(activations) && kernels.bf16 == .avx512 && p.kernel == Size2D(3, 3) && p.dilations == .one
+        return projectsRounded(activations) && p.kernel == Size2D(3, 3) && p.dilations == .one
             && depthwise.outC % 2 == 0 && BF16Activations.fusesActivation(p.activation)
     }
 
@@ -140,7 +147,7 @@ package struct InvertedResidual: Sendable, Hashable {
         let projectEpilogue = Epilogue(bias: projectBias, residual: residual, ldr: project.outC, activation: project.params.activation,
                                        bf16: BF16Activations(residual: activations.residual, output: activations.output))
         let rounded = projectsRounded(activations), tilePixels = tileRows * d.outW
-        let depthwiseRounds = depthwiseRounds(activations, kernels: kernels)
+        let depthwiseRounds = depthwiseRounds(activations), float32RowFloats = float32RowFloats(activations)
         let shape = zoo_depthwise_shape(
             in_h: d.inH, in_w: d.inW, channels: wide, out_w: d.outW, kernel_h: p.kernel.h, kernel_w: p.kernel.w,
             stride_h: p.strides.h, stride_w: p.strides.w, dilation_h: p.dilations.h, dilation_w: p.dilations.w,
@@ -152,7 +159,7 @@ package struct InvertedResidual: Sendable, Hashable {
             let expanded = s.base + worker * workerFloats, rows = expanded + expandedFloats
             var held = HeldRows(base: expanded, rowFloats: inRowFloats)  // expanded rows
             // The depthwise rows rounded for the projection (rows past a tile's end: never read).
-            let roundedRows = rounded ? BF16Rows(scratch: rows + tilePixels * wide, m: tilePixels, k: wide, zeroingPadding: false) : nil
+            let roundedRows = rounded ? BF16Rows(scratch: rows + float32RowFloats, m: tilePixels, k: wide, zeroingPadding: false) : nil
             for task in range {
                 let n = task / tiles, oy0 = (task % tiles) * tileRows, oy1 = min(oy0 + tileRows, d.outH)
                 var image = x.base + n * d.inH * inRowFloats, tileShape = shape
