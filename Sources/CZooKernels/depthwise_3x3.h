@@ -14,8 +14,8 @@
 /// depend on the path it took.
 ZOO_DW_TARGET static inline __attribute__((always_inline)) void
 ZOO_DW_NAME(pixels_3x3)(const int P, const int SW, const float *x, ptrdiff_t row_stride, ptrdiff_t C, const __m512 *w,
-           ptrdiff_t kh_lo, ptrdiff_t kh_hi, __mmask16 mask, ZOO_DW_OUT *out, ptrdiff_t OS, const zoo_epilogue *e, const float *residual,
-           ptrdiff_t c) {
+                        ptrdiff_t kh_lo, ptrdiff_t kh_hi, __mmask16 mask, ZOO_DW_OUT *out, ptrdiff_t OS,
+                        const zoo_epilogue *e, const float *residual, ptrdiff_t c) {
     enum { MAX_P = 8, MAX_COLUMNS = (MAX_P - 1) * 2 + 3 };
     __m512 acc[MAX_P];
 #pragma clang loop unroll(full)
@@ -54,9 +54,9 @@ ZOO_DW_NAME(pixels_3x3)(const int P, const int SW, const float *x, ptrdiff_t row
 /// multiply-adds. The rows the next output row adds (one at stride 1, two at stride 2) are
 /// requested a whole row ahead, so they come from L2, not memory, when that row runs.
 ZOO_DW_TARGET static inline __attribute__((always_inline)) void
-ZOO_DW_NAME(group_3x3)(const int P, const int SW, ptrdiff_t ow, const float *image_row, ptrdiff_t pad_left, ptrdiff_t row_stride,
-          ptrdiff_t C, const float *weights, ptrdiff_t kh_lo, ptrdiff_t kh_hi, ZOO_DW_OUT *out, ptrdiff_t OS, const zoo_epilogue *e,
-          int prefetch_rows) {
+ZOO_DW_NAME(group_3x3)(const int P, const int SW, ptrdiff_t ow, const float *image_row, ptrdiff_t pad_left,
+                       ptrdiff_t row_stride, ptrdiff_t C, const float *weights, ptrdiff_t kh_lo, ptrdiff_t kh_hi,
+                       ZOO_DW_OUT *out, ptrdiff_t OS, const zoo_epilogue *e, int prefetch_rows) {
     const float *x = image_row + (ow * SW - pad_left) * C;
     const float *residual = e->residual ? e->residual + ow * e->ldr : NULL;
     for (ptrdiff_t c = 0; c < C; c += 16) {
@@ -79,9 +79,9 @@ ZOO_DW_NAME(group_3x3)(const int P, const int SW, ptrdiff_t ow, const float *ima
 /// The pixels [ow, end), all inside the image: groups of 8, then 4, 2 and 1 (stride 2: of 4,
 /// whose columns fill as many registers as 8 at stride 1).
 ZOO_DW_TARGET static inline __attribute__((always_inline)) void
-ZOO_DW_NAME(interior_3x3)(const int SW, ptrdiff_t ow, ptrdiff_t end, const float *image_row, ptrdiff_t pad_left, ptrdiff_t row_stride,
-             ptrdiff_t C, const float *weights, ptrdiff_t kh_lo, ptrdiff_t kh_hi, ZOO_DW_OUT *out, ptrdiff_t OS, const zoo_epilogue *e,
-             int prefetch_rows) {
+ZOO_DW_NAME(interior_3x3)(const int SW, ptrdiff_t ow, ptrdiff_t end, const float *image_row, ptrdiff_t pad_left,
+                          ptrdiff_t row_stride, ptrdiff_t C, const float *weights, ptrdiff_t kh_lo, ptrdiff_t kh_hi,
+                          ZOO_DW_OUT *out, ptrdiff_t OS, const zoo_epilogue *e, int prefetch_rows) {
 #define ZOO_DW_GROUPS(P) \
     for (; ow + P <= end; ow += P) \
         ZOO_DW_NAME(group_3x3)(P, SW, ow, image_row, pad_left, row_stride, C, weights, kh_lo, kh_hi, out, OS, e, prefetch_rows)
@@ -95,8 +95,9 @@ ZOO_DW_NAME(interior_3x3)(const int SW, ptrdiff_t ow, ptrdiff_t end, const float
 /// 3x3 undilated, the MobileNet case: pixels whose window's columns lie inside the image (all but
 /// the first and last one or two) go through `interior_3x3`, with the kernel rows clipped on the
 /// top and bottom rows; the left and right edges go one pixel at a time with their taps clipped.
-ZOO_DW_TARGET static void ZOO_DW_NAME(row_3x3)(const zoo_depthwise_shape *s, ptrdiff_t oh, const float *image, const float *weights,
-                               ZOO_DW_OUT *out, ptrdiff_t OS, const zoo_epilogue *epilogue) {
+ZOO_DW_TARGET static void ZOO_DW_NAME(row_3x3)(const zoo_depthwise_shape *s, ptrdiff_t oh, const float *image,
+                                               const float *weights, ZOO_DW_OUT *out, ptrdiff_t OS,
+                                               const zoo_epilogue *epilogue) {
     // A copy the stores to `out` cannot alias: its fields stay in registers instead of being
     // reloaded, with their tests, for every stored vector.
     const zoo_epilogue local = *epilogue, *e = &local;
@@ -109,9 +110,13 @@ ZOO_DW_TARGET static void ZOO_DW_NAME(row_3x3)(const zoo_depthwise_shape *s, ptr
     while (last > first && (last - 1) * sw - pad + 3 > W) last--;
     const float *image_row = image + ih0 * W * C;
     const int prefetch_rows = ih0 + 2 + sw < s->in_h;
-    if (sw == 1) ZOO_DW_NAME(interior_3x3)(1, first, last, image_row, pad, W * C, C, weights, kh_lo, kh_hi, out, OS, e, prefetch_rows);
-    else if (sw == 2) ZOO_DW_NAME(interior_3x3)(2, first, last, image_row, pad, W * C, C, weights, kh_lo, kh_hi, out, OS, e, prefetch_rows);
-    else first = last;  // other strides: every pixel by the edge loop below
+    if (sw == 1) {
+        ZOO_DW_NAME(interior_3x3)(1, first, last, image_row, pad, W * C, C, weights, kh_lo, kh_hi, out, OS, e, prefetch_rows);
+    } else if (sw == 2) {
+        ZOO_DW_NAME(interior_3x3)(2, first, last, image_row, pad, W * C, C, weights, kh_lo, kh_hi, out, OS, e, prefetch_rows);
+    } else {
+        first = last;  // other strides: every pixel by the edge loop below
+    }
     for (ptrdiff_t ow = 0; ow < s->out_w; ow++) {
         if (ow == first && first < last) ow = last;  // the interior is done
         if (ow >= s->out_w) break;

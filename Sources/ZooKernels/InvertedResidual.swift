@@ -159,7 +159,8 @@ package struct InvertedResidual: Sendable, Hashable {
             let expanded = s.base + worker * workerFloats, rows = expanded + expandedFloats
             var held = HeldRows(base: expanded, rowFloats: inRowFloats)  // expanded rows
             // The depthwise rows rounded for the projection (rows past a tile's end: never read).
-            let roundedRows = rounded ? BF16Rows(scratch: rows + float32RowFloats, m: tilePixels, k: wide, zeroingPadding: false) : nil
+            let roundedRows = rounded
+                ? BF16Rows(scratch: rows + float32RowFloats, m: tilePixels, k: wide, zeroingPadding: false) : nil
             for task in range {
                 let n = task / tiles, oy0 = (task % tiles) * tileRows, oy1 = min(oy0 + tileRows, d.outH)
                 var image = x.base + n * d.inH * inRowFloats, tileShape = shape
@@ -190,8 +191,8 @@ package struct InvertedResidual: Sendable, Hashable {
                     var e = depthwiseEpilogue.fusable(row0: 0, col0: 0)
                     if depthwiseRounds, let roundedRows {
                         let dst = UnsafeMutableRawPointer(roundedRows.base + (oy - oy0) * d.outW * roundedRows.stride)
-                        let status = zoo_depthwise_row_bf16(&tileShape, oy, image, w.base, dst.assumingMemoryBound(to: UInt16.self),
-                                                            2 * roundedRows.stride, &e)
+                            .assumingMemoryBound(to: UInt16.self)
+                        let status = zoo_depthwise_row_bf16(&tileShape, oy, image, w.base, dst, 2 * roundedRows.stride, &e)
                         precondition(status == 0, "inverted residual: the depthwise kernel cannot store bf16 rows")
                         continue
                     }

@@ -35,9 +35,11 @@ import ZooTestSupport
             #expect(zoo_depthwise_row_bf16(&shape, oh, input, weights, &bf16, stride, &e) == 0)
             for pixel in 0..<outW {
                 let row = bf16[(pixel * stride)..<((pixel + 1) * stride)]
-                let expected = float32[(pixel * c.channels)..<((pixel + 1) * c.channels)].map { UInt16(roundedToBF16($0).bitPattern >> 16) }
+                let expected = float32[(pixel * c.channels)..<((pixel + 1) * c.channels)]
+                    .map { UInt16(roundedToBF16($0).bitPattern >> 16) }
                 #expect(Array(row.prefix(c.channels)) == expected, "\(c) row \(oh) pixel \(pixel)")
-                #expect(row.dropFirst(c.channels).allSatisfy { $0 == 0xFFFF }, "\(c) row \(oh) pixel \(pixel): wrote between pixels")
+                #expect(row.dropFirst(c.channels).allSatisfy { $0 == 0xFFFF },
+                        "\(c) row \(oh) pixel \(pixel): wrote between pixels")
             }
         }
     }
