@@ -41,7 +41,7 @@ let package = Package(
         // (Sources/ZooKernels/BLAS.swift).
         .target(name: "ZooKernels", dependencies: ["ZooTensor", "CZooKernels"],
                 linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
-        .target(name: "ZooGraph", dependencies: ["ZooTensor", "ZooKernels"]),
+        .target(name: "ZooGraph", dependencies: ["ZooTensor", "ZooKernels", "CZooKernels"]),
         // libhdf5 is opened at first use, not linked (see Sources/CHDF5/include/zoo_hdf5.h).
         .target(name: "CHDF5"),
         .target(name: "ZooHDF5", dependencies: ["CHDF5"]),
@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "ZooZip", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Getting weights: downloads and pip packages, checked against sha256, written atomically.
         .target(name: "CZooHTTP"),
-        .target(name: "ZooFetch", dependencies: ["CZooHTTP", "ZooZip"]),
+        .target(name: "ZooFetch", dependencies: ["CZooHTTP", "ZooZip", "ZooTensor"]),
         // The native .zoo format: safetensors-compatible, memory-mapped.
         .target(name: "ZooFormat", dependencies: ["ZooGraph", "ZooTensor"]),
         // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame;

@@ -13,17 +13,21 @@ import ZooTensor
 /// `ZooError.isolatedImportFailed` naming the file.
 ///
 /// The helper executable is, in order: `ZOO_HELPER` (a path to a `zoo` executable), then
-/// `helperExecutable`, which the `zoo` command sets to itself. A library user who sets neither
-/// gets the import in-process, as before.
+/// `helperExecutable`, then this process's own executable when `helperIsOwnExecutable` is set
+/// (the `zoo` command sets it). A library user who sets none of them gets the import in-process,
+/// as before.
 public enum KerasIsolation {
-    /// The `zoo` executable to run the import in; the CLI sets it to itself at start.
+    /// The `zoo` executable to run the import in.
     nonisolated(unsafe) public static var helperExecutable: URL?
+    /// Runs the import in this process's own executable, found when first needed (the `zoo`
+    /// command sets it at start; looking its path up then cost every command about 0.1 ms).
+    nonisolated(unsafe) public static var helperIsOwnExecutable = false
     /// The hidden subcommand the child runs.
     public static let subcommand = "_import-keras"
 
     static var helper: URL? {
         if let path = environmentVariable("ZOO_HELPER"), !path.isEmpty { return URL(fileURLWithPath: path) }
-        return helperExecutable
+        return helperExecutable ?? (helperIsOwnExecutable ? Bundle.main.executableURL : nil)
     }
 
     /// Data-segment limit for the child: room for the weights several times over, at least

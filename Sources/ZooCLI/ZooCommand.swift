@@ -17,7 +17,7 @@ struct ZooCommand: AsyncParsableCommand {
 
     static func main() async {
         // Untrusted Keras files are read by this same executable in a limited child (KerasIsolation).
-        KerasIsolation.helperExecutable = Bundle.main.executableURL
+        KerasIsolation.helperIsOwnExecutable = true
         let command: ParsableCommand
         do {
             command = try parseAsRoot(MemoryLimitOption.apply(to: Array(CommandLine.arguments.dropFirst())))

@@ -1,4 +1,5 @@
 import Foundation
+import ZooTensor
 
 /// Runs `python -m pip download` for one package into a folder, without a shell: stdin is
 /// /dev/null, stdout is dropped, stderr goes to a file (a pipe could fill up and block pip)
@@ -18,7 +19,7 @@ struct PipDownloader {
             self.python = URL(fileURLWithPath: python)
             return
         }
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        let searchPath = environmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
         let candidates = searchPath.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(python) }
         guard let found = candidates.first(where: { Self.isExecutableFile($0.path) }) else {
             throw FetchError(python, .pythonNotFound("not found on PATH (\(hint))"))

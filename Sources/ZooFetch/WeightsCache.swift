@@ -1,4 +1,5 @@
 import Foundation
+import ZooTensor
 
 /// The folder zoo keeps weights files in: `<root>/weights/<file>`, where root is `$ZOO_HOME`
 /// or `~/.cache/zoo`. A file only ever gets its cached name by an atomic rename after its
@@ -16,7 +17,7 @@ public struct WeightsCache: Sendable, Hashable {
 
     /// The cache at `$ZOO_HOME`, or `~/.cache/zoo` when it is unset or empty.
     public static var `default`: WeightsCache {
-        if let home = ProcessInfo.processInfo.environment["ZOO_HOME"], !home.isEmpty {
+        if let home = environmentVariable("ZOO_HOME"), !home.isEmpty {
             return WeightsCache(root: URL(fileURLWithPath: (home as NSString).expandingTildeInPath, isDirectory: true))
         }
         let user = FileManager.default.homeDirectoryForCurrentUser

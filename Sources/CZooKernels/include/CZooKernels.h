@@ -8,4 +8,5 @@
 #include "zoo_pool.h"
 #include "zoo_conv_direct.h"
 #include "zoo_blas.h"
+#include "zoo_cpu_count.h"
 #endif
