@@ -4,12 +4,26 @@
 /// and `"nan"`, as `JSONEncoder.graphJSON` writes them.
 struct HeaderJSONDecoder: Decoder {
     let value: HeaderJSON
-    let codingPath: [any CodingKey]
+    let path: CodingPath?
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(_ value: HeaderJSON, codingPath: [any CodingKey] = []) {
+    init(_ value: HeaderJSON, path: CodingPath? = nil) {
         self.value = value
-        self.codingPath = codingPath
+        self.path = path
+    }
+
+    /// Where a value sits: a chain to its parent, made into Codable's array of keys only when
+    /// an error asks for it (an array per value, copied and extended at every level, was a sixth
+    /// of reading resnet50's graph).
+    final class CodingPath {
+        let key: any CodingKey
+        let parent: CodingPath?
+        init(_ key: any CodingKey, parent: CodingPath?) {
+            self.key = key
+            self.parent = parent
+        }
+        var keys: [any CodingKey] { (parent?.keys ?? []) + [key] }
     }
 
     /// Decodes a `T` from `value`.
@@ -23,19 +37,20 @@ struct HeaderJSONDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard let members = value.members else { throw mismatch("an object") }
-        return KeyedDecodingContainer(Keyed<Key>(members: members, codingPath: codingPath))
+        return KeyedDecodingContainer(Keyed<Key>(members: members, path: path))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .array(let items) = value else { throw mismatch("an array") }
-        return Unkeyed(items: items, codingPath: codingPath)
+        return Unkeyed(items: items, path: path)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
     private struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let members: [(key: String, value: HeaderJSON)]
-        let codingPath: [any CodingKey]
+        let path: CodingPath?
+        var codingPath: [any CodingKey] { path?.keys ?? [] }
         var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }
 
         func contains(_ key: Key) -> Bool { members.contains { $0.key == key.stringValue } }
@@ -44,7 +59,7 @@ struct HeaderJSONDecoder: Decoder {
             guard let member = members.first(where: { $0.key == key.stringValue }) else {
                 throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no key '\(key.stringValue)'"))
             }
-            return HeaderJSONDecoder(member.value, codingPath: codingPath + [key])
+            return HeaderJSONDecoder(member.value, path: CodingPath(key, parent: path))
         }
 
         func decodeNil(forKey key: Key) throws -> Bool { try decoder(for: key).decodeNil() }
@@ -69,14 +84,15 @@ struct HeaderJSONDecoder: Decoder {
 
     private struct Unkeyed: UnkeyedDecodingContainer {
         let items: [HeaderJSON]
-        let codingPath: [any CodingKey]
+        let path: CodingPath?
+        var codingPath: [any CodingKey] { path?.keys ?? [] }
         var currentIndex = 0
         var count: Int? { items.count }
         var isAtEnd: Bool { currentIndex >= items.count }
 
-        init(items: [HeaderJSON], codingPath: [any CodingKey]) {
+        init(items: [HeaderJSON], path: CodingPath?) {
             self.items = items
-            self.codingPath = codingPath
+            self.path = path
         }
 
         mutating func next() throws -> HeaderJSONDecoder {
@@ -84,7 +100,7 @@ struct HeaderJSONDecoder: Decoder {
                 throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "the array has no more items"))
             }
             defer { currentIndex += 1 }
-            return HeaderJSONDecoder(items[currentIndex], codingPath: codingPath + [Index(intValue: currentIndex)])
+            return HeaderJSONDecoder(items[currentIndex], path: CodingPath(Index(intValue: currentIndex), parent: path))
         }
 
         mutating func decodeNil() throws -> Bool {

@@ -128,4 +128,16 @@ import ZooKernels
             #expect(throws: DecodingError.self, "\(text)") { try HeaderJSONDecoder.decode(Op.self, from: parsed) }
         }
     }
+
+    /// An error names where it happened, as JSONDecoder's do: the path is built only for errors.
+    @Test func errorsCarryTheirCodingPath() throws {
+        let text = #"[{"type": "identity"}, {"type": "reshape", "dims": [1, "x"]}]"#
+        let parsed = try Array(text.utf8).withUnsafeBytes { try HeaderJSON.parse($0) }
+        do {
+            _ = try HeaderJSONDecoder.decode([Op].self, from: parsed)
+            Issue.record("decoded a reshape with a string dimension")
+        } catch let DecodingError.typeMismatch(_, context) {
+            #expect(context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue } == ["1", "dims", "1"])
+        }
+    }
 }
