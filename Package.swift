@@ -79,7 +79,11 @@ let package = Package(
                                                  .product(name: "Prometheus", package: "swift-prometheus")]),
         .executableTarget(
             name: "ZooCLI",
-            dependencies: ["Zoo", "ZooServe", "ZooTensor", "ZooGraph", "ZooKernels", "ZooModels", "ZooVision", "ZooFetch", "ZooBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Zoo", "ZooServe", "ZooTensor", "ZooGraph", "ZooKernels", "ZooModels", "ZooVision", "ZooFetch", "ZooBench", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // swiftc exports every public symbol of an executable (25,000 here, mostly the server's
+            // packages); nothing looks them up, and the runtime's start-up dladdr walked them all:
+            // 0.3 ms of every command.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
         ),
 
         // MARK: Tests
