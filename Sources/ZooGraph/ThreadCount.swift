@@ -1,4 +1,5 @@
 import CZooKernels
+import ZooTensor
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,8 +9,8 @@ import Darwin
 /// How many threads inference uses by default: the CPUs this process may run on, capped by
 /// a cgroup CPU quota (a container limited to 2 CPUs on a 64-core host gets 2, not 64).
 ///
-/// Read with system calls rather than Foundation (`activeProcessorCount`, `String(contentsOfFile:)`):
-/// those took about 0.35 ms of every `zoo` command's start, most of it first-use set-up inside Foundation.
+/// Read with system calls rather than Foundation's `activeProcessorCount` and file reading: those
+/// took about 0.35 ms of every `zoo` command's start, most of it first-use set-up inside Foundation.
 public enum ThreadCount {
     /// The CPUs this process may use, at least 1.
     public static let `default`: Int = {
@@ -26,13 +27,13 @@ public enum ThreadCount {
 
     /// cgroup v2 `cpu.max` ("max 100000" or "200000 100000"), else cgroup v1's quota files.
     static func cgroupQuota() -> Int? {
-        if let text = firstLine(of: "/sys/fs/cgroup/cpu.max") {
+        if let text = systemFileFirstLine("/sys/fs/cgroup/cpu.max") {
             let parts = text.split(separator: " ")
             guard parts.count >= 2 else { return nil }
             return quota(String(parts[0]), period: String(parts[1]))
         }
-        guard let quotaText = firstLine(of: "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),
-              let periodText = firstLine(of: "/sys/fs/cgroup/cpu/cpu.cfs_period_us") else { return nil }
+        guard let quotaText = systemFileFirstLine("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),
+              let periodText = systemFileFirstLine("/sys/fs/cgroup/cpu/cpu.cfs_period_us") else { return nil }
         return quota(quotaText, period: periodText)
     }
 
@@ -41,16 +42,5 @@ public enum ThreadCount {
     static func quota(_ quota: String, period: String) -> Int? {
         guard let quota = Double(quota), let period = Double(period), quota > 0, period > 0 else { return nil }
         return Int((quota / period).rounded(.up))
-    }
-
-    /// The first line of a small system file (at most 255 bytes are read), nil when it cannot be read.
-    static func firstLine(of path: String) -> String? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 256)
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 255) }
-        guard count > 0 else { return nil }
-        return String(decoding: buffer[..<count], as: UTF8.self).split(separator: "\n").first.map(String.init)
     }
 }

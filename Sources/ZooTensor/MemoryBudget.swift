@@ -37,7 +37,7 @@ public struct MemoryBudget: Sendable, Equatable {
 
     /// `defaultFraction` of the lower of the cgroup limit and physical memory.
     public static func systemDefault() -> MemoryBudget {
-        let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        let physical = sysconf(Int32(_SC_PHYS_PAGES)).multipliedReportingOverflow(by: sysconf(Int32(_SC_PAGESIZE))).partialValue
         let available = min(physical, cgroupLimit() ?? physical)
         return MemoryBudget(bytes: Int(Double(available) * defaultFraction))
     }
@@ -45,9 +45,9 @@ public struct MemoryBudget: Sendable, Equatable {
     /// The memory limit of this process's cgroup (v2 `memory.max`, else v1), or nil when unlimited.
     static func cgroupLimit() -> Int? {
         for path in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
-            // v1 reports "no limit" as a number near 2^63.
-            if let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), value < 1 << 60 { return value }
+            guard let text = systemFileFirstLine(path) else { continue }
+            // v1 reports "no limit" as a number near 2^63, v2 as "max".
+            if let value = text.split(separator: " ").first.flatMap({ Int($0) }), value < 1 << 60 { return value }
         }
         return nil
     }

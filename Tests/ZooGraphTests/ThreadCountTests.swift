@@ -21,12 +21,4 @@ import Testing
         }
         #expect(ThreadCount.default <= ThreadCount.allowedCPUs())
     }
-
-    @Test func firstLineOfAMissingFileIsNil() throws {
-        #expect(ThreadCount.firstLine(of: "/nonexistent/cpu.max") == nil)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-cpu-max-\(UUID().uuidString)")
-        try Data("300000 100000\nsecond\n".utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        #expect(ThreadCount.firstLine(of: file.path) == "300000 100000")
-    }
 }
