@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies point one way: ZooTensor -> ZooKernels -> ZooGraph -> importers -> Zoo -> ZooCLI.
-// Each C library has one system-library target and exactly one Swift wrapper module importing it.
+// Each C library has one C target (a system-library module map, or shims that open the library at
+// first use) and exactly one Swift wrapper module importing it.
 let package = Package(
     name: "zoo",
     platforms: [.macOS(.v15)],
@@ -27,11 +28,6 @@ let package = Package(
     targets: [
         // MARK: C libraries (module map + shim header only)
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"]), .brew(["protobuf-c"])]),
-        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]),
-        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
-        .systemLibrary(name: "CWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"]), .brew(["webp"])]),
-        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"]), .brew(["libtiff"])]),
-        .systemLibrary(name: "CGIF", pkgConfig: "libgif", providers: [.apt(["libgif-dev"]), .brew(["giflib"])]),
 
         // MARK: Swift modules
         .target(name: "ZooTensor"),
@@ -62,7 +58,11 @@ let package = Package(
         .target(name: "ZooFormat", dependencies: ["ZooGraph", "ZooTensor"]),
         // Decoder shims: libjpeg/libpng report errors by longjmp, which must never cross a Swift frame;
         // libtiff through handlers, giflib and libwebp through codes, all turned into status + message.
-        .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG", "CWebP", "CTIFF", "CGIF"]),
+        // The codec libraries are opened at first use, not linked (with libtiff's own, 11 of the 18 libraries
+        // a release zoo loaded at start; see Sources/CImageCodecs/include/CImageCodecs.h). Their headers are only
+        // included by the shims' .c files, from the default include path (tools/setup installs the -dev
+        // packages); no module map or pkg-config entry, since either would put -l flags on the link line.
+        .target(name: "CImageCodecs"),
         .target(name: "ZooVision", dependencies: ["CImageCodecs", "ZooTensor"]),
         // The zoo itself: zoo/manifests/*.json and the label files, compiled into the binary by
         // ZooCatalogPlugin (no resource bundle, so `zoo` works copied alone).

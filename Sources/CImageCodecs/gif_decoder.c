@@ -1,5 +1,6 @@
 /* GIF decoding (first frame) through giflib, which reports errors by return codes. */
 #include "CImageCodecs.h"
+#include "codec_loader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,7 @@ static int find_first_image(struct zoo_gif_decoder *d, zoo_codec_error *error) {
 
 zoo_gif_decoder *zoo_gif_open(const uint8_t *data, size_t size, zoo_image_header *header,
                               zoo_codec_error *error) {
+    if (!zoo_codec_require(zoo_libgif_open, error)) return NULL;
     struct zoo_gif_decoder *d = calloc(1, sizeof *d);
     if (!d) {
         copy_error(error, ZOO_CODEC_RESOURCE, "out of memory");

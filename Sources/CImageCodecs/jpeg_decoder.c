@@ -1,5 +1,6 @@
 /* JPEG decoding through libjpeg(-turbo), with every longjmp kept inside this file. */
 #include "CImageCodecs.h"
+#include "codec_loader.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -105,6 +106,7 @@ static int read_header(struct zoo_jpeg_decoder *d, const uint8_t *data, size_t s
 
 zoo_jpeg_decoder *zoo_jpeg_open(const uint8_t *data, size_t size, zoo_image_header *header,
                                 zoo_codec_error *error) {
+    if (!zoo_codec_require(zoo_libjpeg_open, error)) return NULL;
     struct zoo_jpeg_decoder *d = calloc(1, sizeof *d);
     if (!d) {
         copy_error(error, ZOO_CODEC_RESOURCE, "out of memory");

@@ -1,5 +1,6 @@
 /* PNG decoding through libpng, with every longjmp kept inside this file. */
 #include "CImageCodecs.h"
+#include "codec_loader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,7 @@ void zoo_png_close(zoo_png_decoder *d) {
 
 zoo_png_decoder *zoo_png_open(const uint8_t *data, size_t size, zoo_image_header *header,
                               zoo_codec_error *error) {
+    if (!zoo_codec_require(zoo_libpng_open, error)) return NULL;
     if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
         copy_error(error, ZOO_CODEC_CORRUPT, "not a PNG file (bad signature)");
         return NULL;

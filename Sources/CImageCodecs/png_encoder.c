@@ -1,5 +1,6 @@
 /* PNG encoding through libpng into memory, with every longjmp kept inside this file. */
 #include "CImageCodecs.h"
+#include "codec_loader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@ int zoo_png_encode_rgb(const uint8_t *rgb, uint32_t width, uint32_t height, uint
                        zoo_codec_error *error) {
     *out = NULL;
     *out_size = 0;
+    if (!zoo_codec_require(zoo_libpng_open, error)) return ZOO_CODEC_NO_LIBRARY;
     struct encoder_state state = {0};
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &state, on_encode_error, on_encode_warning);
     if (!png) {

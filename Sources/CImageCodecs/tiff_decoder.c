@@ -1,5 +1,6 @@
 /* TIFF decoding through libtiff, with its error and warning handlers installed per file. */
 #include "CImageCodecs.h"
+#include "codec_loader.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -169,6 +170,7 @@ static int choose_layout(struct zoo_tiff_decoder *d) {
 
 zoo_tiff_decoder *zoo_tiff_open(const uint8_t *data, size_t size, zoo_image_header *header,
                                 zoo_codec_error *error) {
+    if (!zoo_codec_require(zoo_libtiff_open, error)) return NULL;
     struct zoo_tiff_decoder *d = calloc(1, sizeof *d);
     if (d) d->options = TIFFOpenOptionsAlloc();
     if (!d || !d->options) {

@@ -1,5 +1,6 @@
 /* WebP decoding through libwebp. libwebp reports errors by return value, never by longjmp. */
 #include "CImageCodecs.h"
+#include "codec_loader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ void zoo_webp_close(zoo_webp_decoder *d) {
 
 zoo_webp_decoder *zoo_webp_open(const uint8_t *data, size_t size, zoo_image_header *header,
                                 zoo_codec_error *error) {
+    if (!zoo_codec_require(zoo_libwebp_open, error)) return NULL;
     struct zoo_webp_decoder *d = calloc(1, sizeof *d);
     if (!d) {
         copy_error(error, ZOO_CODEC_RESOURCE, "out of memory");

@@ -4,7 +4,7 @@ import ZooTensor
 /// One of the C decoder shims (Sources/CImageCodecs), driven the same way for every format:
 /// read the header, check the pixel count, allocate, decode, close. All libjpeg/libpng error
 /// handling (setjmp/longjmp, libtiff's handlers, giflib's codes) stays inside the C code; here
-/// only status codes arrive.
+/// only status codes arrive, a missing library among them (the shims open the libraries).
 struct NativeDecoder: Sendable {
     typealias Open = @Sendable (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<zoo_image_header>?,
                                 UnsafeMutablePointer<zoo_codec_error>?) -> OpaquePointer?
@@ -72,6 +72,7 @@ struct NativeDecoder: Sendable {
         case ZOO_CODEC_TRUNCATED.rawValue: return .truncated(file: file, format: format)
         case ZOO_CODEC_UNSUPPORTED.rawValue: return .unsupported(file: file, format: format, detail: message)
         case ZOO_CODEC_RESOURCE.rawValue: return .outOfMemory(file: file, detail: message)
+        case ZOO_CODEC_NO_LIBRARY.rawValue: return .libraryUnavailable(file: file, format: format, reason: message)
         default: return .corrupt(file: file, format: format, detail: message)
         }
     }

@@ -23,6 +23,8 @@ public enum VisionError: Error, CustomStringConvertible, Equatable, Sendable {
     case tooManyPixels(file: String, width: Int, height: Int, limit: Int)
     /// Memory for the pixels could not be had.
     case outOfMemory(file: String, detail: String)
+    /// The format's library cannot be opened; `reason` names it and what to install.
+    case libraryUnavailable(file: String, format: ImageFormat, reason: String)
     /// Images in one batch must share a size.
     case sizeMismatch(expected: (width: Int, height: Int), found: (width: Int, height: Int), index: Int)
     /// A labels file that cannot be used.
@@ -41,6 +43,7 @@ public enum VisionError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .tooManyPixels(file, width, height, limit):
             "\(file): \(width)x\(height) is \(width * height) pixels, more than the limit of \(limit) (a decompression bomb?)"
         case let .outOfMemory(file, detail): "\(file): out of memory: \(detail)"
+        case let .libraryUnavailable(file, format, reason): "\(file): cannot decode \(format): \(reason)"
         case let .sizeMismatch(expected, found, index):
             "image \(index) is \(found.width)x\(found.height), the batch is \(expected.width)x\(expected.height)"
         case let .badLabels(file, detail): "\(file): \(detail)"

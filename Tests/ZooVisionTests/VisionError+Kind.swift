@@ -13,6 +13,7 @@ extension VisionError {
         case .unsupported: "unsupported"
         case .tooManyPixels: "tooManyPixels"
         case .outOfMemory: "outOfMemory"
+        case .libraryUnavailable: "libraryUnavailable"
         case .sizeMismatch: "sizeMismatch"
         case .badLabels: "badLabels"
         }

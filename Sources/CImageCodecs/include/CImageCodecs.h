@@ -12,6 +12,12 @@
  * Use: *_open reads the header (no pixel memory yet), the caller checks the size and allocates
  * width * height * 3 bytes, *_read_rgb fills them, *_close frees the decoder. The encoded bytes
  * passed to *_open must stay valid until *_close.
+ *
+ * The libraries are opened with dlopen the first time a file of their format is read, not
+ * linked. Why: with libtiff's own dependencies (zstd, lzma, Lerc, jbig, deflate) they were 11
+ * of the 18 shared libraries a release zoo loaded at start, measured at 0.5-1.0 ms of a 12 ms
+ * `zoo info` that decodes no image. Each *_loader.c forwards the functions the shims call
+ * (codec_loader.h).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -29,7 +35,10 @@ typedef enum {
     /* A valid file this decoder does not handle (e.g. a 12-bit JPEG). */
     ZOO_CODEC_UNSUPPORTED = 3,
     /* malloc failed, or the caller's buffer is the wrong size. */
-    ZOO_CODEC_RESOURCE = 4
+    ZOO_CODEC_RESOURCE = 4,
+    /* The format's library cannot be opened (missing, or not the version zoo was built for);
+       the message says which library and what to install. */
+    ZOO_CODEC_NO_LIBRARY = 5
 } zoo_codec_status;
 
 /* Why a call failed: a status and the library's own message. */
@@ -110,10 +119,22 @@ zoo_gif_decoder *zoo_gif_open(const uint8_t *data, size_t size, zoo_image_header
 int zoo_gif_read_rgb(zoo_gif_decoder *decoder, uint8_t *rgb, size_t rgb_size, zoo_codec_error *error);
 void zoo_gif_close(zoo_gif_decoder *decoder);
 
-/* Versions of the libraries linked in: JPEG_LIB_VERSION (62, 70, 80) and libpng's (10639). */
+/* 1 when the library is open (opening it on the first call), else 0 with a one-line reason in
+   `error` (NUL-terminated, at most `error_size` bytes), e.g. "libjpeg not found; install
+   libjpeg62-turbo". Each decoder (and the encoder) asks before its first library call and fails
+   with ZOO_CODEC_NO_LIBRARY and that reason. libwebp and libwebpdemux open together. */
+int zoo_libjpeg_open(char *error, size_t error_size);
+int zoo_libpng_open(char *error, size_t error_size);
+int zoo_libwebp_open(char *error, size_t error_size);
+int zoo_libtiff_open(char *error, size_t error_size);
+int zoo_libgif_open(char *error, size_t error_size);
+
+/* Versions, valid once the library is open. libjpeg and giflib have no version call: theirs
+   are the headers' JPEG_LIB_VERSION (62, 70, 80; opening refuses a library of another, by
+   libjpeg's own check) and giflib's 5*10000+..., which its soname pins. libpng's run-time version (10639),
+   libwebp's decoder version (0x010204 for 1.2.4), libtiff's version text. */
 int zoo_jpeg_lib_version(void);
 unsigned long zoo_png_lib_version(void);
-/* libwebp's decoder version (0x010204 for 1.2.4), libtiff's version text, giflib's 5*10000+... */
 int zoo_webp_lib_version(void);
 const char *zoo_tiff_lib_version(void);
 int zoo_gif_lib_version(void);
