@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooVision", "ZooGraph", "ZooKernels", "ZooTensor", "ZooFetch", "ZooFormat",
                                                      "ZooModels", "ZooImport", "ZooCatalog", "ZooTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooServeTests", dependencies: ["ZooServe", "ZooCLI", "Zoo", "ZooTensor", "ZooTestSupport"]),
+        .testTarget(name: "ZooServeTests", dependencies: ["ZooServe", "ZooCLI", "Zoo", "ZooTensor", "ZooVision", "ZooTestSupport"]),
         .testTarget(name: "ZooCLITests", dependencies: ["ZooCLI", "Zoo", "ZooBench", "ZooFetch", "ZooGraph", "ZooKernels", "ZooTensor", "ZooVision", "ZooTestSupport"]),
     ]
 )

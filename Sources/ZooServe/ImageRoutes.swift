@@ -40,7 +40,7 @@ struct ImageRoutes: Sendable {
                     do {
                         return try explainer.explain(.encoded(upload.data, name: upload.name)).rendered().pngData()
                     } catch let error as VisionError {
-                        throw ServeError.badRequest(String(describing: error))
+                        throw ServeError.undecodable(error)
                     }
                 }
                 return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png)))

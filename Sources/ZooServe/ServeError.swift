@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ZooVision
 
 /// A request that cannot be answered as asked: the HTTP status and the one-line reason sent back
 /// (as `{"error": reason}`, the Open Inference Protocol's error body).
@@ -26,6 +27,13 @@ public struct ServeError: Error, CustomStringConvertible, Sendable {
     }
 
     static func badRequest(_ message: String) -> ServeError { ServeError(.badRequest, message) }
+
+    /// An uploaded image that did not decode: the client's fault (400), unless the server lacks
+    /// the codec library for its format (500: the same image decodes on a server that has it).
+    static func undecodable(_ error: VisionError) -> ServeError {
+        if case .libraryUnavailable = error { return ServeError(.internalServerError, String(describing: error)) }
+        return badRequest(String(describing: error))
+    }
 
     static func busy(_ what: String) -> ServeError {
         ServeError(.serviceUnavailable, "\(what); try again shortly", headers: [.retryAfter: "1"])

@@ -59,7 +59,7 @@ final class ServerState: Sendable {
                     // Straight into the graph's layout: the batch thread then has no transpose to do.
                     return try model.graphInput([.encoded(image.data, name: image.name)])
                 } catch let error as VisionError {
-                    throw ServeError.badRequest(String(describing: error))
+                    throw ServeError.undecodable(error)
                 } catch let error as ZooError {
                     throw ServeError.badRequest(String(describing: error))
                 }
