@@ -20,7 +20,9 @@ public struct WeightsCache: Sendable, Hashable {
         if let home = environmentVariable("ZOO_HOME"), !home.isEmpty {
             return WeightsCache(root: URL(fileURLWithPath: (home as NSString).expandingTildeInPath, isDirectory: true))
         }
-        let user = FileManager.default.homeDirectoryForCurrentUser
+        // $HOME first: FileManager's home directory sets up more than it needs (0.1 ms of every command).
+        let home = environmentVariable("HOME").flatMap { $0.hasPrefix("/") ? $0 : nil }
+        let user = home.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? FileManager.default.homeDirectoryForCurrentUser
         return WeightsCache(root: user.appendingPathComponent(".cache/zoo", isDirectory: true))
     }
 
