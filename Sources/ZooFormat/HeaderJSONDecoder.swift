@@ -1,7 +1,8 @@
-/// Codable's `Decoder` over a `HeaderJSON` value, so the graph description (Codable, shared with
-/// the writer's JSONEncoder) is read from the header's own parse instead of through JSONDecoder,
-/// which took about a fifth of `zoo info resnet50.zoo`. Floats may be spelled `"inf"`, `"-inf"`
-/// and `"nan"`, as `JSONEncoder.graphJSON` writes them.
+/// Codable's `Decoder` over a `HeaderJSON` value, so each node's op (Codable, shared with the
+/// writer's JSONEncoder) is read from the header's own parse instead of through JSONDecoder, which
+/// took about a fifth of `zoo info resnet50.zoo` (the rest of the graph description is read
+/// directly: GraphDescription+HeaderJSON.swift). Floats may be spelled `"inf"`, `"-inf"` and
+/// `"nan"`, as `JSONEncoder.graphJSON` writes them.
 struct HeaderJSONDecoder: Decoder {
     let value: HeaderJSON
     let path: CodingPath?

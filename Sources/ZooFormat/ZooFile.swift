@@ -41,7 +41,7 @@ public struct ZooFile: Sendable {
         guard let graphText = meta["graph"] else { throw fail("no graph in __metadata__") }
         let description: GraphDescription
         do {
-            description = try HeaderJSONDecoder.decode(GraphDescription.self, from: HeaderJSON.parse(graphText))
+            description = try GraphDescription(header: HeaderJSON.parse(graphText))
         } catch {
             throw fail("graph JSON is malformed: \(error)")
         }

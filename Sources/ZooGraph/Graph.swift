@@ -48,6 +48,15 @@ public struct GraphOutput: Sendable, Hashable, Codable {
     public var name: String
     /// The value it returns.
     public var value: ValueID
+
+    /// The JSON keys, named here once for the encoder and for `.zoo`'s reader (ZooFormat).
+    public enum CodingKeys: String, CodingKey { case name, value }
+
+    /// An output called `name` returning `value`.
+    public init(name: String, value: ValueID) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// A frozen inference graph: static shapes (batch dimension first on every input and

@@ -141,3 +141,43 @@ import ZooKernels
         }
     }
 }
+
+/// The graph description read from the header's parse is what JSONEncoder wrote, field for field.
+@Suite struct GraphDescriptionReaderTests {
+    static let description = GraphDescription(
+        name: "g",
+        values: [.init(name: "x", shape: [1, 8, 8, 3], dtype: "float32", kind: "input"),
+                 .init(name: "w", shape: [3, 3, 3, 4], dtype: "bfloat16", kind: "constant")]
+            + HeaderJSONDecoderTests.ops.indices.map { .init(name: "n\($0)", shape: [1, $0 + 1], dtype: "float32", kind: "intermediate") },
+        nodes: HeaderJSONDecoderTests.ops.enumerated().map { .init(name: "n\($0.offset)", op: $0.element, inputs: [0, 1], output: $0.offset + 2) },
+        inputs: [0],
+        outputs: [GraphOutput(name: "out", value: 3), GraphOutput(name: "logits", value: 2)])
+
+    @Test func readsWhatTheEncoderWrote() throws {
+        let written = try JSONEncoder.graphJSON.encode(Self.description)
+        let read = try GraphDescription(header: written.withUnsafeBytes { try HeaderJSON.parse($0) })
+        #expect(try JSONEncoder.graphJSON.encode(read) == written)
+        #expect(read.nodes.map(\.op) == HeaderJSONDecoderTests.ops)
+    }
+
+    @Test func errorsNameThePlace() throws {
+        let cases = [
+            (#"{"name": "g", "values": [], "nodes": [], "inputs": [0]}"#, "graph: no key 'outputs'"),
+            (#"{"name": "g", "values": [{"name": "x", "shape": [1, "2"], "dtype": "float32", "kind": "input"}], "nodes": [], "inputs": [], "outputs": []}"#,
+             "graph.values[0].shape: expected an array of integers, found an array"),
+            (#"{"name": "g", "values": [], "nodes": [3], "inputs": [], "outputs": []}"#, "graph.nodes[0]: expected an object, found a number"),
+            (#"{"name": "g", "values": [], "nodes": [{"name": "n", "op": {"type": "teleport"}, "inputs": [], "output": 0}], "inputs": [], "outputs": []}"#,
+             "graph.nodes[0].op: "),
+            (#"{"name": 7, "values": [], "nodes": [], "inputs": [], "outputs": []}"#, "graph.name: expected a string, found a number"),
+        ]
+        for (text, expected) in cases {
+            let parsed = try Array(text.utf8).withUnsafeBytes { try HeaderJSON.parse($0) }
+            do {
+                _ = try GraphDescription(header: parsed)
+                Issue.record("read \(text)")
+            } catch {
+                #expect(String(describing: error).hasPrefix(expected), "\(error)")
+            }
+        }
+    }
+}

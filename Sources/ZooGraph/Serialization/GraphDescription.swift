@@ -15,6 +15,17 @@ public struct GraphDescription: Codable, Sendable {
         public var dtype: String
         /// "input", "constant" or "intermediate".
         public var kind: String
+
+        /// The JSON keys, named here once for the encoder and for `.zoo`'s reader (ZooFormat).
+        public enum CodingKeys: String, CodingKey { case name, shape, dtype, kind }
+
+        /// A value entry.
+        public init(name: String, shape: [Int], dtype: String, kind: String) {
+            self.name = name
+            self.shape = shape
+            self.dtype = dtype
+            self.kind = kind
+        }
     }
 
     /// A node: its name, op and the indices of its values.
@@ -27,6 +38,17 @@ public struct GraphDescription: Codable, Sendable {
         public var inputs: [Int]
         /// Index into `values` of what it writes.
         public var output: Int
+
+        /// The JSON keys, named here once for the encoder and for `.zoo`'s reader (ZooFormat).
+        public enum CodingKeys: String, CodingKey { case name, op, inputs, output }
+
+        /// A node entry.
+        public init(name: String, op: Op, inputs: [Int], output: Int) {
+            self.name = name
+            self.op = op
+            self.inputs = inputs
+            self.output = output
+        }
     }
 
     /// The graph's name.
@@ -39,6 +61,18 @@ public struct GraphDescription: Codable, Sendable {
     public var inputs: [Int]
     /// The named outputs.
     public var outputs: [GraphOutput]
+
+    /// The JSON keys, named here once for the encoder and for `.zoo`'s reader (ZooFormat).
+    public enum CodingKeys: String, CodingKey { case name, values, nodes, inputs, outputs }
+
+    /// A description from its parts.
+    public init(name: String, values: [ValueEntry], nodes: [NodeEntry], inputs: [Int], outputs: [GraphOutput]) {
+        self.name = name
+        self.values = values
+        self.nodes = nodes
+        self.inputs = inputs
+        self.outputs = outputs
+    }
 
     /// The description of `graph`.
     public init(_ graph: Graph) {
