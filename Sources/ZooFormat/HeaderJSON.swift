@@ -3,7 +3,9 @@
 /// Why not JSONSerialization: a `.zoo` header carries the whole graph as one escaped JSON
 /// string (tens of kB for a ResNet), and Foundation's parsers took about 2 ms of every load to
 /// unescape it (24 MB/s); this single pass over the bytes does it in a few microseconds.
-indirect enum HeaderJSON {
+/// Not `indirect`: objects and arrays already hold their values in arrays, and boxing every
+/// value besides cost an allocation each (thousands in a ResNet's header).
+enum HeaderJSON {
     /// Members in file order; keys are unique (a repeated key is refused).
     case object([(key: String, value: HeaderJSON)])
     case array([HeaderJSON])
