@@ -86,7 +86,10 @@ public enum ZooFileWriter {
     }
 }
 
-/// Where each constant goes in the data section: 64-byte aligned, gaps filled with padding.
+/// Where each constant goes in the data section: 64-byte aligned, gaps filled with padding. The
+/// vectors (biases, per-channel scales) come first, side by side: whatever reads them all (`zoo
+/// info`'s parameter count, a first run's epilogues) faults in a few pages of the map instead of
+/// one between every two weights.
 struct TensorLayout {
     struct Entry {
         var name: String
@@ -101,8 +104,10 @@ struct TensorLayout {
 
     init(_ graph: Graph) {
         var offset = 0
-        for (id, value) in graph.values.enumerated() {
-            guard let tensor = value.constant else { continue }
+        let constants = graph.values.indices.filter { graph.values[$0].constant != nil }
+        let isVector = { (id: Int) in graph.values[id].constant!.shape.rank <= 1 }
+        for id in constants.filter(isVector) + constants.filter({ !isVector($0) }) {
+            let value = graph.values[id], tensor = value.constant!
             let aligned = (offset + ZooFileFormat.alignment - 1) / ZooFileFormat.alignment * ZooFileFormat.alignment
             if aligned > offset {
                 entries.append(Entry(name: "\(ZooFileFormat.paddingPrefix)\(id)__", dtype: .uint8, shape: [aligned - offset],

@@ -64,6 +64,10 @@ import ZooTestSupport
             end = offsets[1]
         }
         #expect(end == data.count - 8 - headerLength, "the tensors cover the data section exactly")
+        // The vectors (biases) come first, together, then the weights.
+        let ranks = ranges.filter { !$0.1.hasPrefix("__zoo_pad_") }.map { ((header[$0.1] as! [String: Any])["shape"] as! [Int]).count }
+        let firstWeight = try #require(ranks.firstIndex { $0 > 1 })
+        #expect(firstWeight > 0 && ranks[..<firstWeight].allSatisfy { $0 <= 1 } && ranks[firstWeight...].allSatisfy { $0 > 1 }, "\(ranks)")
     }
 
     @Test func float16WeightsStayWithinTolerance() throws {
