@@ -47,8 +47,21 @@ int zoo_codec_require(int (*open)(char *error, size_t error_size), zoo_codec_err
 #define ZOO_POINTER(type, name, params, args, fallback) type(*name) params;
 #define ZOO_VOID_POINTER(name, params, args) void(*name) params;
 
-// Inside an open function with locals `void *handle` and `const char *missing` (the first
-// function not found). The indirection stringizes the name after macro expansion.
+// Defines `static int find_<name>(const zoo_codec_library *description)`: opens the library and
+// looks up every function FUNCTIONS lists into the file's `library`; 1 when all were found, else 0
+// with the reason in `library.loader.error`. Each loader's open_library() starts with it.
+#define ZOO_CODEC_FINDER(name, FUNCTIONS)                                     \
+    static int find_##name(const zoo_codec_library *description) {           \
+        void *handle = zoo_codec_dlopen(description, &library.loader);        \
+        if (!handle) return 0;                                                \
+        const char *missing = NULL;                                           \
+        FUNCTIONS(ZOO_LOOK_UP, ZOO_VOID_LOOK_UP)                              \
+        if (missing) zoo_codec_lacks(&library.loader, description, missing); \
+        return missing == NULL;                                               \
+    }
+
+// Inside ZOO_CODEC_FINDER's function, with its locals `handle` and `missing` (the first function
+// not found). The indirection stringizes the name after macro expansion.
 #define ZOO_LOOK_UP(type, name, params, args, fallback) ZOO_FIND(name, type(*) params)
 #define ZOO_VOID_LOOK_UP(name, params, args) ZOO_FIND(name, void(*) params)
 #define ZOO_FIND(name, pointer)                                          \

@@ -33,17 +33,9 @@ static struct {
     GIF_FUNCTIONS(ZOO_POINTER, ZOO_VOID_POINTER)
 } library = {.loader = {.once = PTHREAD_ONCE_INIT}};
 
-static void open_library(void) {
-    void *handle = zoo_codec_dlopen(&gif_library, &library.loader);
-    if (!handle) return;
-    const char *missing = NULL;
-    GIF_FUNCTIONS(ZOO_LOOK_UP, ZOO_VOID_LOOK_UP)
-    if (missing) {
-        zoo_codec_lacks(&library.loader, &gif_library, missing);
-        return;
-    }
-    library.loader.ready = 1;
-}
+ZOO_CODEC_FINDER(gif, GIF_FUNCTIONS)
+
+static void open_library(void) { library.loader.ready = find_gif(&gif_library); }
 
 ZOO_CODEC_OPEN_FUNCTIONS(zoo_libgif_open)
 

@@ -66,17 +66,9 @@ static int api_matches(void) {
     return 1;
 }
 
-static void open_library(void) {
-    void *handle = zoo_codec_dlopen(&jpeg_library, &library.loader);
-    if (!handle) return;
-    const char *missing = NULL;
-    JPEG_FUNCTIONS(ZOO_LOOK_UP, ZOO_VOID_LOOK_UP)
-    if (missing) {
-        zoo_codec_lacks(&library.loader, &jpeg_library, missing);
-        return;
-    }
-    library.loader.ready = api_matches();
-}
+ZOO_CODEC_FINDER(jpeg, JPEG_FUNCTIONS)
+
+static void open_library(void) { library.loader.ready = find_jpeg(&jpeg_library) && api_matches(); }
 
 ZOO_CODEC_OPEN_FUNCTIONS(zoo_libjpeg_open)
 

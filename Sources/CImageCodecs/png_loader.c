@@ -67,22 +67,17 @@ static const zoo_codec_library png_library = {"libpng", "libpng16-16", files};
     V(png_error, (png_const_structrp png, png_const_charp message), (png, message))     \
     V(png_longjmp, (png_const_structrp png, int value), (png, value))
 
+#define PNG_ALL_FUNCTIONS(X, V) PNG_FUNCTIONS(X, V) PNG_NORETURN_FUNCTIONS(V)
+
 static struct {
     zoo_codec_loader loader;
-    PNG_FUNCTIONS(ZOO_POINTER, ZOO_VOID_POINTER)
-    PNG_NORETURN_FUNCTIONS(ZOO_VOID_POINTER)
+    PNG_ALL_FUNCTIONS(ZOO_POINTER, ZOO_VOID_POINTER)
 } library = {.loader = {.once = PTHREAD_ONCE_INIT}};
 
+ZOO_CODEC_FINDER(png, PNG_ALL_FUNCTIONS)
+
 static void open_library(void) {
-    void *handle = zoo_codec_dlopen(&png_library, &library.loader);
-    if (!handle) return;
-    const char *missing = NULL;
-    PNG_FUNCTIONS(ZOO_LOOK_UP, ZOO_VOID_LOOK_UP)
-    PNG_NORETURN_FUNCTIONS(ZOO_VOID_LOOK_UP)
-    if (missing) {
-        zoo_codec_lacks(&library.loader, &png_library, missing);
-        return;
-    }
+    if (!find_png(&png_library)) return;
     // png.h's structs and settings are those of one release series (1.6). png_create_*_struct
     // refuses another series too, but only as a NULL the decoder would take for out of memory.
     unsigned version = (unsigned)library.png_access_version_number();

@@ -59,15 +59,10 @@ static struct {
     TIFF_FUNCTIONS(ZOO_POINTER, ZOO_VOID_POINTER)
 } library = {.loader = {.once = PTHREAD_ONCE_INIT}};
 
+ZOO_CODEC_FINDER(tiff, TIFF_FUNCTIONS)
+
 static void open_library(void) {
-    void *handle = zoo_codec_dlopen(&tiff_library, &library.loader);
-    if (!handle) return;
-    const char *missing = NULL;
-    TIFF_FUNCTIONS(ZOO_LOOK_UP, ZOO_VOID_LOOK_UP)
-    if (missing) {
-        zoo_codec_lacks(&library.loader, &tiff_library, missing);
-        return;
-    }
+    if (!find_tiff(&tiff_library)) return;
     // One soname covers a major version's minor releases, which add functions and tags; the
     // headers' minor release is the oldest whose API they describe.
     int major = 0, minor = 0;
@@ -86,26 +81,15 @@ ZOO_CODEC_OPEN_FUNCTIONS(zoo_libtiff_open)
 
 TIFF_FUNCTIONS(ZOO_FORWARD, ZOO_VOID_FORWARD)
 
-int TIFFGetField(TIFF *tif, uint32_t tag, ...) {
-    va_list values;
-    va_start(values, tag);
-    int found = TIFFVGetField(tif, tag, values);
-    va_end(values);
-    return found;
-}
-
-int TIFFGetFieldDefaulted(TIFF *tif, uint32_t tag, ...) {
-    va_list values;
-    va_start(values, tag);
-    int found = TIFFVGetFieldDefaulted(tif, tag, values);
-    va_end(values);
-    return found;
-}
-
-int TIFFSetField(TIFF *tif, uint32_t tag, ...) {
-    va_list values;
-    va_start(values, tag);
-    int set = TIFFVSetField(tif, tag, values);
-    va_end(values);
-    return set;
-}
+#define VARIADIC_FORWARD(name, va_list_twin)               \
+    int name(TIFF *tif, uint32_t tag, ...) {                \
+        va_list values;                                     \
+        va_start(values, tag);                              \
+        int result = va_list_twin(tif, tag, values);        \
+        va_end(values);                                     \
+        return result;                                      \
+    }
+VARIADIC_FORWARD(TIFFGetField, TIFFVGetField)
+VARIADIC_FORWARD(TIFFGetFieldDefaulted, TIFFVGetFieldDefaulted)
+VARIADIC_FORWARD(TIFFSetField, TIFFVSetField)
+#undef VARIADIC_FORWARD

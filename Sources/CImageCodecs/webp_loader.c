@@ -46,22 +46,11 @@ static struct {
     WEBP_DEMUX_FUNCTIONS(ZOO_POINTER, ZOO_VOID_POINTER)
 } library = {.loader = {.once = PTHREAD_ONCE_INIT}};
 
+ZOO_CODEC_FINDER(webp, WEBP_FUNCTIONS)
+ZOO_CODEC_FINDER(demux, WEBP_DEMUX_FUNCTIONS)
+
 static void open_library(void) {
-    const char *missing = NULL;
-    void *handle = zoo_codec_dlopen(&webp_library, &library.loader);
-    if (!handle) return;
-    WEBP_FUNCTIONS(ZOO_LOOK_UP, ZOO_VOID_LOOK_UP)
-    if (missing) {
-        zoo_codec_lacks(&library.loader, &webp_library, missing);
-        return;
-    }
-    handle = zoo_codec_dlopen(&demux_library, &library.loader);
-    if (!handle) return;
-    WEBP_DEMUX_FUNCTIONS(ZOO_LOOK_UP, ZOO_VOID_LOOK_UP)
-    if (missing) {
-        zoo_codec_lacks(&library.loader, &demux_library, missing);
-        return;
-    }
+    if (!find_webp(&webp_library) || !find_demux(&demux_library)) return;
     // Every *Internal function refuses a caller whose ABI major version differs from the
     // library's; asked once here, where the answer can name the library.
     WebPAnimDecoderOptions options;

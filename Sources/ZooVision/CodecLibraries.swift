@@ -29,7 +29,7 @@ public enum CodecLibraries {
 
     private static func open(_ function: (UnsafeMutablePointer<CChar>?, Int) -> Int32) throws(CodecLibraryError) {
         var reason = [CChar](repeating: 0, count: 256)
-        guard function(&reason, reason.count) == 0 else { return }
+        if function(&reason, reason.count) != 0 { return }  // open
         let text = reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         throw CodecLibraryError(reason: String(decoding: text, as: UTF8.self))
     }
