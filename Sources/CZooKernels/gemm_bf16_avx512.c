@@ -13,7 +13,7 @@
 #include "bf16_rows.h"
 
 enum {
-    MR = 14,     // rows per micro-tile: 28 accumulators + 2 weight vectors fit the 32 registers
+    MR = ZOO_BF16_TILE_ROWS,  // rows per micro-tile: 28 accumulators + 2 weight vectors fit the 32 registers
     NR = 32,     // columns per panel: two 16-lane vectors
     KP = 128,    // depth pairs per block: a 128-pair panel slice is 16 KB, inside L1
     MC = 256,    // rows whose bf16 activations are kept at once (128 KB, inside L2)
@@ -52,23 +52,29 @@ ZOO_BF16 void zoo_bf16_pack(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t 
 // MARK: - Epilogue and micro-kernel
 
 /// Adds R converted rows (`a`, `lda` words apart) times `kp` pairs of the panel slice `bp` onto c's
-/// R x 32 tile; `accumulate` starts from c's values, `last` applies the epilogue before storing,
+/// R x 32 tile; `accumulate` starts from c's values (`sums`, when set: from those float32 partial
+/// sums, NR apart, instead), `last` applies the epilogue before storing,
 /// as bf16 when the epilogue says `store_bf16` (`out16`: c then points at uint16 values, and the
 /// block is the whole depth, so there are no float32 partial sums to keep).
 /// `next` (as long as `bp`'s slice) is requested into L2 along the way: the slice the next panel's
 /// tiles will read.
 ZOO_BF16 static inline __attribute__((always_inline)) void
 micro(const int R, const int out16, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp,
-      const uint16_t *next, void *c, ptrdiff_t ldc, __mmask16 m0, __mmask16 m1, int accumulate, int last,
-      const zoo_epilogue *e, ptrdiff_t row0, ptrdiff_t col0) {
+      const uint16_t *next, void *c, ptrdiff_t ldc, __mmask16 m0, __mmask16 m1, int accumulate, const float *sums,
+      int last, const zoo_epilogue *e, ptrdiff_t row0, ptrdiff_t col0) {
     float *cf = c;
     uint16_t *ch = c;
     const ptrdiff_t row_bytes = ldc * (out16 ? 2 : 4);
     __m512 acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
     for (int r = 0; r < R; r++) {
-        acc0[r] = accumulate && !out16 ? _mm512_maskz_loadu_ps(m0, cf + r * ldc) : _mm512_setzero_ps();
-        acc1[r] = accumulate && !out16 ? _mm512_maskz_loadu_ps(m1, cf + r * ldc + 16) : _mm512_setzero_ps();
+        if (sums) {
+            acc0[r] = _mm512_load_ps(sums + r * NR);
+            acc1[r] = _mm512_load_ps(sums + r * NR + 16);
+        } else {
+            acc0[r] = accumulate && !out16 ? _mm512_maskz_loadu_ps(m0, cf + r * ldc) : _mm512_setzero_ps();
+            acc1[r] = accumulate && !out16 ? _mm512_maskz_loadu_ps(m1, cf + r * ldc + 16) : _mm512_setzero_ps();
+        }
     }
     if (last) zoo_prefetch_epilogue_rows(R, kp, (const char *)c, row_bytes, e, row0, col0);
     for (ptrdiff_t p = 0; p < kp; p++) {
@@ -105,14 +111,14 @@ micro(const int R, const int out16, ptrdiff_t kp, const uint32_t *a, ptrdiff_t l
 
 #define MICRO_CASE(R) \
     case R: \
-        if (out16) micro(R, 1, kp, a, lda, bp, next, c, ldc, m0, m1, 0, 1, e, row0, col0); \
-        else micro(R, 0, kp, a, lda, bp, next, c, ldc, m0, m1, accumulate, last, e, row0, col0); \
+        if (out16) micro(R, 1, kp, a, lda, bp, next, c, ldc, m0, m1, 0, sums, 1, e, row0, col0); \
+        else micro(R, 0, kp, a, lda, bp, next, c, ldc, m0, m1, accumulate, sums, last, e, row0, col0); \
         break;
 
 ZOO_BF16 static void micro_rows(int rows, int out16, ptrdiff_t kp, const uint32_t *a, ptrdiff_t lda, const uint16_t *bp,
-                                const uint16_t *next, void *c, ptrdiff_t ldc,
-                                __mmask16 m0, __mmask16 m1, int accumulate, int last, const zoo_epilogue *e,
-                                ptrdiff_t row0, ptrdiff_t col0) {
+                                const uint16_t *next, void *c, ptrdiff_t ldc, __mmask16 m0, __mmask16 m1,
+                                int accumulate, const float *sums, int last, const zoo_epilogue *e, ptrdiff_t row0,
+                                ptrdiff_t col0) {
     switch (rows) {
         MICRO_CASE(1) MICRO_CASE(2) MICRO_CASE(3) MICRO_CASE(4) MICRO_CASE(5) MICRO_CASE(6) MICRO_CASE(7)
         MICRO_CASE(8) MICRO_CASE(9) MICRO_CASE(10) MICRO_CASE(11) MICRO_CASE(12) MICRO_CASE(13) MICRO_CASE(14)
@@ -142,7 +148,7 @@ ZOO_BF16 static void block(ptrdiff_t mc, ptrdiff_t n, ptrdiff_t kp, ptrdiff_t st
         for (ptrdiff_t r0 = 0; r0 < mc; r0 += MR) {
             int r = (int)(mc - r0 < MR ? mc - r0 : MR);
             micro_rows(r, out16, kp, a + r0 * lda, lda, bp, r0 == 0 ? next : bp, (char *)c + (r0 * ldc + j0) * size, ldc,
-                       m0, m1, accumulate, last, e, row0 + r0, j0);
+                       m0, m1, accumulate, NULL, last, e, row0 + r0, j0);
         }
     }
 }
@@ -191,6 +197,53 @@ ZOO_BF16 void zoo_sgemm_bf16_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, cons
     }
 }
 
+/// One tile of zoo_sgemm_bf16_windows: R windows (`lda` apart) times the panel slice `bp`, a run
+/// (kernel row) at a time. Each run but the last leaves its float32 partial sums in `sums` (in L1);
+/// the next starts from them, the last applies the epilogue and stores to c. The sums go through
+/// memory between runs: one loop over all the runs, the run's pointer moving at each end, made
+/// clang spill accumulators to the stack on every step (0.65x the speed).
+ZOO_BF16 static void windows_tile(int rows, int out16, ptrdiff_t runs, ptrdiff_t kp, ptrdiff_t run_words,
+                                  const uint32_t *a, ptrdiff_t lda, const uint16_t *bp, const uint16_t *next, void *c,
+                                  ptrdiff_t ldc, __mmask16 m0, __mmask16 m1, const zoo_epilogue *e, ptrdiff_t row0,
+                                  ptrdiff_t col0, float *sums) {
+    for (ptrdiff_t s = 0; s + 1 < runs; s++) {
+        micro_rows(rows, 0, kp, a + s * run_words, lda, bp + s * kp * 2 * NR, next + s * kp * 2 * NR, sums, NR,
+                   0xFFFF, 0xFFFF, 0, s > 0 ? sums : NULL, 0, e, row0, col0);
+    }
+    const ptrdiff_t s = runs - 1;
+    micro_rows(rows, out16, kp, a + s * run_words, lda, bp + s * kp * 2 * NR, next + s * kp * 2 * NR, c, ldc, m0, m1, 0,
+               runs > 1 ? sums : NULL, 1, e, row0, col0);
+}
+
+ZOO_BF16 void zoo_sgemm_bf16_windows(ptrdiff_t count, ptrdiff_t first, ptrdiff_t out_w, ptrdiff_t n, ptrdiff_t segments,
+                                     ptrdiff_t segment_pairs, const uint32_t *a, ptrdiff_t lda, ptrdiff_t row_words,
+                                     ptrdiff_t segment_words, const uint16_t *packed, void *c, ptrdiff_t ldc,
+                                     const zoo_epilogue *epilogue) {
+    if (count <= 0 || n <= 0) return;
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY, NULL, 0};
+    const zoo_epilogue *e = epilogue ? epilogue : &none;
+    const int out16 = e->store_bf16 != 0;
+    const size_t size = out16 ? 2 : 4;
+    const ptrdiff_t stored = zoo_bf16_panel_pairs(2 * segments * segment_pairs), row0 = first / out_w;
+    float sums[MR * NR] __attribute__((aligned(64)));
+    // Each panel of the whole depth in turn, reused by every tile; tiles stop at the end of an output row.
+    for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
+        ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
+        const uint16_t *bp = packed + (j0 / NR) * stored * 2 * NR;
+        const uint16_t *next = j0 + NR < n ? bp + stored * 2 * NR : bp;
+        __mmask16 m0 = zoo_lane_mask(cols), m1 = zoo_lane_mask(cols - 16);
+        for (ptrdiff_t i = 0; i < count;) {
+            const ptrdiff_t pixel = first + i, ox = pixel % out_w;
+            ptrdiff_t rows = out_w - ox < count - i ? out_w - ox : count - i;
+            if (rows > MR) rows = MR;
+            const uint32_t *window = a + (pixel / out_w - row0) * row_words + ox * lda;
+            windows_tile((int)rows, out16, segments, segment_pairs, segment_words, window, lda, bp, i == 0 ? next : bp,
+                         (char *)c + (i * ldc + j0) * size, ldc, m0, m1, e, i, j0, sums);
+            i += rows;
+        }
+    }
+}
+
 ZOO_BF16 void zoo_bf16_round_rows(ptrdiff_t rows, ptrdiff_t k, const float *a, ptrdiff_t lda, uint32_t *dst,
                                   ptrdiff_t ldd) {
     zoo_bf16_rows(rows, 0, zoo_bf16_panel_pairs(k), k, a, lda, dst, ldd);
@@ -216,6 +269,15 @@ int zoo_sgemm_bf16(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdif
 void zoo_sgemm_bf16_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
                             const uint16_t *packed, void *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
     (void)m, (void)n, (void)k, (void)a, (void)lda, (void)packed, (void)c, (void)ldc, (void)epilogue;
+    abort();  // unreachable: zoo_gemm_bf16_available() is 0
+}
+
+void zoo_sgemm_bf16_windows(ptrdiff_t count, ptrdiff_t first, ptrdiff_t out_w, ptrdiff_t n, ptrdiff_t segments,
+                            ptrdiff_t segment_pairs, const uint32_t *a, ptrdiff_t lda, ptrdiff_t row_words,
+                            ptrdiff_t segment_words, const uint16_t *packed, void *c, ptrdiff_t ldc,
+                            const zoo_epilogue *epilogue) {
+    (void)count, (void)first, (void)out_w, (void)n, (void)segments, (void)segment_pairs, (void)a, (void)lda,
+        (void)row_words, (void)segment_words, (void)packed, (void)c, (void)ldc, (void)epilogue;
     abort();  // unreachable: zoo_gemm_bf16_available() is 0
 }
 

@@ -1,12 +1,35 @@
 // im2col at bf16: each output pixel's patch gathered from the NHWC input and rounded to bf16 in
 // the same pass, into the rows the bf16 GEMMs read. The float32 im2col wrote twice the bytes and
 // the GEMM then read them back to round them, once per column block; for the 3-channel stems the
-// Swift gather's per-run overhead was most of the layer.
+// Swift gather's per-run overhead was most of the layer. Also the zero-padded copy of input rows
+// whose windows zoo_sgemm_bf16_windows reads in place, gathering nothing.
 #include "zoo_im2col_bf16.h"
 #include "zoo_gemm_bf16.h"
 
-#if defined(__x86_64__)
 #include <string.h>
+
+void zoo_bf16_pad_rows(const zoo_im2col_shape *s, ptrdiff_t n, ptrdiff_t row0, ptrdiff_t rows, const uint16_t *input,
+                       uint16_t *dst) {
+    const ptrdiff_t C = s->channels, width = zoo_bf16_padded_width(s), row_values = width * C;
+    // Padded columns [x0, x1) lie inside the image.
+    ptrdiff_t x0 = s->pad_left < width ? s->pad_left : width;
+    ptrdiff_t x1 = s->pad_left + s->in_w < width ? s->pad_left + s->in_w : width;
+    if (x1 < x0) x1 = x0;
+    const uint16_t *image = input + n * s->in_h * s->in_w * C;
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        uint16_t *out = dst + i * row_values;
+        const ptrdiff_t iy = row0 + i - s->pad_top;
+        if (iy < 0 || iy >= s->in_h) {
+            memset(out, 0, sizeof(uint16_t) * (size_t)row_values);
+            continue;
+        }
+        memset(out, 0, sizeof(uint16_t) * (size_t)(x0 * C));
+        memcpy(out + x0 * C, image + (iy * s->in_w + x0 - s->pad_left) * C, sizeof(uint16_t) * (size_t)((x1 - x0) * C));
+        memset(out + x1 * C, 0, sizeof(uint16_t) * (size_t)((width - x1) * C));
+    }
+}
+
+#if defined(__x86_64__)
 #include "bf16_rows.h"
 
 /// `count` floats rounded to bf16 at `dst` (any uint16 position).

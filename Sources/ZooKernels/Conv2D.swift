@@ -11,11 +11,14 @@ package enum Conv2D {
             return bf16 ? GEMM.bf16ScratchCount(m: plan.pixels, n: plan.groupOut, k: plan.groupIn, groups: g.params.groups,
                                                 activations: activations) : 0
         }
-        return max(gatherScratchCount(plan, threads: threads, bf16: bf16), directScratchCount(plan, threads: threads))
+        return max(gatherScratchCount(plan, threads: threads, bf16: bf16, inputBF16: activations.input),
+                   directScratchCount(plan, threads: threads))
     }
 
-    /// Scratch of the im2col paths: each worker's gathered row tile (at bf16, maybe all rows once).
-    private static func gatherScratchCount(_ plan: ConvPlan, threads: Int, bf16: Bool) -> Int {
+    /// Scratch of the im2col paths: each worker's gathered row tile (at bf16, maybe all rows once,
+    /// or the padded input rows whose windows are read in place).
+    private static func gatherScratchCount(_ plan: ConvPlan, threads: Int, bf16: Bool, inputBF16: Bool) -> Int {
+        if bf16 && readsWindows(plan.g, inputBF16: inputBF16) { return windowsScratchCount(plan, threads: threads) }
         if bf16 && plan.gathersBF16 {
             if plan.roundsRowsOnce { return BF16Rows.scratchCount(m: plan.pixels, k: plan.groupK) }
             return workerCount(count: plan.tasks, threads: threads) * BF16Rows.scratchCount(m: plan.tiling.rowTile, k: plan.groupK)
@@ -78,6 +81,12 @@ package enum Conv2D {
                 kernel.run(pixel0: rows.lowerBound * outW, count: rows.count * outW, input: x.base,
                            output: y.base + rows.lowerBound * outW * outC, epilogue: &fused, worker: worker)
             }
+            return
+        }
+        if let bf16Weights, kernels.precision == .bf16, readsWindows(g, inputBF16: activations.input) {
+            precondition(kernels.bf16 == .avx512, "conv: bf16 windows are read on AVX512-BF16 only")
+            runBF16Windows(plan, input: UnsafeRawPointer(input).assumingMemoryBound(to: UInt16.self), bf16Weights: bf16Weights,
+                           output: SharedPointer(output), scratch: scratch, epilogue: epilogue, threads: threads)
             return
         }
         guard let scratch else {

@@ -14,8 +14,8 @@ struct Epilogue: @unchecked Sendable {
     var ldr: Int
     var activation: Activation
     /// `residual` holds bf16 values, and the output is written as bf16 (`BF16Activations`): of the
-    /// GEMMs only the bf16 one on rounded rows (`block(rounded:)`) stores bf16 (Winograd's output
-    /// stage too), with an activation it fuses.
+    /// GEMMs only the bf16 one on rounded rows or windows (`block(rounded:)`, `block(windows:)`)
+    /// stores bf16 (Winograd's output stage too), with an activation it fuses.
     var residualBF16 = false
     var storesBF16 = false
 
@@ -183,6 +183,24 @@ enum GEMM {
         }
         if !epilogue.storesBF16 {
             finishActivation(epilogue, rows: rows, cols: cols, c: out.assumingMemoryBound(to: Float.self), ldc: ldc)
+        }
+    }
+
+    /// `block(rounded:)` on a convolution's windows read in place (`zoo_sgemm_bf16_windows`, AVX512-BF16):
+    /// output pixels `first ..< first + count` of one image (rows `outW` pixels wide), which are rows
+    /// `row0 ..<` of c; `windows` is the window of column 0 of the first pixel's output row, the
+    /// next row's `rowWords` words on, a pixel's `lda` words on, its `segments` kernel rows of
+    /// `segmentPairs` pairs `segmentWords` apart.
+    static func block(count: Int, first: Int, outW: Int, cols: Int, windows a: UnsafePointer<UInt32>, lda: Int,
+                      rowWords: Int, segments: Int, segmentPairs: Int, segmentWords: Int, packed: BF16Weights,
+                      output c: UnsafeMutableRawPointer, ldc: Int, epilogue: Epilogue, row0: Int, col0: Int) {
+        guard count > 0, cols > 0 else { return }
+        var e = epilogue.fusable(row0: row0, col0: col0)
+        let out = epilogue.output(c, row: row0, col: col0, ldc: ldc)
+        zoo_sgemm_bf16_windows(count, first, outW, cols, segments, segmentPairs, a, lda, rowWords, segmentWords,
+                               packed.panel(column: col0), out, ldc, &e)
+        if !epilogue.storesBF16 {
+            finishActivation(epilogue, rows: count, cols: cols, c: out.assumingMemoryBound(to: Float.self), ldc: ldc)
         }
     }
 

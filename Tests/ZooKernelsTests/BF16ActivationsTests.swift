@@ -15,6 +15,15 @@ import ZooTestSupport
         ConvCase(batch: 2, h: 9, w: 9, c: 64, o: 16, kernel: .one, activation: .relu),
         ConvCase(batch: 2, h: 9, w: 9, c: 64, o: 96, kernel: .one, strides: Size2D(2, 2)),
         ConvCase(h: 7, w: 7, c: 600, o: 70, kernel: .one, activation: .relu, residual: true),
+        // Windows read in place (`Conv2D.runBF16Windows`): a padded 3x3 on two images whose row
+        // tiles cross from one to the next; odd sizes at stride 2, row tiles starting mid-row; a
+        // 1x1 at stride 2 read from the input itself; and 7-pixel rows, which are gathered.
+        ConvCase(batch: 2, h: 14, w: 14, c: 64, o: 96, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                 activation: .relu, residual: true),
+        ConvCase(batch: 3, h: 31, w: 29, c: 32, o: 40, strides: Size2D(2, 2),
+                 padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .relu),
+        ConvCase(batch: 2, h: 29, w: 28, c: 64, o: 48, kernel: .one, strides: Size2D(2, 2), activation: .relu),
+        ConvCase(h: 7, w: 7, c: 256, o: 512, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .relu),
     ]
 
     @Test func someCasesOfEveryKind() {
@@ -24,6 +33,12 @@ import ZooTestSupport
         #expect(!Conv2D.storesBF16(Self.cases[0].geometry, kernels: .amxBF16), "the AMX kernel writes float32")
         #expect(!Conv2D.storesBF16(Self.cases[0].geometry, kernels: .avx512), "fp32 writes float32")
         #expect(!Conv2D.readsBF16(ConvCase(c: 5, kernel: .one).geometry), "odd depth: no whole pairs")
+        let windows = Self.cases.filter { Conv2D.readsWindows($0.geometry, inputBF16: true) }
+        #expect(windows.contains { $0.kernel != .one && $0.padding != .zero && $0.batch > 1 })
+        #expect(windows.contains { $0.kernel != .one && $0.strides != .one })
+        #expect(windows.contains { $0.kernel == .one && $0.strides != .one }, "a 1x1 read from the input itself")
+        #expect(!Conv2D.readsWindows(ConvCase(h: 7, w: 7, c: 8, o: 8).geometry, inputBF16: true), "7-pixel rows are gathered")
+        #expect(!Conv2D.readsWindows(Self.cases[0].geometry, inputBF16: false), "a float32 input is gathered")
     }
 
     @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: cases)
@@ -51,7 +66,8 @@ import ZooTestSupport
 }
 
 /// `runConv` with the activations `activations` names stored as bf16 (input and residual hold
-/// bf16-exact values), within exactly the scratch `scratchCount` asks for; the output widened.
+/// bf16-exact values), within exactly the scratch `scratchCount` asks for (a pointer to the guard
+/// band when that is none, so a path that wrongly uses it is caught); the output widened.
 private func runConvStoringBF16(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
                                 activations: BF16Activations, threads: Int) -> [Float] {
     let guardBand = 64, sentinel: Float = 12345
@@ -71,7 +87,7 @@ private func runConvStoringBF16(_ g: Conv2DGeometry, input: [Float], weights: [F
                     out.withUnsafeMutableBufferPointer { y in
                         scratch.withUnsafeMutableBufferPointer { s in
                             Conv2D.run(g, input: x.baseAddress!, weights: w.baseAddress!, bf16Weights: packed, bias: b,
-                                       residual: r, output: y.baseAddress!, scratch: needed > 0 ? s.baseAddress! : nil,
+                                       residual: r, output: y.baseAddress!, scratch: s.baseAddress!,
                                        activations: activations, threads: threads, kernels: .avx512BF16)
                         }
                     }

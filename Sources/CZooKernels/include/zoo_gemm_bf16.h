@@ -14,6 +14,9 @@
 /// ceil(k / 2) rounded up to 16 (an AMX tile is 16 pairs deep). Missing depths and columns are
 /// zeros. This layout is also what `zoo convert --bf16` stores.
 
+/// Rows of the AVX512-BF16 kernel's micro-tile: a product over fewer rows runs a narrower tile.
+enum { ZOO_BF16_TILE_ROWS = 14 };
+
 /// Depth pairs each packed panel stores: ceil(k / 2) rounded up to a whole 16-pair tile.
 static inline ptrdiff_t zoo_bf16_panel_pairs(ptrdiff_t k) { return ((k + 1) / 2 + 15) / 16 * 16; }
 
@@ -60,6 +63,20 @@ void zoo_bf16_round_rows(ptrdiff_t rows, ptrdiff_t k, const float *a, ptrdiff_t 
 /// entry that honours the epilogue's `residual_bf16` and `store_bf16` (c then holds uint16 values).
 void zoo_sgemm_bf16_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_t *a, ptrdiff_t lda,
                             const uint16_t *packed, void *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
+
+/// zoo_sgemm_bf16_rounded on rows that are a convolution's windows, read in place from a zero-padded
+/// bf16 copy of its input (zoo_bf16_pad_rows) instead of gathered: output pixels [first, first +
+/// count) of one image whose output rows are `out_w` pixels wide, into c's rows 0 ..< count (the
+/// epilogue's too). Pixel (oy, ox)'s window starts at a + (oy - first / out_w) * row_words +
+/// ox * lda (words; `a` is the window of column 0 of the first pixel's row), and its depth is
+/// `segments` runs (the kernel rows) of `segment_pairs` pairs, `segment_words` apart. The weights
+/// are packed from the k = 2 * segments * segment_pairs deep matrix, depths in the order of the
+/// runs. Same bits as zoo_sgemm_bf16_rounded on the gathered rows (those products, in that order).
+/// Only call when zoo_gemm_bf16_available().
+void zoo_sgemm_bf16_windows(ptrdiff_t count, ptrdiff_t first, ptrdiff_t out_w, ptrdiff_t n, ptrdiff_t segments,
+                            ptrdiff_t segment_pairs, const uint32_t *a, ptrdiff_t lda, ptrdiff_t row_words,
+                            ptrdiff_t segment_words, const uint16_t *packed, void *c, ptrdiff_t ldc,
+                            const zoo_epilogue *epilogue);
 
 /// zoo_sgemm_bf16_amx on rounded activations, as zoo_sgemm_bf16_rounded, but never storing bf16
 /// (the epilogue's `store_bf16` must be 0). The tiles read rows 32 at
