@@ -5,7 +5,7 @@ import ZooTensor
 enum PreparedKernel: Sendable {
     /// With `bf16` weights when the executor's precision is bf16 (not for depthwise convolutions);
     /// with `float32` weights when the constant is stored as bf16 panels but is read as float32;
-    /// with `panels` where `FP32Panels.pays` (fp32 on AVX-512, small maps).
+    /// with `panels` where `FP32Panels.pays` (fp32 on AVX-512, small maps or small weights).
     case conv2d(Conv2DGeometry, bf16: PreparedWeight<BF16Weights>?, float32: PreparedWeight<Tensor>?,
                 panels: PreparedWeight<FP32Panels>?, hasResidual: Bool, activations: BF16Activations = .none)
     /// A first layer on RGB by a direct kernel, then the max pool that alone reads its output

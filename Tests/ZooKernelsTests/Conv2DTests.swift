@@ -198,9 +198,10 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
         #expect(relativeL2(perCall, expected) <= 1e-5, "\(c)")
     }
 
-    /// Panels are packed where weights come from memory at every run: small maps on the AVX-512
-    /// GEMM at fp32, not for depthwise, grouped, Winograd or direct layers, nor at bf16.
-    @Test func fp32PanelsOnlyForSmallMaps() {
+    /// Panels are packed where weights come from memory at every run or are small: small maps or
+    /// up to 1 MB of weights on the AVX-512 GEMM at fp32, not for depthwise, grouped, Winograd or
+    /// direct layers, nor at bf16.
+    @Test func fp32PanelsOnlyForSmallMapsOrWeights() {
         let same = Padding2D(top: 1, left: 1, bottom: 1, right: 1)
         let layer4 = ConvCase(h: 7, w: 7, c: 512, o: 512, padding: same).geometry
         #expect(FP32Panels.pays(for: layer4, kernels: .avx512) == CPUFeatures.avx512)
@@ -208,7 +209,10 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
                 == CPUFeatures.avx512, "counted per image")
         #expect(FP32Panels.pays(for: ConvCase(h: 14, w: 14, c: 64, o: 256, kernel: .one).geometry, kernels: .avx512)
                 == CPUFeatures.avx512)
-        #expect(!FP32Panels.pays(for: ConvCase(h: 28, w: 28, c: 64, o: 256, kernel: .one).geometry, kernels: .avx512))
+        #expect(FP32Panels.pays(for: ConvCase(h: 28, w: 28, c: 64, o: 256, kernel: .one).geometry, kernels: .avx512)
+                == CPUFeatures.avx512, "64 KB of weights")
+        #expect(!FP32Panels.pays(for: ConvCase(h: 28, w: 28, c: 512, o: 1024, kernel: .one).geometry, kernels: .avx512),
+                "2 MB of weights on a large map")
         #expect(!FP32Panels.pays(for: layer4, kernels: .portable))
         #expect(!FP32Panels.pays(for: layer4, kernels: .avx512BF16))
         #expect(!FP32Panels.pays(for: ConvCase(h: 7, w: 7, c: 32, o: 32, groups: 32).geometry, kernels: .avx512))
