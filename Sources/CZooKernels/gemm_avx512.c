@@ -21,7 +21,7 @@
 #include "epilogue_avx512.h"
 
 enum {
-    MR = 14,          // rows per micro-tile: 28 accumulators + 2 weight vectors fit the 32 registers
+    MR = ZOO_GEMM_TILE_ROWS,  // rows per micro-tile: 28 accumulators + 2 weight vectors fit the 32 registers
     NR = 32,          // columns per micro-tile: two 16-float vectors
     KC = 256,         // depth per block: a 256 x 32 weight panel is 32 KB, inside L1
     SMALL_M = 4,      // up to this many rows, stream weight rows instead (batch-1 classifiers)
@@ -269,6 +269,40 @@ void zoo_sgemm_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptr
     blocked(m, n, k, a, lda, NULL, 0, panels, c, ldc, e, NULL);
 }
 
+/// Depth blocks of at most KC that stay inside one run (a window's kernel row), the run's pointer
+/// moving at each run's start; every panel of a block in turn, reused by all the pixels' tiles,
+/// which stop at the end of an output row. As in `blocked`, the sums build up in c block by block.
+ZOO_AVX512 void zoo_sgemm_windows(ptrdiff_t count, ptrdiff_t first, ptrdiff_t out_w, ptrdiff_t n, ptrdiff_t segments,
+                                  ptrdiff_t segment_length, const float *a, ptrdiff_t lda, ptrdiff_t row_stride,
+                                  ptrdiff_t segment_stride, const float *panels, float *c, ptrdiff_t ldc,
+                                  const zoo_epilogue *epilogue) {
+    if (count <= 0 || n <= 0) return;
+    zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY, NULL, 0};
+    const zoo_epilogue *e = epilogue ? epilogue : &none;
+    const ptrdiff_t k = segments * segment_length, row0 = first / out_w;
+    for (ptrdiff_t k0 = 0; k0 < k;) {
+        const ptrdiff_t s = k0 / segment_length, in_run = k0 - s * segment_length;
+        ptrdiff_t kc = segment_length - in_run < KC ? segment_length - in_run : KC;
+        const int accumulate = k0 > 0, last = k0 + kc >= k;
+        for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
+            ptrdiff_t cols = n - j0 < NR ? n - j0 : NR;
+            const float *bp = panels + (j0 / NR) * k * NR + k0 * NR;
+            const float *next = j0 + NR < n ? bp + k * NR : last ? bp : panels + (k0 + kc) * NR;
+            __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
+            for (ptrdiff_t i = 0; i < count;) {
+                const ptrdiff_t pixel = first + i, ox = pixel % out_w;
+                ptrdiff_t rows = out_w - ox < count - i ? out_w - ox : count - i;
+                if (rows > MR) rows = MR;
+                const float *window = a + (pixel / out_w - row0) * row_stride + ox * lda + s * segment_stride + in_run;
+                micro_rows((int)rows, kc, window, lda, bp, i == 0 ? next : bp, c + i * ldc + j0, ldc, m0, m1, accumulate,
+                           last, e, i, j0);
+                i += rows;
+            }
+        }
+        k0 += kc;
+    }
+}
+
 #else  // not x86-64: no AVX-512; the dispatch takes the portable path (BLAS) instead.
 
 #include <stdlib.h>
@@ -285,6 +319,15 @@ void zoo_sgemm_pack_panels(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t l
 void zoo_sgemm_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const float *panels,
                       float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue) {
     (void)m, (void)n, (void)k, (void)a, (void)lda, (void)panels, (void)c, (void)ldc, (void)epilogue;
+    abort();  // unreachable: zoo_gemm_available() is 0
+}
+
+void zoo_sgemm_windows(ptrdiff_t count, ptrdiff_t first, ptrdiff_t out_w, ptrdiff_t n, ptrdiff_t segments,
+                       ptrdiff_t segment_length, const float *a, ptrdiff_t lda, ptrdiff_t row_stride,
+                       ptrdiff_t segment_stride, const float *panels, float *c, ptrdiff_t ldc,
+                       const zoo_epilogue *epilogue) {
+    (void)count, (void)first, (void)out_w, (void)n, (void)segments, (void)segment_length, (void)a, (void)lda,
+        (void)row_stride, (void)segment_stride, (void)panels, (void)c, (void)ldc, (void)epilogue;
     abort();  // unreachable: zoo_gemm_available() is 0
 }
 

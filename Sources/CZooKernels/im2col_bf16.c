@@ -2,30 +2,31 @@
 // the same pass, into the rows the bf16 GEMMs read. The float32 im2col wrote twice the bytes and
 // the GEMM then read them back to round them, once per column block; for the 3-channel stems the
 // Swift gather's per-run overhead was most of the layer. Also the zero-padded copy of input rows
-// whose windows zoo_sgemm_bf16_windows reads in place, gathering nothing.
+// whose windows the windows GEMMs read in place, gathering nothing (bf16 or float32 values).
 #include "zoo_im2col_bf16.h"
 #include "zoo_gemm_bf16.h"
 
 #include <string.h>
 
-void zoo_bf16_pad_rows(const zoo_im2col_shape *s, ptrdiff_t n, ptrdiff_t row0, ptrdiff_t rows, const uint16_t *input,
-                       uint16_t *dst) {
-    const ptrdiff_t C = s->channels, width = zoo_bf16_padded_width(s), row_values = width * C;
+void zoo_pad_rows(const zoo_im2col_shape *s, ptrdiff_t n, ptrdiff_t row0, ptrdiff_t rows, const void *input,
+                  size_t element_size, void *dst) {
+    const size_t C = (size_t)s->channels, width = (size_t)zoo_padded_width(s), row_bytes = width * C * element_size;
     // Padded columns [x0, x1) lie inside the image.
-    ptrdiff_t x0 = s->pad_left < width ? s->pad_left : width;
-    ptrdiff_t x1 = s->pad_left + s->in_w < width ? s->pad_left + s->in_w : width;
+    ptrdiff_t x0 = s->pad_left < (ptrdiff_t)width ? s->pad_left : (ptrdiff_t)width;
+    ptrdiff_t x1 = s->pad_left + s->in_w < (ptrdiff_t)width ? s->pad_left + s->in_w : (ptrdiff_t)width;
     if (x1 < x0) x1 = x0;
-    const uint16_t *image = input + n * s->in_h * s->in_w * C;
+    const char *image = (const char *)input + (size_t)(n * s->in_h * s->in_w) * C * element_size;
     for (ptrdiff_t i = 0; i < rows; i++) {
-        uint16_t *out = dst + i * row_values;
+        char *out = (char *)dst + (size_t)i * row_bytes;
         const ptrdiff_t iy = row0 + i - s->pad_top;
         if (iy < 0 || iy >= s->in_h) {
-            memset(out, 0, sizeof(uint16_t) * (size_t)row_values);
+            memset(out, 0, row_bytes);
             continue;
         }
-        memset(out, 0, sizeof(uint16_t) * (size_t)(x0 * C));
-        memcpy(out + x0 * C, image + (iy * s->in_w + x0 - s->pad_left) * C, sizeof(uint16_t) * (size_t)((x1 - x0) * C));
-        memset(out + x1 * C, 0, sizeof(uint16_t) * (size_t)((width - x1) * C));
+        const size_t before = (size_t)x0 * C * element_size, inside = (size_t)(x1 - x0) * C * element_size;
+        memset(out, 0, before);
+        memcpy(out + before, image + (size_t)(iy * s->in_w + x0 - s->pad_left) * C * element_size, inside);
+        memset(out + before + inside, 0, row_bytes - before - inside);
     }
 }
 

@@ -15,15 +15,20 @@ package enum Conv2D {
                    directScratchCount(plan, threads: threads))
     }
 
-    /// Scratch of the im2col paths: each worker's gathered row tile (at bf16, maybe all rows once,
-    /// or the padded input rows whose windows are read in place).
+    /// Scratch of the im2col paths: each worker's gathered row tile (at bf16, maybe all rows once),
+    /// or the padded input rows whose windows are read in place (at fp32, where there are fp32
+    /// panels, which this count does not know of: the larger of the two).
     private static func gatherScratchCount(_ plan: ConvPlan, threads: Int, bf16: Bool, inputBF16: Bool) -> Int {
-        if bf16 && readsWindows(plan.g, inputBF16: inputBF16) { return windowsScratchCount(plan, threads: threads) }
+        if bf16 && inputBF16 && readsWindows(plan.g, of: .bf16) {
+            return windowsScratchCount(plan, of: .bf16, threads: threads)
+        }
         if bf16 && plan.gathersBF16 {
             if plan.roundsRowsOnce { return BF16Rows.scratchCount(m: plan.pixels, k: plan.groupK) }
             return workerCount(count: plan.tasks, threads: threads) * BF16Rows.scratchCount(m: plan.tiling.rowTile, k: plan.groupK)
         }
-        return workerCount(count: plan.tasks, threads: threads) * plan.tiling.rowTile * plan.patchLength
+        let gathered = workerCount(count: plan.tasks, threads: threads) * plan.tiling.rowTile * plan.patchLength
+        let windows = readsWindows(plan.g, of: .float32) ? windowsScratchCount(plan, of: .float32, threads: threads) : 0
+        return max(gathered, windows)
     }
 
     /// Scratch of the direct kernels, where the geometry could take one. Either kernel's, whatever
@@ -83,10 +88,15 @@ package enum Conv2D {
             }
             return
         }
-        if let bf16Weights, kernels.precision == .bf16, readsWindows(g, inputBF16: activations.input) {
+        if let bf16Weights, kernels.precision == .bf16, activations.input, readsWindows(g, of: .bf16) {
             precondition(kernels.bf16 == .avx512, "conv: bf16 windows are read on AVX512-BF16 only")
-            runBF16Windows(plan, input: UnsafeRawPointer(input).assumingMemoryBound(to: UInt16.self), bf16Weights: bf16Weights,
-                           output: SharedPointer(output), scratch: scratch, epilogue: epilogue, threads: threads)
+            runWindows(plan, input: UnsafeRawPointer(input), weights: .bf16(bf16Weights), output: SharedPointer(output),
+                       scratch: scratch, epilogue: epilogue, threads: threads)
+            return
+        }
+        if let fp32Panels, kernels.gemm == .avx512, kernels.precision == .fp32, readsWindows(g, of: .float32) {
+            runWindows(plan, input: UnsafeRawPointer(input), weights: .float32(fp32Panels), output: SharedPointer(output),
+                       scratch: scratch, epilogue: epilogue, threads: threads)
             return
         }
         guard let scratch else {

@@ -204,6 +204,19 @@ enum GEMM {
         }
     }
 
+    /// `block` on a convolution's windows read in place (`zoo_sgemm_windows`, AVX-512 at fp32, the
+    /// weights in `panels`): as `block(windows:)` at bf16, with strides in floats.
+    static func block(count: Int, first: Int, outW: Int, cols: Int, windows a: UnsafePointer<Float>, lda: Int,
+                      rowStride: Int, segments: Int, segmentLength: Int, segmentStride: Int, panels: FP32Panels,
+                      output c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, row0: Int, col0: Int) {
+        guard count > 0, cols > 0 else { return }
+        var e = epilogue.fusable(row0: row0, col0: col0)
+        let out = c + row0 * ldc + col0
+        zoo_sgemm_windows(count, first, outW, cols, segments, segmentLength, a, lda, rowStride, segmentStride,
+                          panels.panel(column: col0), out, ldc, &e)
+        finishActivation(epilogue, rows: count, cols: cols, c: out, ldc: ldc)
+    }
+
     /// Floats of scratch `run` uses for this product at bf16 (0 when it rounds per block, or its
     /// input is stored as bf16): all rows rounded once when the tiling splits columns or some
     /// activation is stored as bf16 (which only the rounded entry reads and writes).

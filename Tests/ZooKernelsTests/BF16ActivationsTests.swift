@@ -15,7 +15,7 @@ import ZooTestSupport
         ConvCase(batch: 2, h: 9, w: 9, c: 64, o: 16, kernel: .one, activation: .relu),
         ConvCase(batch: 2, h: 9, w: 9, c: 64, o: 96, kernel: .one, strides: Size2D(2, 2)),
         ConvCase(h: 7, w: 7, c: 600, o: 70, kernel: .one, activation: .relu, residual: true),
-        // Windows read in place (`Conv2D.runBF16Windows`): a padded 3x3 on two images whose row
+        // Windows read in place (`Conv2D.runWindows`): a padded 3x3 on two images whose row
         // tiles cross from one to the next; odd sizes at stride 2, row tiles starting mid-row; a
         // 1x1 at stride 2 read from the input itself; and 7-pixel rows, which are gathered.
         ConvCase(batch: 2, h: 14, w: 14, c: 64, o: 96, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
@@ -33,12 +33,12 @@ import ZooTestSupport
         #expect(!Conv2D.storesBF16(Self.cases[0].geometry, kernels: .amxBF16), "the AMX kernel writes float32")
         #expect(!Conv2D.storesBF16(Self.cases[0].geometry, kernels: .avx512), "fp32 writes float32")
         #expect(!Conv2D.readsBF16(ConvCase(c: 5, kernel: .one).geometry), "odd depth: no whole pairs")
-        let windows = Self.cases.filter { Conv2D.readsWindows($0.geometry, inputBF16: true) }
+        let windows = Self.cases.filter { Conv2D.readsWindows($0.geometry, of: .bf16) }
         #expect(windows.contains { $0.kernel != .one && $0.padding != .zero && $0.batch > 1 })
         #expect(windows.contains { $0.kernel != .one && $0.strides != .one })
         #expect(windows.contains { $0.kernel == .one && $0.strides != .one }, "a 1x1 read from the input itself")
-        #expect(!Conv2D.readsWindows(ConvCase(h: 7, w: 7, c: 8, o: 8).geometry, inputBF16: true), "7-pixel rows are gathered")
-        #expect(!Conv2D.readsWindows(Self.cases[0].geometry, inputBF16: false), "a float32 input is gathered")
+        #expect(!Conv2D.readsWindows(ConvCase(h: 7, w: 7, c: 8, o: 8).geometry, of: .bf16), "7-pixel rows are gathered")
+        #expect(!Conv2D.readsWindows(ConvCase(h: 16, w: 16, c: 5, o: 8).geometry, of: .bf16), "odd depth: no whole pairs")
     }
 
     @Test(.enabled(if: CPUFeatures.avx512BF16, "\(noBF16)"), arguments: cases)

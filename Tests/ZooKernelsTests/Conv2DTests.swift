@@ -106,7 +106,8 @@ extension ConvCase {
     ]
 }
 
-/// Runs the kernel with exactly `scratchCount` floats of scratch, followed by a guard band
+/// Runs the kernel with exactly `scratchCount` floats of scratch (a pointer to the guard band when
+/// that is none, as an executor passes its scratch to every step), followed by a guard band
 /// that must come back untouched. `bf16Panels: false` runs at bf16 as an executor that made no
 /// bf16 panels for the layer does (float32 weights, the scratch counted for float32).
 func runConv(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float]?, residual: [Float]?,
@@ -132,7 +133,7 @@ func runConv(_ g: Conv2DGeometry, input: [Float], weights: [Float], bias: [Float
                         scratch.withUnsafeMutableBufferPointer { s in
                             Conv2D.run(g, input: x.baseAddress!, weights: w.baseAddress!, bf16Weights: packed, fp32Panels: panels,
                                        bias: b, residual: r, output: y.baseAddress!,
-                                       scratch: needed > 0 ? s.baseAddress! : nil, threads: threads, kernels: kernels)
+                                       scratch: s.baseAddress!, threads: threads, kernels: kernels)
                         }
                     }
                 }
@@ -175,11 +176,30 @@ func checkConv(_ c: ConvCase, kernels: KernelOptions) {
     @Test(.enabled(if: CPUFeatures.avx512, "\(noAVX512)"), arguments: ConvCase.all)
     func avx512MatchesReference(_ c: ConvCase) { checkConv(c, kernels: .avx512) }
 
+    /// Cases whose windows the AVX-512 GEMM reads in place from fp32 panels (`Conv2D.runWindows`):
+    /// a padded 3x3 on two images whose row tiles cross from one to the next; odd sizes at stride 2
+    /// with kernel rows deeper than a depth block (3 x 96 floats); a 1x1 at stride 2 read from the
+    /// input itself.
+    static let windowCases = [
+        ConvCase(batch: 2, h: 16, w: 15, c: 24, o: 40, padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1),
+                 activation: .relu, residual: true),
+        ConvCase(batch: 3, h: 31, w: 29, c: 96, o: 48, strides: Size2D(2, 2),
+                 padding: Padding2D(top: 1, left: 1, bottom: 1, right: 1), activation: .hardSwish),
+        ConvCase(batch: 2, h: 29, w: 28, c: 40, o: 24, kernel: .one, strides: Size2D(2, 2)),
+    ]
+
+    @Test func windowCasesReadWindows() {
+        #expect(Self.windowCases.allSatisfy { Conv2D.readsWindows($0.geometry, of: .float32) })
+        #expect(!Conv2D.readsWindows(ConvCase(h: 7, w: 7, c: 8, o: 8).geometry, of: .float32), "7-pixel rows are gathered")
+        #expect(!Conv2D.readsWindows(ConvCase(h: 16, w: 16, c: 8, o: 8, kernel: .one).geometry, of: .float32),
+                "a plain 1x1 reads its input as it stands")
+    }
+
     /// The AVX-512 GEMM reading weights packed once (FP32Panels, as the executor does for small
     /// maps): the very bits of packing per call, on every ungrouped case, plus four rows (the
-    /// few-rows path) with a partial panel.
+    /// few-rows path) with a partial panel, and the cases whose windows are read in place.
     @Test(.enabled(if: CPUFeatures.avx512, "\(noAVX512)"),
-          arguments: ConvCase.all + [ConvCase(h: 2, w: 2, c: 40, o: 70, kernel: .one, residual: true)])
+          arguments: ConvCase.all + [ConvCase(h: 2, w: 2, c: 40, o: 70, kernel: .one, residual: true)] + windowCases)
     func avx512PanelsGiveTheBitsOfPackingPerCall(_ c: ConvCase) {
         let g = c.geometry
         guard g.params.groups == 1 else { return }

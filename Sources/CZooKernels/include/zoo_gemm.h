@@ -41,4 +41,20 @@ void zoo_sgemm_pack_panels(ptrdiff_t k, ptrdiff_t n, const float *b, ptrdiff_t l
 void zoo_sgemm_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const float *panels,
                       float *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
 
+/// Rows of the AVX-512 kernel's micro-tile: a product over fewer rows runs a narrower tile.
+enum { ZOO_GEMM_TILE_ROWS = 14 };
+
+/// zoo_sgemm_packed on rows that are a convolution's windows, read in place from a zero-padded copy
+/// of its input (zoo_pad_rows) instead of gathered: output pixels [first, first + count) of one
+/// image whose output rows are `out_w` pixels wide, into c's rows 0 ..< count (the epilogue's too).
+/// Pixel (oy, ox)'s window starts at a + (oy - first / out_w) * row_stride + ox * lda (floats; `a`
+/// is the window of column 0 of the first pixel's output row), and its depth is `segments` runs
+/// (the kernel rows) of `segment_length` values, `segment_stride` apart. `panels` packs the
+/// k = segments * segment_length deep weights, depths in the order of the runs. Same bits as
+/// zoo_sgemm_packed on the gathered rows. Only call when zoo_gemm_available().
+void zoo_sgemm_windows(ptrdiff_t count, ptrdiff_t first, ptrdiff_t out_w, ptrdiff_t n, ptrdiff_t segments,
+                       ptrdiff_t segment_length, const float *a, ptrdiff_t lda, ptrdiff_t row_stride,
+                       ptrdiff_t segment_stride, const float *panels, float *c, ptrdiff_t ldc,
+                       const zoo_epilogue *epilogue);
+
 #endif

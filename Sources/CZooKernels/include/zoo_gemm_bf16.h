@@ -65,7 +65,7 @@ void zoo_sgemm_bf16_rounded(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint32_
                             const uint16_t *packed, void *c, ptrdiff_t ldc, const zoo_epilogue *epilogue);
 
 /// zoo_sgemm_bf16_rounded on rows that are a convolution's windows, read in place from a zero-padded
-/// bf16 copy of its input (zoo_bf16_pad_rows) instead of gathered: output pixels [first, first +
+/// bf16 copy of its input (zoo_pad_rows) instead of gathered: output pixels [first, first +
 /// count) of one image whose output rows are `out_w` pixels wide, into c's rows 0 ..< count (the
 /// epilogue's too). Pixel (oy, ox)'s window starts at a + (oy - first / out_w) * row_words +
 /// ox * lda (words; `a` is the window of column 0 of the first pixel's row), and its depth is

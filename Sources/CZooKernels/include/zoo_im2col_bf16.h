@@ -26,15 +26,16 @@ void zoo_bf16_im2col_stored(const zoo_im2col_shape *shape, ptrdiff_t pixel0, ptr
                             uint32_t *dst, ptrdiff_t ldd);
 
 /// Padded columns the windows of one output row span (undilated): (out_w - 1) * stride_w + kernel_w.
-static inline ptrdiff_t zoo_bf16_padded_width(const zoo_im2col_shape *s) {
+static inline ptrdiff_t zoo_padded_width(const zoo_im2col_shape *s) {
     return (s->out_w - 1) * s->stride_w + s->kernel_w;
 }
 
 /// Rows [row0, row0 + rows) of image n's zero-padded copy of `input` ([N, in_h, in_w, channels] of
-/// bf16 values), the rows zoo_sgemm_bf16_windows reads in place: padded row y is input row
-/// y - pad_top, padded column x input column x - pad_left, zoo_bf16_padded_width(shape) columns of
-/// `channels` values each, zeros outside the image. For undilated convolutions; runs on any CPU.
-void zoo_bf16_pad_rows(const zoo_im2col_shape *shape, ptrdiff_t n, ptrdiff_t row0, ptrdiff_t rows,
-                       const uint16_t *input, uint16_t *dst);
+/// `element_size`-byte values: bf16 or float32), the rows the windows GEMMs (zoo_sgemm_windows,
+/// zoo_sgemm_bf16_windows) read in place: padded row y is input row y - pad_top, padded column x
+/// input column x - pad_left, zoo_padded_width(shape) columns of `channels` values each, zeros
+/// outside the image. For undilated convolutions; runs on any CPU.
+void zoo_pad_rows(const zoo_im2col_shape *shape, ptrdiff_t n, ptrdiff_t row0, ptrdiff_t rows, const void *input,
+                  size_t element_size, void *dst);
 
 #endif
