@@ -279,7 +279,7 @@ ZOO_AVX512 void zoo_sgemm_windows(ptrdiff_t count, ptrdiff_t first, ptrdiff_t ou
     if (count <= 0 || n <= 0) return;
     zoo_epilogue none = {NULL, NULL, 0, -INFINITY, INFINITY, NULL, 0};
     const zoo_epilogue *e = epilogue ? epilogue : &none;
-    const ptrdiff_t k = segments * segment_length, row0 = first / out_w;
+    const ptrdiff_t k = segments * segment_length;
     for (ptrdiff_t k0 = 0; k0 < k;) {
         const ptrdiff_t s = k0 / segment_length, in_run = k0 - s * segment_length;
         ptrdiff_t kc = segment_length - in_run < KC ? segment_length - in_run : KC;
@@ -289,14 +289,10 @@ ZOO_AVX512 void zoo_sgemm_windows(ptrdiff_t count, ptrdiff_t first, ptrdiff_t ou
             const float *bp = panels + (j0 / NR) * k * NR + k0 * NR;
             const float *next = j0 + NR < n ? bp + k * NR : last ? bp : panels + (k0 + kc) * NR;
             __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
-            for (ptrdiff_t i = 0; i < count;) {
-                const ptrdiff_t pixel = first + i, ox = pixel % out_w;
-                ptrdiff_t rows = out_w - ox < count - i ? out_w - ox : count - i;
-                if (rows > MR) rows = MR;
-                const float *window = a + (pixel / out_w - row0) * row_stride + ox * lda + s * segment_stride + in_run;
-                micro_rows((int)rows, kc, window, lda, bp, i == 0 ? next : bp, c + i * ldc + j0, ldc, m0, m1, accumulate,
-                           last, e, i, j0);
-                i += rows;
+            for (ptrdiff_t i = 0, rows, window; i < count; i += rows) {
+                rows = zoo_window_tile(i, count, first, out_w, MR, lda, row_stride, &window);
+                micro_rows((int)rows, kc, a + window + s * segment_stride + in_run, lda, bp, i == 0 ? next : bp,
+                           c + i * ldc + j0, ldc, m0, m1, accumulate, last, e, i, j0);
             }
         }
         k0 += kc;

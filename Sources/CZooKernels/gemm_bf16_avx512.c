@@ -224,7 +224,7 @@ ZOO_BF16 void zoo_sgemm_bf16_windows(ptrdiff_t count, ptrdiff_t first, ptrdiff_t
     const zoo_epilogue *e = epilogue ? epilogue : &none;
     const int out16 = e->store_bf16 != 0;
     const size_t size = out16 ? 2 : 4;
-    const ptrdiff_t stored = zoo_bf16_panel_pairs(2 * segments * segment_pairs), row0 = first / out_w;
+    const ptrdiff_t stored = zoo_bf16_panel_pairs(2 * segments * segment_pairs);
     float sums[MR * NR] __attribute__((aligned(64)));
     // Each panel of the whole depth in turn, reused by every tile; tiles stop at the end of an output row.
     for (ptrdiff_t j0 = 0; j0 < n; j0 += NR) {
@@ -232,14 +232,10 @@ ZOO_BF16 void zoo_sgemm_bf16_windows(ptrdiff_t count, ptrdiff_t first, ptrdiff_t
         const uint16_t *bp = packed + (j0 / NR) * stored * 2 * NR;
         const uint16_t *next = j0 + NR < n ? bp + stored * 2 * NR : bp;
         __mmask16 m0 = zoo_lane_mask(cols), m1 = zoo_lane_mask(cols - 16);
-        for (ptrdiff_t i = 0; i < count;) {
-            const ptrdiff_t pixel = first + i, ox = pixel % out_w;
-            ptrdiff_t rows = out_w - ox < count - i ? out_w - ox : count - i;
-            if (rows > MR) rows = MR;
-            const uint32_t *window = a + (pixel / out_w - row0) * row_words + ox * lda;
-            windows_tile((int)rows, out16, segments, segment_pairs, segment_words, window, lda, bp, i == 0 ? next : bp,
+        for (ptrdiff_t i = 0, rows, window; i < count; i += rows) {
+            rows = zoo_window_tile(i, count, first, out_w, MR, lda, row_words, &window);
+            windows_tile((int)rows, out16, segments, segment_pairs, segment_words, a + window, lda, bp, i == 0 ? next : bp,
                          (char *)c + (i * ldc + j0) * size, ldc, m0, m1, e, i, j0, sums);
-            i += rows;
         }
     }
 }

@@ -38,7 +38,7 @@ extension Conv2D {
 
     /// The weights a windows GEMM reads: packed bf16 panels (the input holds bf16 values) or packed
     /// float32 panels (float32 values).
-    enum WindowWeights {
+    enum WindowWeights: Sendable {
         case bf16(BF16Weights)
         case float32(FP32Panels)
 

@@ -44,6 +44,20 @@ void zoo_sgemm_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptr
 /// Rows of the AVX-512 kernel's micro-tile: a product over fewer rows runs a narrower tile.
 enum { ZOO_GEMM_TILE_ROWS = 14 };
 
+/// The tile of a windows GEMM (zoo_sgemm_windows, zoo_sgemm_bf16_windows) that starts at its row i
+/// of `count`, output pixel first + i of rows `out_w` wide: its row count, at most `tile_rows` and
+/// never past the end of the pixel's output row (the windows of one tile are `lda` apart), and, in
+/// `*window`, its first window's offset from the window of column 0 of the first pixel's row
+/// (output rows `row_stride` apart).
+static inline ptrdiff_t zoo_window_tile(ptrdiff_t i, ptrdiff_t count, ptrdiff_t first, ptrdiff_t out_w,
+                                        ptrdiff_t tile_rows, ptrdiff_t lda, ptrdiff_t row_stride, ptrdiff_t *window) {
+    const ptrdiff_t pixel = first + i, ox = pixel % out_w;
+    ptrdiff_t rows = out_w - ox < count - i ? out_w - ox : count - i;
+    if (rows > tile_rows) rows = tile_rows;
+    *window = (pixel / out_w - first / out_w) * row_stride + ox * lda;
+    return rows;
+}
+
 /// zoo_sgemm_packed on rows that are a convolution's windows, read in place from a zero-padded copy
 /// of its input (zoo_pad_rows) instead of gathered: output pixels [first, first + count) of one
 /// image whose output rows are `out_w` pixels wide, into c's rows 0 ..< count (the epilogue's too).
